@@ -1,0 +1,114 @@
+// createTogaiClient: wires the pieces together. openapi-fetch builds typed requests; our middleware validates
+// path parameters, reports deprecations and keys purchases; the transport beneath it authenticates, times
+// out and retries.
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import type { paths } from '../generated/schema.js';
+import { assertSafeTransport, resolveCredential, type CredentialOptions } from './auth.js';
+import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
+import { TogaiConfigurationError } from './errors.js';
+import { createAccountsFacade, type AccountsFacade } from './facade.js';
+import { ensureIdempotencyKey } from './idempotency.js';
+import { operationForRoute } from './operations.js';
+import { createTransport, defaults } from './retry.js';
+import { assertValidPathParams } from './validation.js';
+import { resolveVariant, type Environment, type PathStyle, type PathStyleOf, type VariantOptions } from './variants.js';
+
+export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions {
+  /** Retries after the first attempt, when it is safe to resend (see README). Default 2; 0 disables. */
+  maxRetries?: number | undefined;
+  /** Milliseconds per attempt, until the whole response has arrived. Default 60 000. */
+  timeout?: number | undefined;
+  /** The fetch implementation to send requests with. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** Headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** Options `withOptions` may change: everything but the credential and the variant. */
+export type TogaiClientOverrides = Omit<TogaiClientOptions, 'token' | 'apiKey' | 'environment' | 'baseUrl' | 'pathStyle'>;
+
+export type TogaiApi = Client<paths, `${string}/${string}`>;
+
+export interface TogaiClient<S extends PathStyle = PathStyle> {
+  /** The typed openapi-fetch client for every path of the spec, with auth, validation, deprecation warnings, retries and timeouts applied. */
+  readonly api: TogaiApi;
+  /** Plain async methods over all operations, routed to this client's path style; they return data and throw typed errors. */
+  readonly accounts: AccountsFacade<S>;
+  readonly environment: Environment;
+  readonly baseUrl: string;
+  readonly pathStyle: S;
+  /** A client with some options changed (e.g. a shorter timeout), sharing this one's credential and warnings. */
+  withOptions(overrides: TogaiClientOverrides): TogaiClient<S>;
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number, { allowZero }: { allowZero: boolean }) {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || !Number.isInteger(value)) {
+    throw new TogaiConfigurationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}.`);
+  }
+  return value;
+}
+
+function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>): TogaiClient {
+  const credential = resolveCredential(options);
+  const { environment, baseUrl, pathStyle } = resolveVariant(options);
+  assertSafeTransport(baseUrl);
+  const maxRetries = checkCount('maxRetries', options.maxRetries, defaults.maxRetries, { allowZero: true });
+  const timeout = checkCount('timeout', options.timeout, defaults.timeout, { allowZero: false });
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
+
+  const deprecations = createDeprecationReporter(options, seenDeprecations);
+  const sdkMiddleware: Middleware = {
+    async onRequest({ request, schemaPath, params }) {
+      const operation = operationForRoute(request.method, schemaPath);
+      if (!operation) return undefined;
+      assertValidPathParams(operation, params.path as Record<string, unknown> | undefined);
+      deprecations.operationCalled(operation);
+      return operation.idempotencyKeyField ? ensureIdempotencyKey(request, operation) : undefined;
+    },
+    onResponse({ request, response, schemaPath }) {
+      deprecations.responseReceived(response, request.method, schemaPath, operationForRoute(request.method, schemaPath));
+      return undefined;
+    },
+  };
+
+  const api = createClient<paths>({
+    baseUrl: baseUrl.href.replace(/\/$/, ''),
+    headers: options.headers,
+    fetch: createTransport({
+      fetch: baseFetch.bind(globalThis),
+      credential,
+      credentialOrigin: baseUrl.origin,
+      maxRetries,
+      timeout,
+    }),
+  });
+  api.use(sdkMiddleware);
+
+  const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries, timeout };
+  return {
+    api,
+    accounts: createAccountsFacade(api, pathStyle),
+    environment,
+    baseUrl: baseUrl.href,
+    pathStyle,
+    withOptions: (overrides) => buildClient({ ...options, ...overrides }, seenDeprecations),
+    // Nothing here holds the credential; these only make logging the client pleasant.
+    toJSON: () => summary,
+    toString: () => `TogaiClient(${JSON.stringify(summary)})`,
+    [Symbol.for('nodejs.util.inspect.custom')]: () => `TogaiClient ${JSON.stringify(summary)}`,
+  } as TogaiClient;
+}
+
+/**
+ * Creates a client for the Togai Accounts API.
+ *
+ * ```ts
+ * const togai = createTogaiClient({ environment: 'sandbox', token: process.env.TOGAI_API_TOKEN });
+ * const account = await togai.accounts.get({ customerId: 'C1', accountId: 'ACC00001' });
+ * ```
+ */
+export function createTogaiClient<const O extends TogaiClientOptions = {}>(options?: O): TogaiClient<PathStyleOf<O>> {
+  return buildClient(options ?? {}, new Set()) as unknown as TogaiClient<PathStyleOf<O>>;
+}

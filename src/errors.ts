@@ -1,0 +1,158 @@
+// Every error this SDK throws is a TogaiError. API errors carry one class per status so callers can
+// `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
+import type { components } from '../generated/schema.js';
+
+export type ErrorResponse = components['schemas']['ErrorResponse'];
+
+export class TogaiError extends Error {
+  override name = 'TogaiError';
+}
+
+/** Input that can never be a valid request; raised before anything is sent. */
+export class TogaiValidationError extends TogaiError {
+  override name = 'TogaiValidationError';
+}
+
+/** Client options that cannot work (no credential, insecure or malformed base URL, ...). */
+export class TogaiConfigurationError extends TogaiError {
+  override name = 'TogaiConfigurationError';
+}
+
+/** The operation does not exist in the path variant this client uses. */
+export class TogaiVariantError extends TogaiError {
+  override name = 'TogaiVariantError';
+}
+
+/** The request never produced an HTTP response (DNS, refused, reset, TLS, ...). */
+export class TogaiConnectionError extends TogaiError {
+  override name = 'TogaiConnectionError';
+}
+
+/** No response within the configured timeout. */
+export class TogaiTimeoutError extends TogaiConnectionError {
+  override name = 'TogaiTimeoutError';
+}
+
+/** The caller's AbortSignal fired. */
+export class TogaiAbortError extends TogaiError {
+  override name = 'TogaiAbortError';
+}
+
+/** A successful status whose body is not the JSON the operation promises. */
+export class TogaiResponseParseError extends TogaiError {
+  override name = 'TogaiResponseParseError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 'x-correlation-id'];
+
+export interface ApiErrorDetails {
+  status: number;
+  /** Parsed `ErrorResponse` when the body was JSON; the raw text otherwise (e.g. a proxy's HTML page). */
+  body: ErrorResponse | string | undefined;
+  headers: Headers;
+  method: string;
+  path: string;
+}
+
+/** A non-2xx answer from the API. */
+export class TogaiApiError extends TogaiError {
+  override name = 'TogaiApiError';
+  readonly status: number;
+  readonly body: ErrorResponse | string | undefined;
+  readonly headers: Headers;
+  readonly requestId: string | undefined;
+  readonly method: string;
+  readonly path: string;
+
+  constructor(details: ApiErrorDetails) {
+    super(describe(details));
+    this.status = details.status;
+    this.body = details.body;
+    this.headers = details.headers;
+    this.method = details.method;
+    this.path = details.path;
+    this.requestId = requestIdHeaders.map((h) => details.headers.get(h)).find((v) => v) ?? undefined;
+  }
+
+  /** The `message` of Togai's `ErrorResponse`, when there was one. */
+  get apiMessage(): string | undefined {
+    return typeof this.body === 'object' && this.body && typeof this.body.message === 'string'
+      ? this.body.message
+      : undefined;
+  }
+
+  toJSON() {
+    const { name, message, status, body, requestId, method, path } = this;
+    return { name, message, status, body, requestId, method, path };
+  }
+}
+
+export class BadRequestError extends TogaiApiError {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError extends TogaiApiError {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends TogaiApiError {
+  override name = 'PermissionDeniedError';
+}
+export class NotFoundError extends TogaiApiError {
+  override name = 'NotFoundError';
+}
+export class RateLimitError extends TogaiApiError {
+  override name = 'RateLimitError';
+}
+export class InternalServerError extends TogaiApiError {
+  override name = 'InternalServerError';
+}
+
+const classByStatus: Record<number, typeof TogaiApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
+
+function describe({ status, body, method, path }: ApiErrorDetails): string {
+  const detail =
+    typeof body === 'object' && body && typeof body.message === 'string'
+      ? body.message
+      : typeof body === 'string' && body.trim()
+        ? snippet(body)
+        : 'no error details in the response body';
+  return `${method} ${path} failed with ${status}: ${detail}`;
+}
+
+/** First line of a non-JSON body, tags stripped, so an HTML error page still gives a readable message. */
+function snippet(text: string): string {
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain || '(non-text body)';
+}
+
+/** Parses an error body without ever throwing: JSON when it is JSON, text otherwise. */
+export function parseErrorBody(text: string): ErrorResponse | string | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ErrorResponse) : text;
+  } catch {
+    return text;
+  }
+}
+
+export function apiErrorFor(details: ApiErrorDetails): TogaiApiError {
+  const ErrorClass = details.status >= 500 ? InternalServerError : (classByStatus[details.status] ?? TogaiApiError);
+  return new ErrorClass(details);
+}

@@ -1,0 +1,209 @@
+// `client.accounts`: one plain async method per `x-sdk-method` of the spec. Each routes to the operation of
+// the client's path variant, returns the parsed body and throws typed errors. Types and routing both come
+// from generated/, so a new operation in the spec appears here after `npm run generate`.
+import type { Client } from 'openapi-fetch';
+import type { operations as metadata, SdkMethods, Variant } from '../generated/operations.js';
+import type { operations as OperationTypes, paths } from '../generated/schema.js';
+import {
+  apiErrorFor,
+  TogaiResponseParseError,
+  TogaiValidationError,
+  TogaiVariantError,
+  type ErrorResponse,
+} from './errors.js';
+import { camelCase, operationsForSdkMethod, sdkMethodNames, type OperationMetadata } from './operations.js';
+import { pagedList, type PagedList } from './pagination.js';
+import { callOptionsInitKey, type CallOptions } from './retry.js';
+import { assertValidPathParams } from './validation.js';
+
+/** Per-call options; each overrides the client's setting for this call only. */
+export interface RequestOptions {
+  /** Aborts the call and every further retry at once. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds per attempt. */
+  timeout?: number | undefined;
+  maxRetries?: number | undefined;
+  /** For operations whose body has `idempotencyKey` (purchases): the key to send instead of a generated one. */
+  idempotencyKey?: string | undefined;
+  /** Extra request headers. */
+  headers?: Record<string, string> | undefined;
+}
+
+// ---- Types derived from the generated operation types -------------------------------------------------
+
+type OperationId = keyof OperationTypes;
+type Metadata = typeof metadata;
+
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+type PathArgs<K extends OperationId> = OperationTypes[K]['parameters'] extends { path: infer P }
+  ? { [N in keyof P & string as CamelCase<N>]: P[N] }
+  : unknown;
+
+type QueryOf<K extends OperationId> = NonNullable<OperationTypes[K]['parameters']['query']>;
+type QueryArgs<K extends OperationId> = [QueryOf<K>] extends [never] ? unknown : { query?: QueryOf<K> };
+
+type RequestBodyOf<K extends OperationId> = OperationTypes[K] extends { requestBody?: infer R } ? R : never;
+type BodyArgs<K extends OperationId> = [NonNullable<RequestBodyOf<K>>] extends [never]
+  ? unknown
+  : NonNullable<RequestBodyOf<K>> extends { content: { 'application/json': infer B } }
+    ? undefined extends RequestBodyOf<K>
+      ? { body?: B }
+      : { body: B }
+    : unknown;
+
+/** The arguments of a facade call: camelCased path parameters, then `query` and `body` where the operation has them. */
+export type OperationArgs<K extends OperationId> = PathArgs<K> & QueryArgs<K> & BodyArgs<K>;
+
+type Responses<K extends OperationId> = OperationTypes[K]['responses'];
+/** The parsed success body of an operation. */
+export type OperationResult<K extends OperationId> = {
+  [S in keyof Responses<K>]: S extends 200 | 201 | 202 | 203
+    ? Responses<K>[S] extends { content: { 'application/json': infer B } }
+      ? B
+      : undefined
+    : never;
+}[keyof Responses<K>];
+
+type PaginatedOperationId = {
+  [K in keyof Metadata]: Metadata[K]['pagination'] extends null ? never : K;
+}[keyof Metadata];
+
+type ItemOf<Body> = Body extends { data?: (infer Item)[] } ? Item : never;
+
+type ReturnOf<K extends OperationId> = K extends PaginatedOperationId
+  ? PagedList<ItemOf<OperationResult<K>>, OperationResult<K>>
+  : Promise<OperationResult<K>>;
+
+type HasRequiredKeys<T> = {} extends T ? false : true;
+
+export type FacadeMethod<K extends OperationId> =
+  HasRequiredKeys<OperationArgs<K>> extends true
+    ? (args: OperationArgs<K>, options?: RequestOptions) => ReturnOf<K>
+    : (args?: OperationArgs<K>, options?: RequestOptions) => ReturnOf<K>;
+
+/** A method the client's path variant does not have: calling it throws a TogaiVariantError. */
+export type UnavailableMethod = (args: never, options?: never) => never;
+
+type MethodIn<S extends Variant, Variants> = S extends keyof Variants
+  ? Variants[S] extends OperationId
+    ? FacadeMethod<Variants[S]>
+    : never
+  : UnavailableMethod;
+
+/** `client.accounts` for a client on path variant `S`. */
+export type AccountsFacade<S extends Variant> = { [M in keyof SdkMethods]: MethodIn<S, SdkMethods[M]> };
+
+// ---- Runtime ------------------------------------------------------------------------------------------
+
+type AnyArgs = Record<string, unknown> & { query?: Record<string, unknown>; body?: unknown };
+
+const otherVariant = (variant: Variant): Variant => (variant === 'flat' ? 'customer-scoped' : 'flat');
+
+function unavailable(sdkMethod: string, variant: Variant, other: OperationMetadata): TogaiVariantError {
+  const advice = other.alternative
+    ? `use accounts.${other.alternative}() instead, or create a client with pathStyle: '${other.variant}'`
+    : `create a client with pathStyle: '${other.variant}' to call it`;
+  return new TogaiVariantError(
+    `accounts.${sdkMethod}() exists only on ${other.variant} paths (${other.method} ${other.path}), ` +
+      `but this client uses ${variant} paths; ${advice}.`,
+  );
+}
+
+function normalizeErrorBody(error: unknown): ErrorResponse | string | undefined {
+  if (error === undefined || error === null || error === '') return undefined;
+  if (typeof error === 'object' && !Array.isArray(error)) return error as ErrorResponse;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+function parseSuccess(text: unknown, response: Response, method: string, path: string): unknown {
+  if (response.status === 204) return undefined;
+  if (typeof text !== 'string' || text.trim() === '') {
+    throw new TogaiResponseParseError(
+      `${method} ${path} answered ${response.status} with an empty body; expected JSON.`,
+      response.status,
+      method,
+      path,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    const error = new TogaiResponseParseError(
+      `${method} ${path} answered ${response.status} with a body that is not valid JSON.`,
+      response.status,
+      method,
+      path,
+    );
+    (error as { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
+
+export function createAccountsFacade<S extends Variant>(
+  api: Client<paths, `${string}/${string}`>,
+  variant: S,
+): AccountsFacade<S> {
+  function pathParamsOf(operation: OperationMetadata, args: AnyArgs, sdkMethod: string): Record<string, unknown> {
+    const params: Record<string, unknown> = {};
+    for (const name of Object.keys(operation.pathParams)) params[name] = args[camelCase(name)];
+    assertValidPathParams(operation, params, (name) => `accounts.${sdkMethod}() argument ${camelCase(name)}`);
+    return params;
+  }
+
+  async function send(operation: OperationMetadata, params: Record<string, unknown>, args: AnyArgs, options: RequestOptions) {
+    const concretePath = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodeURIComponent(String(params[name])),
+    );
+    const callOptions: CallOptions = {
+      timeout: options.timeout,
+      maxRetries: options.maxRetries,
+      ...(options.idempotencyKey !== undefined && { idempotent: true }),
+    };
+    const body =
+      options.idempotencyKey !== undefined && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
+        ? { ...args.body, [operation.idempotencyKeyField]: options.idempotencyKey }
+        : args.body;
+    const { data, error, response } = await (api.request as (...a: unknown[]) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
+      operation.method.toLowerCase(),
+      operation.path,
+      {
+        params: { path: params, query: args.query },
+        body,
+        headers: options.headers,
+        signal: options.signal,
+        parseAs: 'text',
+        [callOptionsInitKey]: callOptions,
+      },
+    );
+    if (!response.ok) {
+      throw apiErrorFor({
+        status: response.status,
+        body: normalizeErrorBody(error),
+        headers: response.headers,
+        method: operation.method,
+        path: concretePath,
+      });
+    }
+    return parseSuccess(data, response, operation.method, concretePath);
+  }
+
+  const facade: Record<string, (args?: AnyArgs, options?: RequestOptions) => unknown> = {};
+  for (const sdkMethod of sdkMethodNames) {
+    const variants = operationsForSdkMethod(sdkMethod);
+    facade[sdkMethod] = (args = {}, options = {}) => {
+      const operation = variants[variant];
+      if (!operation) throw unavailable(sdkMethod, variant, variants[otherVariant(variant)] as OperationMetadata);
+      if (typeof args !== 'object' || args === null) {
+        throw new TogaiValidationError(`accounts.${sdkMethod}() takes an object of arguments.`);
+      }
+      const params = pathParamsOf(operation, args, sdkMethod);
+      const pagination = operation.pagination;
+      if (!pagination) return send(operation, params, args, options);
+      return pagedList(pagination, (token) =>
+        send(operation, params, token === undefined ? args : { ...args, query: { ...args.query, [pagination.tokenParam]: token } }, options),
+      );
+    };
+  }
+  return facade as unknown as AccountsFacade<S>;
+}

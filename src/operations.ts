@@ -1,0 +1,32 @@
+// Lookups over the generated operation metadata. Everything the SDK knows about an operation
+// (variant, deprecation, limits, pagination) is read from here, never restated by hand.
+import { operations, type OperationMetadata, type Variant } from '../generated/operations.js';
+
+export type { OperationMetadata, Variant };
+
+const byRoute = new Map<string, OperationMetadata>();
+const bySdkMethod = new Map<string, Partial<Record<Variant, OperationMetadata>>>();
+
+for (const operation of Object.values(operations) as OperationMetadata[]) {
+  byRoute.set(`${operation.method} ${operation.path}`, operation);
+  const variants = bySdkMethod.get(operation.sdkMethod) ?? {};
+  variants[operation.variant] = operation;
+  bySdkMethod.set(operation.sdkMethod, variants);
+}
+
+/** The operation behind a raw-client call such as `api.GET('/accounts/{account_id}')`. */
+export function operationForRoute(method: string, path: string): OperationMetadata | undefined {
+  return byRoute.get(`${method.toUpperCase()} ${path}`);
+}
+
+/** The operations behind one facade method, per variant. */
+export function operationsForSdkMethod(sdkMethod: string): Partial<Record<Variant, OperationMetadata>> {
+  return bySdkMethod.get(sdkMethod) ?? {};
+}
+
+export const sdkMethodNames: readonly string[] = [...bySdkMethod.keys()];
+
+/** `account_id` → `accountId`: the facade's name for a path parameter. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,73 @@
+// Cursor pagination over `{ data: [...], nextToken }` pages. A list call returns a `PagedList`:
+//   await it                       → the first page
+//   for await (const item of it)   → every item of every page
+//   for await (const page of it.pages()) → one page at a time
+import type { PaginationMetadata } from '../generated/operations.js';
+
+export interface Page<Item, Body> {
+  /** The items of this page. */
+  readonly items: Item[];
+  /** Token for the next page; undefined on the last page. */
+  readonly nextToken: string | undefined;
+  /** The page as the API returned it. */
+  readonly body: Body;
+  hasNextPage(): boolean;
+  /** Fetches the following page; throws when there is none (check `hasNextPage()` first). */
+  getNextPage(): Promise<Page<Item, Body>>;
+}
+
+export interface PagedList<Item, Body> extends PromiseLike<Page<Item, Body>>, AsyncIterable<Item> {
+  /** Iterates page by page instead of item by item. */
+  pages(): AsyncIterableIterator<Page<Item, Body>>;
+}
+
+/** Fetches one page given the token of the page before it (undefined for the first). */
+export type PageFetcher<Body> = (token: string | undefined) => Promise<Body>;
+
+/** Bounds the loop against a server that hands out tokens forever; no real list is this long. */
+const maxPages = 1_000_000;
+
+function toPage<Item, Body>(body: Body, meta: PaginationMetadata, fetchPage: PageFetcher<Body>): Page<Item, Body> {
+  const record = (body ?? {}) as Record<string, unknown>;
+  const items = Array.isArray(record[meta.itemsField]) ? (record[meta.itemsField] as Item[]) : [];
+  const token = record[meta.tokenField];
+  const nextToken = typeof token === 'string' && token !== '' ? token : undefined;
+  return {
+    items,
+    nextToken,
+    body,
+    hasNextPage: () => nextToken !== undefined,
+    async getNextPage() {
+      if (nextToken === undefined) throw new RangeError('This is the last page; check hasNextPage() first.');
+      return toPage<Item, Body>(await fetchPage(nextToken), meta, fetchPage);
+    },
+  };
+}
+
+export function pagedList<Item, Body>(meta: PaginationMetadata, fetchPage: PageFetcher<Body>): PagedList<Item, Body> {
+  // The first page is requested once, however often the list is awaited or iterated.
+  let first: Promise<Page<Item, Body>> | undefined;
+  const firstPage = () => (first ??= fetchPage(undefined).then((body) => toPage<Item, Body>(body, meta, fetchPage)));
+
+  async function* pages(): AsyncIterableIterator<Page<Item, Body>> {
+    let page = await firstPage();
+    let previousToken: string | undefined;
+    for (let count = 1; ; count += 1) {
+      yield page;
+      if (!page.hasNextPage()) return;
+      if (page.nextToken === previousToken || count >= maxPages) {
+        throw new RangeError(`The API keeps returning page token "${page.nextToken}"; stopping to avoid an endless loop.`);
+      }
+      previousToken = page.nextToken;
+      page = await page.getNextPage();
+    }
+  }
+
+  return {
+    then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
+    pages,
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages()) yield* page.items;
+    },
+  };
+}

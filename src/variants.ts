@@ -1,0 +1,59 @@
+// Environments and path variants. Hosts come from the spec: each variant's path items name their default
+// server, and each environment is the host of the variant Togai serves there.
+import { servers, type Variant } from '../generated/operations.js';
+import { TogaiConfigurationError } from './errors.js';
+
+export type PathStyle = Variant;
+export type Environment = 'production' | 'sandbox';
+
+export const environments: Readonly<Record<Environment, string>> = {
+  production: servers.flat,
+  sandbox: servers['customer-scoped'],
+};
+
+const defaultPathStyle: Readonly<Record<Environment, PathStyle>> = {
+  production: 'flat',
+  sandbox: 'customer-scoped',
+};
+
+export interface VariantOptions {
+  /** `production` (https://api.togai.com, flat paths) or `sandbox` (https://sandbox-api.togai.com, customer-scoped paths). Default `production`. */
+  environment?: Environment | undefined;
+  /** Overrides the environment's host, e.g. a local mock. */
+  baseUrl?: string | undefined;
+  /** Which paths the facade calls. Defaults to the environment's own; override it while hosts migrate. */
+  pathStyle?: PathStyle | undefined;
+}
+
+/** The path style implied by a literal options type, so the facade is typed for the variant it will call. */
+export type PathStyleOf<O> = O extends { pathStyle: infer P extends PathStyle }
+  ? P
+  : O extends { environment: 'sandbox' }
+    ? 'customer-scoped'
+    : O extends { environment: infer E extends Environment }
+      ? Environment extends E
+        ? PathStyle
+        : 'flat'
+      : 'flat';
+
+export function resolveVariant(options: VariantOptions): { environment: Environment; baseUrl: URL; pathStyle: PathStyle } {
+  const environment = options.environment ?? 'production';
+  if (!Object.hasOwn(environments, environment)) {
+    throw new TogaiConfigurationError(`Unknown environment "${String(environment)}"; use 'production' or 'sandbox'.`);
+  }
+  const pathStyle = options.pathStyle ?? defaultPathStyle[environment];
+  if (pathStyle !== 'flat' && pathStyle !== 'customer-scoped') {
+    throw new TogaiConfigurationError(`Unknown pathStyle "${String(pathStyle)}"; use 'flat' or 'customer-scoped'.`);
+  }
+  const raw = options.baseUrl ?? environments[environment];
+  let baseUrl: URL;
+  try {
+    baseUrl = new URL(raw);
+  } catch {
+    throw new TogaiConfigurationError(`baseUrl "${raw}" is not an absolute URL.`);
+  }
+  if (baseUrl.username || baseUrl.password || baseUrl.search || baseUrl.hash) {
+    throw new TogaiConfigurationError('baseUrl must not contain credentials, a query or a fragment.');
+  }
+  return { environment, baseUrl, pathStyle };
+}
