@@ -99,6 +99,24 @@ export function collectServers(operations) {
   return servers;
 }
 
+/** One JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
+function renderSdkMethods(operations) {
+  const groups = new Map();
+  for (const operation of Object.values(operations)) {
+    groups.set(operation.sdkMethod, [...(groups.get(operation.sdkMethod) ?? []), operation]);
+  }
+  const members = [...groups].map(([sdkMethod, variants]) => {
+    const lines = variants.map(
+      (op) =>
+        ` * - ${op.variant}: \`${op.method} ${op.path}\` (${op.operationId})${op.deprecated ? ' — **deprecated**' : ''}`,
+    );
+    const only = variants.length === 1 ? [` *`, ` * Exists only on ${variants[0].variant} paths.`] : [];
+    const entries = variants.map((op) => `'${op.variant}': '${op.operationId}'`).join('; ');
+    return [`/**`, ` * ${variants[0].summary}.`, ` *`, ...lines, ...only, ` */`, `${sdkMethod}: { ${entries} };`].join('\n');
+  });
+  return `export interface SdkMethods {\n${members.join('\n')}\n}`;
+}
+
 export function renderOperationsModule(bundle) {
   const operations = collectOperations(bundle);
   const json = (value) => JSON.stringify(value, null, 2);
@@ -146,5 +164,8 @@ export const servers = ${json(collectServers(operations))} as const satisfies Re
 export const operations = ${json(operations)} as const satisfies Record<string, OperationMetadata>;
 
 export type OperationId = keyof typeof operations;
+
+/** Facade methods of \`client.accounts\` and the operation each one calls in each path variant. */
+${renderSdkMethods(operations)}
 `;
 }
