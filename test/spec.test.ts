@@ -1,0 +1,181 @@
+// The authored spec against the facts of Togai's published docs: operations, variants, deprecations, servers,
+// security, error responses, and examples that validate against their own schemas.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, test } from 'vitest';
+import bundle from '../generated/openapi.json' with { type: 'json' };
+import { operations, servers } from '../generated/operations.js';
+
+// [method, path, operationId, deprecated] from togai-docs/{production,sandbox}/AccountsApi.md
+const flat: [string, string, string, boolean][] = [
+  ['GET', '/accounts', 'getAccounts', false],
+  ['POST', '/accounts', 'createAccount', false],
+  ['GET', '/accounts/{account_id}', 'getAccount', false],
+  ['PATCH', '/accounts/{account_id}', 'updateAccount', false],
+  ['DELETE', '/accounts/{account_id}', 'deleteAccount', false],
+  ['POST', '/accounts/{account_id}/add_aliases', 'addAliases', false],
+  ['GET', '/accounts/{account_id}/account_aliases', 'listAccountAliases', false],
+  ['POST', '/accounts/{account_id}/remove_aliases', 'removeAliases', false],
+  ['POST', '/accounts/{account_id}/price_plans', 'updatePricingSchedule', true],
+  ['POST', '/accounts/{account_id}/edit_schedules', 'updatePricingScheduleBatch', true],
+  ['GET', '/accounts/{account_id}/pricing_schedules', 'getPricingSchedules', true],
+  ['GET', '/accounts/{account_id}/purchases', 'listAccountPurchases', true],
+  ['POST', '/accounts/{account_id}/purchases', 'initiateOneTimeEntitlementPlan', true],
+  ['GET', '/purchases/{purchase_id}', 'getPurchase', true],
+  ['GET', '/accounts/{account_id}/purchase_proposals', 'listAccountProposals', true],
+  ['POST', '/accounts/{account_id}/purchase_proposals', 'createProposal', true],
+  ['GET', '/purchase_proposals/{purchase_proposal_id}', 'getProposal', true],
+  ['POST', '/purchase_proposals/{purchase_proposal_id}/update_status', 'updateProposalStatus', true],
+];
+const scoped: [string, string, string, boolean][] = [
+  ['GET', '/customers/{customer_id}/accounts', 'getAccountsForCustomer', false],
+  ['POST', '/customers/{customer_id}/accounts', 'createAccountForCustomer', false],
+  ['GET', '/customers/{customer_id}/accounts/{account_id}', 'getAccountForCustomer', false],
+  ['PATCH', '/customers/{customer_id}/accounts/{account_id}', 'updateAccountForCustomer', false],
+  ['DELETE', '/customers/{customer_id}/accounts/{account_id}', 'deleteAccountForCustomer', false],
+  ['POST', '/customers/{customer_id}/accounts/{account_id}/add_aliases', 'addAliasesForCustomer', false],
+  ['POST', '/customers/{customer_id}/accounts/{account_id}/remove_aliases', 'removeAliasesForCustomer', false],
+  ['POST', '/customers/{customer_id}/accounts/{account_id}/price_plans', 'associatePricePlanForCustomer', false],
+];
+
+type Json = Record<string, any>;
+const spec = bundle as Json;
+const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+function deref(node: Json | undefined): Json | undefined {
+  let current = node;
+  for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
+    current = (current.$ref as string)
+      .slice(2)
+      .split('/')
+      .reduce((value: Json, key) => value[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+  }
+  return current;
+}
+
+const specOperations = Object.entries(spec.paths as Json).flatMap(([path, item]) =>
+  httpMethods.filter((m) => item[m]).map((m) => ({ path, method: m.toUpperCase(), item, operation: item[m] as Json })),
+);
+
+describe('operations', () => {
+  test('exactly the 26 documented operations, with their methods, paths and deprecation flags', () => {
+    const actual = specOperations.map(({ method, path, operation }) => [method, path, operation.operationId, operation.deprecated === true]);
+    expect(actual).toHaveLength(26);
+    expect(new Set(actual.map((row) => JSON.stringify(row)))).toEqual(new Set([...flat, ...scoped].map((row) => JSON.stringify(row))));
+  });
+
+  test('10 deprecated operations, all on flat paths', () => {
+    expect(Object.values(operations).filter((op) => op.deprecated)).toHaveLength(10);
+    expect(Object.values(operations).filter((op) => op.deprecated).every((op) => op.variant === 'flat')).toBe(true);
+  });
+
+  test('each variant is derivable from the spec alone: extension, path-item server and tag agree', () => {
+    for (const { path, item, operation } of specOperations) {
+      const isScoped = path.startsWith('/customers/{customer_id}/');
+      expect(operation['x-togai-variant'], path).toBe(isScoped ? 'customer-scoped' : 'flat');
+      expect(item.servers[0].url, path).toBe(isScoped ? 'https://sandbox-api.togai.com' : 'https://api.togai.com');
+      expect(operation.tags[0] === 'Customer accounts', path).toBe(isScoped);
+    }
+    expect(servers).toEqual({ flat: 'https://api.togai.com', 'customer-scoped': 'https://sandbox-api.togai.com' });
+    expect(spec.servers.map((s: Json) => s.url)).toEqual(['https://api.togai.com', 'https://sandbox-api.togai.com']);
+  });
+
+  test('operationIds follow the naming rule and are unique', () => {
+    const ids = specOperations.map(({ operation }) => operation.operationId as string);
+    expect(new Set(ids).size).toBe(26);
+    for (const [, , id] of scoped) expect(id).toMatch(/ForCustomer$/);
+  });
+
+  test('success statuses as documented (account creation is 201)', () => {
+    expect(operations.createAccount.successStatus).toBe(201);
+    expect(operations.createAccountForCustomer.successStatus).toBe(201);
+    const others = Object.values(operations).filter((op) => !op.operationId.startsWith('createAccount'));
+    expect(others.every((op) => op.successStatus === 200)).toBe(true);
+  });
+
+  test('every operation documents ErrorResponse for 400, 401, 403, 404, 429 and default', () => {
+    for (const { operation } of specOperations) {
+      for (const status of ['400', '401', '403', '404', '429', 'default']) {
+        const response = deref(operation.responses[status]);
+        expect(deref(response?.content?.['application/json']?.schema), `${operation.operationId} ${status}`).toBe(
+          spec.components.schemas.ErrorResponse,
+        );
+      }
+    }
+  });
+
+  test('bearer and X-API-Key security schemes, required globally', () => {
+    expect(spec.components.securitySchemes).toMatchObject({
+      bearerAuth: { type: 'http', scheme: 'bearer' },
+      apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+    expect(spec.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: [] }]);
+  });
+
+  test('documented constraints and query parameters', () => {
+    expect(operations.initiateOneTimeEntitlementPlan.pathParams.account_id).toEqual({ minLength: 1, maxLength: 50 });
+    expect(operations.getAccounts.queryParams).toEqual(['nextToken', 'pageSize']);
+    expect(operations.getAccountsForCustomer.queryParams).toEqual(['nextToken', 'pageSize']);
+    expect(operations.getAccount.queryParams).toEqual(['effectiveOn', 'includeGroupDetails']);
+    expect([...operations.getPricingSchedules.queryParams].sort()).toEqual(
+      ['compact', 'endDate', 'includePricePlanInfo', 'nextToken', 'pageSize', 'startDate'].sort(),
+    );
+    expect(operations.updatePricingScheduleBatch.queryParams).toEqual(['dryRun']);
+    const pageSize = (id: string) =>
+      deref(deref(spec.paths[operations[id as keyof typeof operations].path])!.get.parameters.map(deref).find((p: Json) => p.name === 'pageSize').schema);
+    expect(pageSize('getAccounts')?.type).toBe('number'); // BigDecimal in the production docs
+    expect(pageSize('getAccountsForCustomer')?.type).toBe('string'); // String in the sandbox docs
+    expect(operations.initiateOneTimeEntitlementPlan.idempotencyKeyField).toBe('idempotencyKey');
+  });
+
+  test('same-named models that differ between API versions are separate components', () => {
+    const schemas = spec.components.schemas as Json;
+    expect(schemas.Account.properties.status.enum).toEqual(['ACTIVE', 'DRAFT', 'ARCHIVED']);
+    expect(schemas.SandboxAccount.properties.status.enum).toEqual(['ACTIVE', 'ARCHIVED']);
+    expect(schemas.CreateAccountRequest.required).toContain('customerId');
+    expect(schemas.SandboxCreateAccountRequest.properties.customerId).toBeUndefined();
+  });
+});
+
+describe('examples', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ ...spec, $id: 'spec.json' } as Json, 'spec.json');
+
+  const examples = specOperations.flatMap(({ operation, item }) => {
+    const found: { where: string; pointer: Json; value: unknown }[] = [];
+    const media = (holder: Json | undefined, where: string) => {
+      const content = deref(holder)?.content?.['application/json'];
+      for (const [name, example] of Object.entries((content?.examples ?? {}) as Json)) {
+        found.push({ where: `${operation.operationId} ${where} ${name}`, pointer: content.schema, value: deref(example)?.value });
+      }
+    };
+    if (operation.requestBody) media(operation.requestBody, 'request');
+    for (const [status, response] of Object.entries(operation.responses as Json)) media(response, status);
+    for (const parameter of [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(deref)) {
+      if (parameter?.example !== undefined) {
+        found.push({ where: `${operation.operationId} parameter ${parameter.name}`, pointer: parameter.schema, value: parameter.example });
+      }
+    }
+    return found;
+  });
+
+  test('every operation has a success-response example, and a request example when it takes a body', () => {
+    for (const { operation } of specOperations) {
+      const id = operation.operationId as string;
+      expect(examples.some((e) => e.where.startsWith(`${id} 20`)), id).toBe(true);
+      if (operation.requestBody) expect(examples.some((e) => e.where.startsWith(`${id} request`)), id).toBe(true);
+    }
+  });
+
+  test.each(examples.map((e) => [e.where, e] as const))('%s is valid against its schema', (_, { pointer, value }) => {
+    const schema = pointer.$ref ? { $ref: `spec.json${pointer.$ref}` } : pointer;
+    const validate = ajv.compile(schema);
+    expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  test('a broken example is caught (the validation above can fail)', () => {
+    const validate = ajv.compile({ $ref: 'spec.json#/components/schemas/Account' });
+    expect(validate({ id: 'ACC1', name: 'x', status: 'SLEEPING' })).toBe(false);
+  });
+});
