@@ -10,7 +10,7 @@ import { createAccountsFacade, type AccountsFacade } from './facade.js';
 import { ensureIdempotencyKey } from './idempotency.js';
 import { operationForRoute } from './operations.js';
 import { createTransport, defaults } from './retry.js';
-import { assertValidPathParams } from './validation.js';
+import { assertValidPathParams, createValidatingPathSerializer } from './validation.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleOf, type VariantOptions } from './variants.js';
 
 export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions {
@@ -63,7 +63,8 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
     async onRequest({ request, schemaPath, params }) {
       const operation = operationForRoute(request.method, schemaPath);
       if (!operation) return undefined;
-      assertValidPathParams(operation, params.path as Record<string, unknown> | undefined);
+      // Values were checked while the URL was built; this catches a call with no `params.path` at all.
+      if (!params.path) assertValidPathParams(operation, undefined);
       deprecations.operationCalled(operation);
       return operation.idempotencyKeyField ? ensureIdempotencyKey(request, operation) : undefined;
     },
@@ -73,8 +74,10 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
     },
   };
 
+  const apiBase = baseUrl.href.replace(/\/$/, '');
   const api = createClient<paths>({
-    baseUrl: baseUrl.href.replace(/\/$/, ''),
+    baseUrl: apiBase,
+    pathSerializer: createValidatingPathSerializer(apiBase),
     headers: options.headers,
     fetch: createTransport({
       fetch: baseFetch.bind(globalThis),

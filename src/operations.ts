@@ -5,10 +5,12 @@ import { operations, type OperationMetadata, type Variant } from '../generated/o
 export type { OperationMetadata, Variant };
 
 const byRoute = new Map<string, OperationMetadata>();
+const byPath = new Map<string, OperationMetadata>();
 const bySdkMethod = new Map<string, Partial<Record<Variant, OperationMetadata>>>();
 
 for (const operation of Object.values(operations) as OperationMetadata[]) {
   byRoute.set(`${operation.method} ${operation.path}`, operation);
+  byPath.set(operation.path, operation); // path parameters belong to the path item, so any method will do
   const variants = bySdkMethod.get(operation.sdkMethod) ?? {};
   variants[operation.variant] = operation;
   bySdkMethod.set(operation.sdkMethod, variants);
@@ -17,6 +19,11 @@ for (const operation of Object.values(operations) as OperationMetadata[]) {
 /** The operation behind a raw-client call such as `api.GET('/accounts/{account_id}')`. */
 export function operationForRoute(method: string, path: string): OperationMetadata | undefined {
   return byRoute.get(`${method.toUpperCase()} ${path}`);
+}
+
+/** An operation on this path template, for what all its methods share (the path parameters). */
+export function operationForPath(path: string): OperationMetadata | undefined {
+  return byPath.get(path);
 }
 
 /** The operations behind one facade method, per variant. */

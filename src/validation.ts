@@ -1,7 +1,7 @@
 // Path parameters are checked before anything is sent: a value must stay inside its one path segment
 // (plain openapi-fetch would send `account_id: '..'` to `/`) and respect the spec's length limits.
 import { TogaiValidationError } from './errors.js';
-import type { OperationMetadata } from './operations.js';
+import { operationForPath, type OperationMetadata } from './operations.js';
 
 /** encodeURIComponent throws on these; they cannot be sent. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -37,4 +37,19 @@ export function assertValidPathParams(
       );
     }
   }
+}
+
+/**
+ * openapi-fetch's path serializer, validating first: it runs while the URL is built, before any middleware or
+ * request, so even a value `encodeURIComponent` would choke on becomes a TogaiValidationError.
+ */
+export function createValidatingPathSerializer(baseUrl: string) {
+  return (url: string, params: Record<string, unknown>): string => {
+    const template = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
+    const operation = operationForPath(template);
+    if (operation) assertValidPathParams(operation, params);
+    return url.replace(/\{([^{}]+)\}/g, (placeholder, name: string) =>
+      params[name] === undefined || params[name] === null ? placeholder : encodeURIComponent(String(params[name])),
+    );
+  };
 }
