@@ -11,7 +11,7 @@ import { ensureIdempotencyKey } from './idempotency.js';
 import { operationForRoute } from './operations.js';
 import { createTransport, defaults } from './retry.js';
 import { assertValidPathParams, createValidatingPathSerializer } from './validation.js';
-import { resolveVariant, type Environment, type PathStyle, type PathStyleOf, type VariantOptions } from './variants.js';
+import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
 
 export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions {
   /** Retries after the first attempt, when it is safe to resend (see README). Default 2; 0 disables. */
@@ -112,6 +112,9 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
  * const account = await togai.accounts.get({ customerId: 'C1', accountId: 'ACC00001' });
  * ```
  */
-export function createTogaiClient<const O extends TogaiClientOptions = {}>(options?: O): TogaiClient<PathStyleOf<O>> {
-  return buildClient(options ?? {}, new Set()) as unknown as TogaiClient<PathStyleOf<O>>;
+export function createTogaiClient<
+  const E extends Environment | undefined = undefined,
+  const P extends PathStyle | undefined = undefined,
+>(options?: TogaiClientOptions & { environment?: E; pathStyle?: P }): TogaiClient<PathStyleFor<E, P>> {
+  return buildClient(options ?? {}, new Set()) as unknown as TogaiClient<PathStyleFor<E, P>>;
 }

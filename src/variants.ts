@@ -25,16 +25,12 @@ export interface VariantOptions {
   pathStyle?: PathStyle | undefined;
 }
 
-/** The path style implied by a literal options type, so the facade is typed for the variant it will call. */
-export type PathStyleOf<O> = O extends { pathStyle: infer P extends PathStyle }
+/** The path style a client will use, from the literal types of its `environment` and `pathStyle` options. */
+export type PathStyleFor<E extends Environment | undefined, P extends PathStyle | undefined> = [P] extends [PathStyle]
   ? P
-  : O extends { environment: 'sandbox' }
+  : E extends 'sandbox'
     ? 'customer-scoped'
-    : O extends { environment: infer E extends Environment }
-      ? Environment extends E
-        ? PathStyle
-        : 'flat'
-      : 'flat';
+    : 'flat';
 
 export function resolveVariant(options: VariantOptions): { environment: Environment; baseUrl: URL; pathStyle: PathStyle } {
   const environment = options.environment ?? 'production';

@@ -259,7 +259,7 @@ describe('deprecation warnings', () => {
   test('routed to a callback, or silenced', async () => {
     const api = await server((_, res) => sendJson(res, 200, purchase));
     const notices: DeprecationNotice[] = [];
-    const togai = createTogaiClient({ baseUrl: api.url, token: 't', onDeprecation: (n: DeprecationNotice) => notices.push(n) });
+    const togai = createTogaiClient({ baseUrl: api.url, token: 't', onDeprecation: (n) => notices.push(n) });
     await togai.accounts.getPurchase({ purchaseId: 'p1' });
     await togai.accounts.getPurchase({ purchaseId: 'p1' });
     expect(notices).toMatchObject([{ code: 'TOGAI_DEPRECATED_getPurchase', source: 'spec', method: 'GET', path: '/purchases/{purchase_id}' }]);
@@ -275,7 +275,7 @@ describe('deprecation warnings', () => {
       sendJson(res, 200, account, { deprecation: '@1735689600', sunset: 'Wed, 31 Dec 2025 23:59:59 GMT' }),
     );
     const notices: DeprecationNotice[] = [];
-    const togai = createTogaiClient({ baseUrl: api.url, token: 't', onDeprecation: (n: DeprecationNotice) => notices.push(n) });
+    const togai = createTogaiClient({ baseUrl: api.url, token: 't', onDeprecation: (n) => notices.push(n) });
     await togai.accounts.get({ accountId: 'A' });
     await togai.accounts.get({ accountId: 'B' });
     expect(notices).toHaveLength(1);
