@@ -191,14 +191,22 @@ export function createAccountsFacade<S extends Variant>(
   const facade: Record<string, (args?: AnyArgs, options?: RequestOptions) => unknown> = {};
   for (const sdkMethod of sdkMethodNames) {
     const variants = operationsForSdkMethod(sdkMethod);
+    const operation = variants[variant];
+    const pagination = operation?.pagination ?? null;
+    // Bad input never sends a request; the error surfaces where the caller awaits, like any API error.
+    const fail = (error: unknown) =>
+      pagination ? pagedList(pagination, () => Promise.reject(error)) : Promise.reject(error);
     facade[sdkMethod] = (args = {}, options = {}) => {
-      const operation = variants[variant];
-      if (!operation) throw unavailable(sdkMethod, variant, variants[otherVariant(variant)] as OperationMetadata);
+      if (!operation) return fail(unavailable(sdkMethod, variant, variants[otherVariant(variant)] as OperationMetadata));
       if (typeof args !== 'object' || args === null) {
-        throw new TogaiValidationError(`accounts.${sdkMethod}() takes an object of arguments.`);
+        return fail(new TogaiValidationError(`accounts.${sdkMethod}() takes an object of arguments.`));
       }
-      const params = pathParamsOf(operation, args, sdkMethod);
-      const pagination = operation.pagination;
+      let params: Record<string, unknown>;
+      try {
+        params = pathParamsOf(operation, args, sdkMethod);
+      } catch (error) {
+        return fail(error);
+      }
       if (!pagination) return send(operation, params, args, options);
       return pagedList(pagination, (token) =>
         send(operation, params, token === undefined ? args : { ...args, query: { ...args.query, [pagination.tokenParam]: token } }, options),

@@ -84,19 +84,23 @@ describe('path variants', () => {
     const api = await server((_, res) => sendJson(res, 200, {}));
     const flat = createTogaiClient({ baseUrl: api.url, token: 't' });
     const scoped = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' });
-    const associate = flat.accounts.associatePricePlan as unknown as (a: object) => unknown;
-    expect(() => associate({ accountId: 'A' })).toThrow(TogaiVariantError);
-    expect(() => associate({ accountId: 'A' })).toThrow(/accounts\.updatePricingSchedule\(\)/);
-    const listAliases = scoped.accounts.listAliases as unknown as (a: object) => unknown;
-    expect(() => listAliases({ accountId: 'A' })).toThrow(/only on flat paths.*pathStyle: 'flat'/);
+    const associate = flat.accounts.associatePricePlan as unknown as (a: object) => Promise<unknown>;
+    await expect(associate({ accountId: 'A' })).rejects.toThrow(TogaiVariantError);
+    await expect(associate({ accountId: 'A' })).rejects.toThrow(/accounts\.updatePricingSchedule\(\)/);
+    const listAliases = scoped.accounts.listAliases as unknown as (a: object) => Promise<unknown>;
+    await expect(listAliases({ accountId: 'A' })).rejects.toThrow(/only on flat paths.*pathStyle: 'flat'/);
     expect(api.requests).toHaveLength(0);
   });
 
   test('a missing customerId on customer-scoped paths is an error before any request', async () => {
     const api = await server((_, res) => sendJson(res, 200, {}));
     const scoped = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' });
-    const get = scoped.accounts.get as unknown as (a: object) => unknown;
-    expect(() => get({ accountId: 'A' })).toThrow(/customerId is required/);
+    const get = scoped.accounts.get as unknown as (a: object) => Promise<unknown>;
+    await expect(get({ accountId: 'A' })).rejects.toThrow(/customerId is required/);
+    const drain = async () => {
+      for await (const _ of scoped.accounts.list({ customerId: '..' })) void _;
+    };
+    await expect(drain()).rejects.toThrow(TogaiValidationError);
     expect(api.requests).toHaveLength(0);
   });
 });
@@ -111,7 +115,7 @@ describe('path parameter validation', () => {
   ])('account id %j is rejected before sending, through facade and raw api', async (value, message) => {
     const api = await server((_, res) => sendJson(res, 200, account));
     const togai = createTogaiClient({ baseUrl: api.url, token: 't' });
-    expect(() => togai.accounts.get({ accountId: value })).toThrow(message);
+    await expect(togai.accounts.get({ accountId: value })).rejects.toThrow(message);
     await expect(togai.api.GET('/accounts/{account_id}', { params: { path: { account_id: value } } })).rejects.toThrow(TogaiValidationError);
     expect(api.requests).toHaveLength(0);
   });
