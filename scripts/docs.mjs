@@ -1,0 +1,39 @@
+// `npm run docs`: builds the static API reference in build/docs/ from the spec in openapi/.
+// The spec is bundled, every operation gets a TypeScript SDK sample derived from the same metadata as
+// generated/operations.ts, Redocly renders the page, and the page is made to load only local files.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { collectOperations, collectServers } from './lib/operations-metadata.mjs';
+import { bundleSpec, root } from './lib/pipeline.mjs';
+import { sampleLabel, sdkGuide, withCodeSamples } from './lib/docs-samples.mjs';
+import { buildDocs, localizeSite, redocOptions } from './lib/docs-site.mjs';
+
+// Without these, every Redocly CLI run (the bundle step included) reports usage and checks for updates online.
+process.env.REDOCLY_TELEMETRY = 'off';
+process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = 'true';
+
+export const docsDir = join(root, 'build', 'docs');
+
+export async function buildDocsSite({ dir = docsDir } = {}) {
+  const started = performance.now();
+  const bundle = await bundleSpec();
+  const { document, samples } = withCodeSamples(bundle);
+  document.info.description = `${document.info.description ?? ''}${sdkGuide(collectServers(collectOperations(bundle)))}`;
+
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  // The spec with samples is a build artifact (also offered next to the page), never written to openapi/.
+  const spec = join(dir, 'openapi.json');
+  await writeFile(spec, `${JSON.stringify(document, null, 2)}\n`);
+  const title = `${document.info.title} (unofficial SDK reference)`;
+  await buildDocs({ root, spec, output: join(dir, 'index.html'), title, options: redocOptions(sampleLabel) });
+  await localizeSite({ root, dir });
+  return { dir, operations: Object.keys(samples).length, seconds: (performance.now() - started) / 1000 };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { dir, operations, seconds } = await buildDocsSite();
+  console.log(`Built ${relative(root, dir)}/index.html: ${operations} operations with SDK samples in ${seconds.toFixed(1)} s`);
+}
