@@ -21,6 +21,12 @@ function fromEnvironment(name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/**
+ * Characters an HTTP header value cannot carry. Caught here because fetch would reject them later, in an
+ * error message that quotes the whole header value, credential included.
+ */
+const unsendable = /[^\t\x20-\x7e\x80-\xff]/;
+
 /** Resolves the credential from options, then the environment; throws at once when there is none. */
 export function resolveCredential(options: CredentialOptions): Credential {
   const token = options.token ?? (options.apiKey === undefined ? fromEnvironment('TOGAI_API_TOKEN') : undefined);
@@ -29,11 +35,13 @@ export function resolveCredential(options: CredentialOptions): Credential {
     throw new TogaiConfigurationError('Pass either `token` or `apiKey`, not both.');
   }
   const secret = token ?? apiKey;
-  if (!secret || /[\r\n]/.test(secret)) {
+  if (!secret || unsendable.test(secret)) {
     throw new TogaiConfigurationError(
-      secret
-        ? 'The Togai credential contains a line break; check how it was loaded.'
-        : 'No Togai credential: pass `token` or `apiKey`, or set TOGAI_API_TOKEN or TOGAI_API_KEY.',
+      !secret
+        ? 'No Togai credential: pass `token` or `apiKey`, or set TOGAI_API_TOKEN or TOGAI_API_KEY.'
+        : /[\r\n]/.test(secret)
+          ? 'The Togai credential contains a line break; check how it was loaded.'
+          : 'The Togai credential contains a control character or a character above U+00FF, which no HTTP header can carry; check how it was loaded.',
     );
   }
   const [header, value] = token !== undefined ? ['Authorization', `Bearer ${token}`] : ['X-API-Key', secret];

@@ -27,15 +27,12 @@ export function assertValidPathParams(
   operation: OperationMetadata,
   params: Readonly<Record<string, unknown>> | undefined,
   displayName: (name: string) => string = (name) => name,
+  subject = `${operation.operationId} (${operation.method} ${operation.path})`,
 ): void {
   for (const [name, limits] of Object.entries(operation.pathParams)) {
     const value = params?.[name];
     const problem = value === undefined ? 'is required' : problemWith(value, limits);
-    if (problem) {
-      throw new TogaiValidationError(
-        `${operation.operationId} (${operation.method} ${operation.path}): ${displayName(name)} ${problem}.`,
-      );
-    }
+    if (problem) throw new TogaiValidationError(`${subject}: ${displayName(name)} ${problem}.`);
   }
 }
 
@@ -47,7 +44,8 @@ export function createValidatingPathSerializer(baseUrl: string) {
   return (url: string, params: Record<string, unknown>): string => {
     const template = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
     const operation = operationForPath(template);
-    if (operation) assertValidPathParams(operation, params);
+    // The serializer does not know the method, so the message names the path, not one of its operations.
+    if (operation) assertValidPathParams(operation, params, undefined, `Path ${operation.path}`);
     return url.replace(/\{([^{}]+)\}/g, (placeholder, name: string) =>
       params[name] === undefined || params[name] === null ? placeholder : encodeURIComponent(String(params[name])),
     );
