@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import { camelCase, operationsForSdkMethod, sdkMethodNames, type OperationMetadata } from './operations.js';
 import { pagedList, type PagedList } from './pagination.js';
-import { callOptionsInitKey, type CallOptions } from './retry.js';
+import { callOptionsInitKey } from './retry.js';
 import { assertValidPathParams } from './validation.js';
 
 /** Per-call options; each overrides the client's setting for this call only. */
@@ -116,27 +116,25 @@ function normalizeErrorBody(error: unknown): ErrorResponse | string | undefined 
   return typeof error === 'string' ? error : JSON.stringify(error);
 }
 
-function parseSuccess(text: unknown, response: Response, method: string, path: string): unknown {
+/** The path as sent, for error messages (computed only when one is needed). */
+function concretePath(operation: OperationMetadata, params: Record<string, unknown>): string {
+  return operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+}
+
+function parseSuccess(text: unknown, response: Response, operation: OperationMetadata, params: Record<string, unknown>): unknown {
   if (response.status === 204) return undefined;
-  if (typeof text !== 'string' || text.trim() === '') {
-    throw new TogaiResponseParseError(
-      `${method} ${path} answered ${response.status} with an empty body; expected JSON.`,
-      response.status,
-      method,
-      path,
-    );
-  }
+  const fail = (problem: string, cause?: unknown) => {
+    const { method } = operation;
+    const path = concretePath(operation, params);
+    const error = new TogaiResponseParseError(`${method} ${path} answered ${response.status} with ${problem}.`, response.status, method, path);
+    if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
+    return error;
+  };
+  if (typeof text !== 'string' || text.trim() === '') throw fail('an empty body; expected JSON');
   try {
     return JSON.parse(text);
   } catch (cause) {
-    const error = new TogaiResponseParseError(
-      `${method} ${path} answered ${response.status} with a body that is not valid JSON.`,
-      response.status,
-      method,
-      path,
-    );
-    (error as { cause?: unknown }).cause = cause;
-    throw error;
+    throw fail('a body that is not valid JSON', cause);
   }
 }
 
@@ -146,26 +144,19 @@ export function createAccountsFacade<S extends Variant>(
 ): AccountsFacade<S> {
   function pathParamsOf(operation: OperationMetadata, args: AnyArgs, sdkMethod: string): Record<string, unknown> {
     const params: Record<string, unknown> = {};
-    for (const name of Object.keys(operation.pathParams)) params[name] = args[camelCase(name)];
+    for (const name in operation.pathParams) params[name] = args[camelCase(name)];
     assertValidPathParams(operation, params, (name) => `accounts.${sdkMethod}() argument ${camelCase(name)}`);
     return params;
   }
 
   async function send(operation: OperationMetadata, params: Record<string, unknown>, args: AnyArgs, options: RequestOptions) {
-    const concretePath = operation.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
-      encodeURIComponent(String(params[name])),
-    );
-    const callOptions: CallOptions = {
-      timeout: options.timeout,
-      maxRetries: options.maxRetries,
-      ...(options.idempotencyKey !== undefined && { idempotent: true }),
-    };
+    const keyed = options.idempotencyKey !== undefined;
     const body =
-      options.idempotencyKey !== undefined && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
+      keyed && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
         ? { ...args.body, [operation.idempotencyKeyField]: options.idempotencyKey }
         : args.body;
     const { data, error, response } = await (api.request as (...a: unknown[]) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
-      operation.method.toLowerCase(),
+      operation.method,
       operation.path,
       {
         params: { path: params, query: args.query },
@@ -173,19 +164,17 @@ export function createAccountsFacade<S extends Variant>(
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        [callOptionsInitKey]: callOptions,
+        [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries, idempotent: keyed || undefined },
       },
     );
-    if (!response.ok) {
-      throw apiErrorFor({
-        status: response.status,
-        body: normalizeErrorBody(error),
-        headers: response.headers,
-        method: operation.method,
-        path: concretePath,
-      });
-    }
-    return parseSuccess(data, response, operation.method, concretePath);
+    if (response.ok) return parseSuccess(data, response, operation, params);
+    throw apiErrorFor({
+      status: response.status,
+      body: normalizeErrorBody(error),
+      headers: response.headers,
+      method: operation.method,
+      path: concretePath(operation, params),
+    });
   }
 
   const facade: Record<string, (args?: AnyArgs, options?: RequestOptions) => unknown> = {};

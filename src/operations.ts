@@ -33,7 +33,14 @@ export function operationsForSdkMethod(sdkMethod: string): Partial<Record<Varian
 
 export const sdkMethodNames: readonly string[] = [...bySdkMethod.keys()];
 
-/** `account_id` → `accountId`: the facade's name for a path parameter. */
+const camelNames = new Map<string, string>();
+
+/** `account_id` → `accountId`: the facade's name for a path parameter (memoized: it runs on every call). */
 export function camelCase(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  let camel = camelNames.get(name);
+  if (camel === undefined) {
+    camel = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+    camelNames.set(name, camel);
+  }
+  return camel;
 }

@@ -4,8 +4,8 @@
 // Resend policy (money moves through POST): GET, HEAD, OPTIONS, PUT and DELETE are retried freely.
 // POST and PATCH are retried only when the server cannot have acted on them (429, or the connection was
 // refused before anything was sent) or when the request carries an idempotency key.
-import { assertSafeTransport, type Credential } from './auth.js';
-import { TogaiAbortError, TogaiConnectionError, TogaiTimeoutError } from './errors.js';
+import type { Credential } from './auth.js';
+import { TogaiAbortError, TogaiConnectionError, TogaiError, TogaiTimeoutError } from './errors.js';
 
 export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const freelyRetriedMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -142,6 +142,10 @@ export function createTransport(options: TransportOptions): Transport {
   const random = options.random ?? Math.random;
   const maxRetryDelay = options.maxRetryDelay ?? defaults.maxRetryDelay;
 
+  // Request URLs are normalized, so "same origin" is a prefix test (the trailing slash stops
+  // https://api.togai.com.evil.example from matching). The scheme was checked once, at client creation.
+  const credentialPrefix = `${options.credentialOrigin}/`;
+
   /** One attempt, redirects included, with the whole body read inside the timeout. */
   async function attemptOnce(first: Attempt, callerSignal: AbortSignal, timeout: number): Promise<Response> {
     const controller = new AbortController();
@@ -155,20 +159,14 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       let attempt = first;
       for (let hop = 0; ; hop += 1) {
-        const url = new URL(attempt.url);
-        if (url.origin === options.credentialOrigin) {
-          assertSafeTransport(url);
-          options.credential.apply(attempt.headers);
-        }
-        const response = await options.fetch(
-          new Request(attempt.url, {
-            method: attempt.method,
-            headers: attempt.headers,
-            body: attempt.body ?? null,
-            signal: controller.signal,
-            redirect: 'manual',
-          }),
-        );
+        if (attempt.url.startsWith(credentialPrefix)) options.credential.apply(attempt.headers);
+        const response = await options.fetch(attempt.url, {
+          method: attempt.method,
+          headers: attempt.headers,
+          body: attempt.body ?? null,
+          signal: controller.signal,
+          redirect: 'manual',
+        });
         if (response.type === 'opaqueredirect') {
           throw new TogaiConnectionError('The server answered with a redirect that this runtime cannot follow safely.');
         }
@@ -186,9 +184,7 @@ export function createTransport(options: TransportOptions): Transport {
     } catch (error) {
       if (callerSignal.aborted) throw abortError(callerSignal);
       if (timedOut) throw new TogaiTimeoutError(`No complete response within ${timeout} ms.`);
-      if (error instanceof TogaiConnectionError || !(error instanceof Error) || error.name === 'TogaiConfigurationError') {
-        throw error;
-      }
+      if (error instanceof TogaiError || !(error instanceof Error)) throw error;
       const connectionError = new TogaiConnectionError(`Could not reach the Togai API: ${error.message}`);
       (connectionError as { cause?: unknown }).cause = error;
       (connectionError as { code?: string }).code = errorCode(error);
@@ -206,19 +202,20 @@ export function createTransport(options: TransportOptions): Transport {
     const timeout = call.timeout ?? options.timeout;
     const mayResendAnyway = freelyRetriedMethods.has(request.method) || call.idempotent === true;
     const callerSignal = request.signal;
+    // Every attempt resends these: the body is read once, so a retried POST body is intact. Only a redirect
+    // changes the headers, and it works on a copy.
     const first: Attempt = {
       url: request.url,
       method: request.method,
-      headers: new Headers(request.headers),
+      headers: request.headers,
       body: request.body === null ? undefined : await request.arrayBuffer(),
     };
 
     for (let retry = 0; ; retry += 1) {
       if (callerSignal.aborted) throw abortError(callerSignal);
-      const attempt = { ...first, headers: new Headers(first.headers) };
       let response: Response;
       try {
-        response = await attemptOnce(attempt, callerSignal, timeout);
+        response = await attemptOnce(first, callerSignal, timeout);
       } catch (error) {
         const neverSent = notSentCodes.has((error as { code?: string }).code ?? '');
         const canRetry =
