@@ -1,0 +1,70 @@
+// npm run bench: runs every bench, prints the tables and writes BENCHMARKS.md.
+//   --smoke        tiny counts, writes nothing but the scratch folder (the test suite runs this)
+//   --json=FILE    also writes the raw results as JSON
+//   --only=a,b     runs only these sections (pagination, per-call, loopback, bundle, typecheck, codegen);
+//                  BENCHMARKS.md is written only when every section ran
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadavg } from 'node:os';
+import { buildArtifacts } from './build.mjs';
+import { bundleSize } from './bundle-size.mjs';
+import { codegen } from './codegen.mjs';
+import { loadContenders } from './contenders.mjs';
+import { loopback } from './loopback.mjs';
+import { pagination } from './pagination.mjs';
+import { perCall } from './per-call.mjs';
+import { evaluateTargets, machineInfo, renderMarkdown } from './report.mjs';
+import { reportPath, scratchDir } from './paths.mjs';
+import { typecheck } from './typecheck.mjs';
+
+const args = process.argv.slice(2);
+const option = (name) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const smoke = args.includes('--smoke');
+// Pagination first, while the heap holds little else; then the timing-sensitive sections.
+const sections = ['pagination', 'per-call', 'loopback', 'bundle', 'typecheck', 'codegen'];
+const only = option('only')?.split(',') ?? sections;
+const unknown = only.filter((name) => !sections.includes(name));
+if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${sections.join(', ')}.`);
+if (typeof globalThis.gc !== 'function')
+  console.warn('Run with node --expose-gc (npm run bench does) for steady numbers.');
+
+const dir = scratchDir(smoke);
+const opts = { smoke };
+const results = { smoke, machine: machineInfo() };
+const log = (message) => console.error(`[bench] ${message}`);
+
+log(`building the SDK and generating the peer into ${dir}`);
+results.build = await buildArtifacts(dir);
+const createContenders = await loadContenders(dir);
+const sdk = await import(pathToFileURL(join(dir, 'sdk.mjs')).href);
+
+const steps = {
+  'per-call': async () => (results.perCall = await perCall(createContenders, opts)),
+  loopback: async () => (results.loopback = await loopback(createContenders, opts)),
+  pagination: async () => (results.pagination = await pagination(sdk, opts)),
+  bundle: async () => (results.bundle = await bundleSize(dir)),
+  typecheck: async () => (results.typecheck = await typecheck(dir, opts)),
+  codegen: async () => (results.codegen = await codegen(dir, opts)),
+};
+for (const name of sections.filter((section) => only.includes(section))) {
+  log(`${name}…`);
+  const started = performance.now();
+  await steps[name]();
+  log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+results.machine.loadEnd = loadavg()[0];
+
+if (only.length === sections.length) {
+  results.targets = evaluateTargets(results);
+  const markdown = renderMarkdown(results, results.targets);
+  console.log(markdown);
+  if (!smoke) {
+    await writeFile(reportPath, markdown);
+    log(`wrote ${reportPath}`);
+  }
+} else {
+  console.log(JSON.stringify(results, null, 2));
+}
+const json = option('json');
+if (json) await writeFile(json, JSON.stringify(results, null, 2));

@@ -1,0 +1,98 @@
+// Runs every bench once with tiny counts (`node bench/run.mjs --smoke`), so a broken bench is caught by the
+// tests rather than on the day someone wants numbers. It checks that each section measured something real;
+// speed itself is judged by `npm run bench`, never here.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { operations } from '../generated/operations.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const operationCount = Object.keys(operations).length;
+const contenders = ['fetch', 'openapi-fetch', 'ours: api', 'ours: facade', 'hey-api'];
+
+interface Row {
+  name: string;
+  [metric: string]: unknown;
+}
+
+const readReport = () => readFile(join(root, 'BENCHMARKS.md'), 'utf8').catch(() => undefined);
+
+function expectPositive(row: Row, ...metrics: string[]) {
+  for (const metric of metrics) {
+    const value = row[metric];
+    expect(
+      typeof value === 'number' && Number.isFinite(value) && value > 0,
+      `${row.name}: ${metric} = ${String(value)}`,
+    ).toBe(true);
+  }
+}
+
+it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', async () => {
+  const reportBefore = await readReport();
+  const dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+  const json = join(dir, 'results.json');
+  try {
+    const { stdout } = await run(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', `--json=${json}`], {
+      cwd: root,
+      timeout: 150_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toContain('## Targets');
+    const results = JSON.parse(await readFile(json, 'utf8'));
+
+    expect(results.perCall.rows.map((row: Row) => row.name)).toEqual(contenders);
+    for (const row of results.perCall.rows) expectPositive(row, 'meanUs', 'p99Us', 'opsPerSec', 'ratio');
+
+    expect(results.loopback.levels.map((level: { concurrency: number }) => level.concurrency)).toEqual([1, 64]);
+    for (const level of results.loopback.levels) {
+      expect(level.rows.map((row: Row) => row.name)).toEqual(contenders);
+      for (const row of level.rows) expectPositive(row, 'reqPerSec', 'ratio');
+    }
+
+    expect(results.bundle.rows.map((row: Row) => row.name)).toEqual([
+      'openapi-fetch',
+      'ours: facade',
+      'ours: api',
+      'hey-api',
+    ]);
+    for (const row of results.bundle.rows) {
+      expectPositive(row, 'raw', 'gzip', 'ratio');
+      expect(row.gzip).toBeLessThan(row.raw);
+    }
+
+    expect(results.typecheck.operations).toBe(operationCount);
+    expect(results.typecheck.rows).toHaveLength(4);
+    for (const row of results.typecheck.rows)
+      expectPositive(row, 'totalSeconds', 'memoryMB', 'instantiations', 'files');
+
+    expectPositive({ name: 'generate', ...results.codegen.generate }, 'ms');
+    expect(results.codegen.base.operations).toBe(operationCount);
+    expect(results.codegen.big.operations).toBe(operationCount * results.codegen.factor);
+    for (const size of [results.codegen.base, results.codegen.big]) {
+      expectPositive({ name: 'codegen steps', ...size.steps }, 'bundle', 'types', 'metadata', 'format', 'total');
+    }
+
+    const paging = results.pagination;
+    expect(paging.items).toBe(paging.pages * paging.pageSize);
+    expect(paging.gcExposed).toBe(true);
+    expectPositive(
+      { name: 'pagination', ...paging },
+      'seconds',
+      'itemsPerSec',
+      'heapBeforeMB',
+      'heapPeakMB',
+      'heapAfterMB',
+    );
+
+    expect(results.targets.length).toBeGreaterThan(0);
+    for (const target of results.targets) expect(typeof target.pass).toBe('boolean');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  expect(await readReport()).toBe(reportBefore);
+}, 180_000);
