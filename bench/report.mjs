@@ -70,7 +70,7 @@ export function evaluateTargets(results) {
   return targets;
 }
 
-export function renderMarkdown(results, targets) {
+export function renderMarkdown(results, targets, analysis = '') {
   const { machine, perCall, loopback, bundle, typecheck, codegen, pagination } = results;
   const out = [];
   const section = (heading, ...lines) => out.push(heading, '', ...lines, '');
@@ -105,6 +105,7 @@ export function renderMarkdown(results, targets) {
       targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : '**MISS**']),
     ),
   );
+  if (analysis.trim()) out.push(analysis.trim(), '');
   section(
     '## 1. Per-call overhead (in-memory fetch)',
     `\`getAccount\` against a \`fetch\` that returns a canned \`Response\` (the spec's example account), so only client code is timed. tinybench, ${perCall.rounds} rounds with the order rotated, median round. Ratio: mean latency over bare openapi-fetch's (lower is better).`,

@@ -60,7 +60,7 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
 
   const deprecations = createDeprecationReporter(options, seenDeprecations);
   const sdkMiddleware: Middleware = {
-    async onRequest({ request, schemaPath, params }) {
+    onRequest({ request, schemaPath, params }) {
       const operation = operationForRoute(request.method, schemaPath);
       if (!operation) return undefined;
       // Values were checked while the URL was built; this catches a call with no `params.path` at all.
