@@ -1,32 +1,14 @@
 // The built ESM bundle in a real browser (headless Chromium): loaded from one 127.0.0.1 origin, calling a
 // mock API on another, so the request goes through a real CORS preflight carrying the Authorization header.
-import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { distDir, root, withBuiltDist } from './support/built-dist.js';
+import { haveChromium, launchChromium } from './support/chromium.js';
+import { account } from './support/fixtures.js';
 import { sendJson, startServer } from './support/http-server.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const account = {
-  id: 'ACC1',
-  togaiAccountId: 'tgai.acc.1',
-  togaiCustomerId: 'tgai.cus.1',
-  name: 'Acme',
-  customerId: 'CUS1',
-  status: 'ACTIVE',
-};
 
 // The import map lets the bundle's bare `import 'openapi-fetch'` load the dependency's own ESM build,
 // as a browser bundler would.
@@ -49,7 +31,7 @@ const page = `<!doctype html>
   <body></body>
 </html>`;
 
-describe.skipIf(!existsSync(chromiumPath))('browser runtime (headless Chromium)', () => {
+describe.skipIf(!haveChromium)('browser runtime (headless Chromium)', () => {
   it('runs the dist ESM bundle and calls a CORS-enabled API with the credential', async () => {
     // Copy the fresh build, so a concurrent rebuild by another test file cannot change what we serve.
     const sdkDir = await mkdtemp(join(tmpdir(), 'togai-browser-'));
@@ -86,7 +68,7 @@ describe.skipIf(!existsSync(chromiumPath))('browser runtime (headless Chromium)'
         sendJson(response, 404, { message: 'not found' }, cors);
       }
     });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+    const browser = await launchChromium();
     try {
       const tab = await browser.newPage();
       const problems: string[] = [];

@@ -2,11 +2,11 @@
 // a 127.0.0.1 origin, scrolled through, and every operation opened. It must list all operations by variant,
 // mark the deprecated ones, show a TypeScript SDK sample for each, and load nothing from any other origin.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumPath, haveChromium, launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, type OperationMetadata } from '../generated/operations.js';
 import { startServer, type TestServer } from './support/http-server.js';
@@ -15,16 +15,6 @@ const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
 const docsDir = join(root, 'build', 'docs');
 const screenshotPath = join(root, 'build', 'docs-screenshot.png');
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const allOperations = Object.values(operations) as OperationMetadata[];
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,7 +36,6 @@ interface Card {
   section: string | null;
 }
 
-const haveChromium = existsSync(chromiumPath);
 if (!haveChromium) console.warn(`docs-site test skipped: ${chromiumPath} not found (CI installs chromium with apt-get).`);
 
 describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeout: 120_000 }, () => {
@@ -90,7 +79,7 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
       response.end(await readFile(file));
     });
 
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('request', (request) => requests.push(request.url()));
     page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));

@@ -7,18 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, withBuiltDist } from './support/built-dist.js';
 import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { account } from './support/fixtures.js';
 import { describeRun, run, type RunResult } from './support/run.js';
 import { installTarball, pack, type Packed } from './support/scratch-project.js';
 
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
-const account = {
-  id: 'ACC1',
-  togaiAccountId: 'tgai.acc.1',
-  togaiCustomerId: 'tgai.cus.1',
-  name: 'Acme',
-  customerId: 'CUS1',
-  status: 'ACTIVE',
-};
 
 let workDir = '';
 let projectDir = '';

@@ -2,26 +2,10 @@
 // Prism validates each request (path, query, body, auth) and answers the operation's first example, so a
 // success without `sl-violations` means the SDK sent what the spec allows, and the result must equal that example.
 import { describe, expect, inject, test } from 'vitest';
-import bundle from '../generated/openapi.json' with { type: 'json' };
 import { operations } from '../generated/operations.js';
 import { createTogaiClient, type OperationMetadata } from '../src/index.js';
 import { camelCase } from '../src/operations.js';
-
-type Json = Record<string, any>;
-const spec = bundle as Json;
-
-function deref(node: Json | undefined): Json | undefined {
-  let current = node;
-  for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
-    current = (current.$ref as string).slice(2).split('/').reduce((value: Json, key) => value[key], spec);
-  }
-  return current;
-}
-
-function firstExample(holder: Json | undefined): unknown {
-  const examples = deref(holder)?.content?.['application/json']?.examples ?? {};
-  return deref(Object.values(examples)[0] as Json)?.value;
-}
+import { deref, firstExample, spec, type Json } from './support/spec.js';
 
 /** Arguments for one operation, taken from the spec's own examples. */
 function exampleInputs(op: OperationMetadata) {

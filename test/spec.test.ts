@@ -3,8 +3,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
-import bundle from '../generated/openapi.json' with { type: 'json' };
 import { operations, servers } from '../generated/operations.js';
+import { deref, spec, type Json } from './support/spec.js';
 
 // [method, path, operationId, deprecated] from togai-docs/{production,sandbox}/AccountsApi.md
 const flat: [string, string, string, boolean][] = [
@@ -38,20 +38,7 @@ const scoped: [string, string, string, boolean][] = [
   ['POST', '/customers/{customer_id}/accounts/{account_id}/price_plans', 'associatePricePlanForCustomer', false],
 ];
 
-type Json = Record<string, any>;
-const spec = bundle as Json;
 const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-
-function deref(node: Json | undefined): Json | undefined {
-  let current = node;
-  for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
-    current = (current.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce((value: Json, key) => value[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-  }
-  return current;
-}
 
 const specOperations = Object.entries(spec.paths as Json).flatMap(([path, item]) =>
   httpMethods.filter((m) => item[m]).map((m) => ({ path, method: m.toUpperCase(), item, operation: item[m] as Json })),

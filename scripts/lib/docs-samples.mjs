@@ -1,22 +1,12 @@
 // TypeScript code samples for the API reference: one per operation, derived from the bundled spec and the
 // same operation metadata the SDK is generated from, so a sample can never drift from the facade it calls.
-import { collectOperations } from './operations-metadata.mjs';
+import { collectOperations, deref } from './operations-metadata.mjs';
 
 const environmentOf = { flat: 'production', 'customer-scoped': 'sandbox' };
 // Redoc's sample panel shows about 56 columns; longer lines scroll sideways.
 const maxLine = 56;
 /** The tab title of the samples in the reference (Redoc matches samples to tabs by this label). */
 export const sampleLabel = 'TypeScript SDK';
-
-/** Follows local `#/...` references inside the bundle. */
-function deref(bundle, node) {
-  let current = node;
-  for (let hops = 0; current && current.$ref && hops < 32; hops += 1) {
-    const pointer = current.$ref.replace(/^#\//, '').split('/');
-    current = pointer.reduce((value, key) => value?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], bundle);
-  }
-  return current;
-}
 
 /** `account_id` → `accountId`, the facade's name for a path parameter (same rule as src/operations.ts). */
 export function camelCase(name) {

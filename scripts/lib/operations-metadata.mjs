@@ -4,7 +4,7 @@
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** Follows a local `#/...` reference inside the bundle. */
-function deref(bundle, node) {
+export function deref(bundle, node) {
   let current = node;
   for (let hops = 0; current && current.$ref && hops < 32; hops += 1) {
     const pointer = current.$ref.replace(/^#\//, '').split('/');

@@ -1,0 +1,22 @@
+// The bundled spec as tests read it: local `$ref`s followed, examples picked out.
+import bundle from '../../generated/openapi.json' with { type: 'json' };
+
+export type Json = Record<string, any>;
+export const spec = bundle as Json;
+
+export function deref(node: Json | undefined): Json | undefined {
+  let current = node;
+  for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
+    current = (current.$ref as string)
+      .slice(2)
+      .split('/')
+      .reduce((value: Json, key) => value[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+  }
+  return current;
+}
+
+/** The value of the first JSON example of a request body or response. */
+export function firstExample(holder: Json | undefined): unknown {
+  const examples = deref(holder)?.content?.['application/json']?.examples ?? {};
+  return deref(Object.values(examples)[0] as Json)?.value;
+}
