@@ -16,6 +16,8 @@ import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, ty
 export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions {
   /** Retries after the first attempt, when it is safe to resend (see README). Default 2; 0 disables. */
   maxRetries?: number | undefined;
+  /** Longest pause between attempts in milliseconds, whatever `Retry-After` asks for. Default 30 000. */
+  maxRetryDelay?: number | undefined;
   /** Milliseconds per attempt, until the whole response has arrived. Default 60 000. */
   timeout?: number | undefined;
   /** The fetch implementation to send requests with. Default `globalThis.fetch`. */
@@ -55,6 +57,7 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
   assertSafeTransport(baseUrl);
   const maxRetries = checkCount('maxRetries', options.maxRetries, defaults.maxRetries, { allowZero: true });
   const timeout = checkCount('timeout', options.timeout, defaults.timeout, { allowZero: false });
+  const maxRetryDelay = checkCount('maxRetryDelay', options.maxRetryDelay, defaults.maxRetryDelay, { allowZero: true });
   const baseFetch = options.fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
 
@@ -85,6 +88,7 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
       credentialOrigin: baseUrl.origin,
       maxRetries,
       timeout,
+      maxRetryDelay,
     }),
   });
   api.use(sdkMiddleware);

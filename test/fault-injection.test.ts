@@ -102,6 +102,19 @@ describe('Retry-After', () => {
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(asked - slack);
     expect(since(start)).toBeLessThan(6000);
   });
+  it('caps a Retry-After longer than maxRetryDelay', async () => {
+    const arrivals: number[] = [];
+    const server = await serve((_, res, index) => {
+      arrivals.push(performance.now());
+      if (index === 0) return errorJson(429, { 'retry-after': '3600' })(res);
+      sendJson(res, 200, account);
+    });
+    const start = performance.now();
+    await expect(clientFor(server.url, { maxRetryDelay: 300 }).accounts.get({ accountId: 'ACC1' })).resolves.toEqual(account);
+    expect(server.requests).toHaveLength(2);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(300 - slack);
+    expect(since(start)).toBeLessThan(3000);
+  });
 });
 
 describe('bursts of 5xx', () => {
