@@ -10,10 +10,6 @@ import { bundleSpec, root } from './lib/pipeline.mjs';
 import { sampleLabel, sdkGuide, withCodeSamples } from './lib/docs-samples.mjs';
 import { buildDocs, localizeSite, redocOptions } from './lib/docs-site.mjs';
 
-// Without these, every Redocly CLI run (the bundle step included) reports usage and checks for updates online.
-process.env.REDOCLY_TELEMETRY = 'off';
-process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = 'true';
-
 export const docsDir = join(root, 'build', 'docs');
 
 export async function buildDocsSite({ dir = docsDir } = {}) {

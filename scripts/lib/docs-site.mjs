@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { redoclyEnv } from './pipeline.mjs';
 
 const run = promisify(execFile);
 
@@ -30,11 +31,10 @@ export function redocOptions(sampleLabel) {
 /** Runs `redocly build-docs`; telemetry off so neither the CLI nor the page reports to Redocly. */
 export async function buildDocs({ root, spec, output, title, options }) {
   const redocly = join(root, 'node_modules', '.bin', 'redocly');
-  const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
   const args = ['build-docs', spec, '--output', output, '--title', title, '--lint-config', 'off'];
   args.push('--openapi', JSON.stringify(options));
   try {
-    await run(redocly, args, { cwd: root, env, maxBuffer: 64 * 1024 * 1024 });
+    await run(redocly, args, { cwd: root, env: redoclyEnv, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     error.message = `redocly build-docs failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`;
     throw error;
