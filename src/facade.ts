@@ -150,9 +150,9 @@ export function createAccountsFacade<S extends Variant>(
   }
 
   async function send(operation: OperationMetadata, params: Record<string, unknown>, args: AnyArgs, options: RequestOptions) {
-    const keyed = options.idempotencyKey !== undefined;
+    // Only the body carries the key; the middleware sees it there and marks the request safe to resend.
     const body =
-      keyed && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
+      options.idempotencyKey !== undefined && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
         ? { ...args.body, [operation.idempotencyKeyField]: options.idempotencyKey }
         : args.body;
     const { data, error, response } = await (api.request as (...a: unknown[]) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(
@@ -164,7 +164,7 @@ export function createAccountsFacade<S extends Variant>(
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries, idempotent: keyed || undefined },
+        [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries },
       },
     );
     if (response.ok) return parseSuccess(data, response, operation, params);
@@ -189,6 +189,10 @@ export function createAccountsFacade<S extends Variant>(
       if (!operation) return fail(unavailable(sdkMethod, variant, variants[otherVariant(variant)] as OperationMetadata));
       if (typeof args !== 'object' || args === null) {
         return fail(new TogaiValidationError(`accounts.${sdkMethod}() takes an object of arguments.`));
+      }
+      if (options.idempotencyKey !== undefined && !operation.idempotencyKeyField) {
+        // Accepting it would promise a safe retry that nothing on the wire backs up.
+        return fail(new TogaiValidationError(`accounts.${sdkMethod}() takes no idempotency key (its request body has none).`));
       }
       let params: Record<string, unknown>;
       try {

@@ -36,15 +36,14 @@ export interface CallOptions {
  * travel from a call, through the middleware, to the transport.
  */
 export const callOptionsInitKey = 'togaiCallOptions';
-const callOptionsKey = callOptionsInitKey;
 
 export function callOptionsOf(request: Request): CallOptions | undefined {
-  return (request as unknown as Record<string, CallOptions | undefined>)[callOptionsKey];
+  return (request as unknown as Record<string, CallOptions | undefined>)[callOptionsInitKey];
 }
 
 export function withCallOptions(request: Request, options: CallOptions): Request {
   const merged = { ...callOptionsOf(request), ...options };
-  Object.defineProperty(request, callOptionsKey, { value: merged, enumerable: false, configurable: true });
+  Object.defineProperty(request, callOptionsInitKey, { value: merged, enumerable: false, configurable: true });
   return request;
 }
 

@@ -103,6 +103,13 @@ describe('path variants', () => {
     await expect(drain()).rejects.toThrow(TogaiValidationError);
     expect(api.requests).toHaveLength(0);
   });
+  test('an idempotency key for an operation that cannot carry one is refused before sending', async () => {
+    const api = await server((_, res) => sendJson(res, 201, account));
+    const togai = createTogaiClient({ baseUrl: api.url, token: 't' });
+    const body = { id: 'ACC1', name: 'Acme', customerId: 'C1' };
+    await expect(togai.accounts.create({ body }, { idempotencyKey: 'k-1' })).rejects.toThrow(/takes no idempotency key/);
+    expect(api.requests).toHaveLength(0);
+  });
 });
 
 describe('path parameter validation', () => {
