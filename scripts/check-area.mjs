@@ -1,0 +1,128 @@
+// npm run check-area -- <area>: checks one area folder of openapi/ on its own, before it is wired into the
+// root document. Builds a temporary root with only that area's path items (and its `tags.yaml`, if any),
+// lints it with recommended-strict, bundles it, and checks every operation against Togai's index, the
+// wire-name tables, the SDK's extensions and its own examples. Exits non-zero on any problem.
+import { readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import YAML from 'yaml';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { root, redoclyEnv, specEntry } from './lib/pipeline.mjs';
+import { deref } from './lib/operations-metadata.mjs';
+
+const run = promisify(execFile);
+const area = process.argv[2];
+if (!area) {
+  console.error('usage: npm run check-area -- <area folder under openapi/>');
+  process.exit(2);
+}
+const areaDir = join(root, 'openapi', area);
+const reference = join(root, '..', 'shared', 'reference', 'togai-docs', 'production');
+const problems = [];
+const httpMethods = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** `customers@{customer_id}@contacts.yaml` → `/customers/{customer_id}/contacts`. */
+const pathOfFile = (file) => `/${file.replace(/\.yaml$/, '').replaceAll('@', '/')}`;
+
+const rootDoc = YAML.parse(await readFile(specEntry, 'utf8'));
+const pathFiles = (await readdir(join(areaDir, 'paths'))).filter((f) => f.endsWith('.yaml'));
+rootDoc.paths = Object.fromEntries(pathFiles.map((f) => [pathOfFile(f), { $ref: `./paths/${f}` }]));
+const areaTags = existsSync(join(areaDir, 'tags.yaml')) ? YAML.parse(await readFile(join(areaDir, 'tags.yaml'), 'utf8')) : [];
+rootDoc.tags = [...rootDoc.tags, ...areaTags];
+rootDoc['x-tagGroups'] = [...rootDoc['x-tagGroups'], { name: `Area ${area}`, tags: areaTags.map((t) => t.name) }];
+const tempRoot = join(areaDir, '.check-root.yaml');
+await writeFile(tempRoot, YAML.stringify(rootDoc));
+
+const tempDir = await mkdtemp(join(tmpdir(), 'check-area-'));
+try {
+  try {
+    await run(join(root, 'node_modules', '.bin', 'redocly'), ['lint', tempRoot, '--format=stylish', '--config', join(root, 'redocly.yaml')], {
+      cwd: root,
+      env: redoclyEnv,
+      maxBuffer: 32 << 20,
+    });
+  } catch (error) {
+    problems.push(`redocly lint:\n${error.stdout}${error.stderr}`);
+  }
+  const out = join(tempDir, 'bundle.json');
+  await run(join(root, 'node_modules', '.bin', 'redocly'), ['bundle', tempRoot, '--output', out], { cwd: root, env: redoclyEnv });
+  const bundle = JSON.parse(await readFile(out, 'utf8'));
+  checkOperations(bundle, await readFile(join(reference, 'INDEX.md'), 'utf8'), await readFile(join(reference, 'WIRE-NAMES.md'), 'utf8'));
+} finally {
+  await rm(tempRoot, { force: true });
+  await rm(tempDir, { recursive: true, force: true });
+}
+
+function indexRows(markdown) {
+  const rows = new Map();
+  for (const line of markdown.split('\n')) {
+    const m = line.match(/^\*(\w+)\* \| \[\*\*(\w+)\*\*\][^|]*\| \*\*(\w+)\*\* (\S+) \| (.*)$/);
+    if (m) rows.set(m[2], { api: m[1], method: m[3], path: m[4], deprecated: m[5].includes('(DEPRECATED)') });
+  }
+  return rows;
+}
+
+function wireRows(markdown) {
+  return markdown
+    .split('\n')
+    .filter((l) => /^\| \w+Api \|/.test(l))
+    .map((l) => l.split('|').map((c) => c.trim()))
+    .map(([, api, operation, path, where, javaName, wireName]) => ({ api, operation, path, where, javaName, wireName }));
+}
+
+function checkOperations(bundle, indexMarkdown, wireMarkdown) {
+  const index = indexRows(indexMarkdown);
+  const wire = wireRows(wireMarkdown);
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ ...bundle, $id: 'spec.json' }, 'spec.json');
+  const validate = (schema, value, where) => {
+    const check = ajv.compile(schema.$ref ? { $ref: `spec.json${schema.$ref}` } : schema);
+    if (!check(value)) problems.push(`${where}: example invalid: ${JSON.stringify(check.errors)}`);
+  };
+  let count = 0;
+  for (const [path, rawItem] of Object.entries(bundle.paths)) {
+    const item = deref(bundle, rawItem);
+    for (const method of httpMethods.filter((m) => item[m])) {
+      count += 1;
+      const op = item[method];
+      const id = op.operationId;
+      const row = index.get(id);
+      if (!row) problems.push(`${id}: not in INDEX.md`);
+      else {
+        if (row.method !== method.toUpperCase() || row.path !== path) problems.push(`${id}: INDEX says ${row.method} ${row.path}`);
+        if (row.deprecated !== (op.deprecated === true)) problems.push(`${id}: deprecated should be ${row.deprecated}`);
+      }
+      for (const key of ['x-togai-variant', 'x-sdk-resource', 'x-sdk-method']) if (!op[key]) problems.push(`${id}: missing ${key}`);
+      for (const status of ['400', '401', '403', '404', '429', 'default']) {
+        const schema = deref(bundle, deref(bundle, op.responses?.[status])?.content?.['application/json']?.schema);
+        if (schema !== bundle.components?.schemas?.ErrorResponse) problems.push(`${id}: ${status} is not ErrorResponse`);
+      }
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(bundle, p));
+      for (const w of wire.filter((w) => w.operation === id)) {
+        if (!params.some((p) => p.name === w.wireName)) problems.push(`${id}: wire name ${w.wireName} missing`);
+        if (params.some((p) => p.name === w.javaName)) problems.push(`${id}: Java name ${w.javaName} used on the wire`);
+      }
+      for (const p of params) if (p.example !== undefined) validate(p.schema, p.example, `${id} parameter ${p.name}`);
+      const media = (holder, where) => {
+        const content = deref(bundle, holder)?.content?.['application/json'];
+        const examples = Object.entries(content?.examples ?? {});
+        if (content && examples.length === 0) problems.push(`${id} ${where}: no example`);
+        for (const [name, ex] of examples) validate(content.schema, deref(bundle, ex).value, `${id} ${where} ${name}`);
+      };
+      if (op.requestBody) media(op.requestBody, 'request');
+      for (const [status, response] of Object.entries(op.responses ?? {})) if (/^2/.test(status)) media(response, status);
+    }
+  }
+  console.log(`${area}: ${count} operations from ${relative(root, areaDir)}`);
+}
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log('no problems');
