@@ -15,27 +15,27 @@ export interface PaginationMetadata {
   readonly pageSizeParam: string | null;
 }
 
+/** What the SDK knows about an operation at run time (docs-only facts such as summaries are in the types). */
 export interface OperationMetadata {
   readonly operationId: string;
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
   readonly path: string;
   readonly variant: Variant;
-  /** Name of the `client.accounts` facade method that calls this operation (`x-sdk-method`). */
+  /** The facade resource, `client.<resource>` (`x-sdk-resource`). */
+  readonly resource: string;
+  /** The facade method, `client.<resource>.<sdkMethod>()` (`x-sdk-method`). */
   readonly sdkMethod: string;
+  readonly deprecated: boolean;
   /** Facade method of the nearest equivalent in the other variant (`x-togai-alternative`). */
   readonly alternative: string | null;
-  readonly deprecated: boolean;
-  readonly summary: string;
-  readonly tag: string | null;
-  /** Default host of the operation's variant. */
-  readonly server: string;
+  /** For a deprecated operation, `resource.method` of its successor where one is evident (`x-sdk-successor`). */
+  readonly successor: string | null;
   readonly pathParams: Readonly<Record<string, PathParamLimits>>;
-  readonly queryParams: readonly string[];
-  readonly hasBody: boolean;
-  readonly successStatus: number;
   readonly pagination: PaginationMetadata | null;
   /** Request-body property that carries an idempotency key, when the operation has one. */
   readonly idempotencyKeyField: string | null;
+  /** A POST or PATCH that changes nothing on the server (`x-sdk-idempotent`), so it is retried like a GET. */
+  readonly retrySafe: boolean;
 }
 
 export const servers = {
@@ -49,16 +49,12 @@ export const operations = {
     method: 'GET',
     path: '/accounts',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'list',
-    alternative: null,
     deprecated: false,
-    summary: 'List accounts',
-    tag: 'Accounts',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {},
-    queryParams: ['nextToken', 'pageSize'],
-    hasBody: false,
-    successStatus: 200,
     pagination: {
       tokenParam: 'nextToken',
       tokenField: 'nextToken',
@@ -66,229 +62,199 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   createAccount: {
     operationId: 'createAccount',
     method: 'POST',
     path: '/accounts',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'create',
-    alternative: null,
     deprecated: false,
-    summary: 'Create an account',
-    tag: 'Accounts',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {},
-    queryParams: [],
-    hasBody: true,
-    successStatus: 201,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   getAccount: {
     operationId: 'getAccount',
     method: 'GET',
     path: '/accounts/{account_id}',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'get',
-    alternative: null,
     deprecated: false,
-    summary: 'Get an account',
-    tag: 'Accounts',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: ['effectiveOn', 'includeGroupDetails'],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   deleteAccount: {
     operationId: 'deleteAccount',
     method: 'DELETE',
     path: '/accounts/{account_id}',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'delete',
-    alternative: null,
     deprecated: false,
-    summary: 'Delete an account',
-    tag: 'Accounts',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   updateAccount: {
     operationId: 'updateAccount',
     method: 'PATCH',
     path: '/accounts/{account_id}',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'update',
-    alternative: null,
     deprecated: false,
-    summary: 'Update an account',
-    tag: 'Accounts',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   addAliases: {
     operationId: 'addAliases',
     method: 'POST',
     path: '/accounts/{account_id}/add_aliases',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'addAliases',
-    alternative: null,
     deprecated: false,
-    summary: 'Add aliases to an account',
-    tag: 'Account aliases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   listAccountAliases: {
     operationId: 'listAccountAliases',
     method: 'GET',
     path: '/accounts/{account_id}/account_aliases',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'listAliases',
-    alternative: null,
     deprecated: false,
-    summary: 'List the aliases of an account',
-    tag: 'Account aliases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   removeAliases: {
     operationId: 'removeAliases',
     method: 'POST',
     path: '/accounts/{account_id}/remove_aliases',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'removeAliases',
-    alternative: null,
     deprecated: false,
-    summary: 'Remove aliases from an account',
-    tag: 'Account aliases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   updatePricingSchedule: {
     operationId: 'updatePricingSchedule',
     method: 'POST',
     path: '/accounts/{account_id}/price_plans',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'updatePricingSchedule',
-    alternative: 'associatePricePlan',
     deprecated: true,
-    summary: 'Associate or dissociate a price plan',
-    tag: 'Pricing schedules',
-    server: 'https://api.togai.com',
+    alternative: 'associatePricePlan',
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   updatePricingScheduleBatch: {
     operationId: 'updatePricingScheduleBatch',
     method: 'POST',
     path: '/accounts/{account_id}/edit_schedules',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'editPricingSchedules',
-    alternative: null,
     deprecated: true,
-    summary: 'Edit several pricing schedules at once',
-    tag: 'Pricing schedules',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: ['dryRun'],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   getPricingSchedules: {
     operationId: 'getPricingSchedules',
     method: 'GET',
     path: '/accounts/{account_id}/pricing_schedules',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'listPricingSchedules',
-    alternative: null,
     deprecated: true,
-    summary: 'List the pricing schedules of an account',
-    tag: 'Pricing schedules',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: ['nextToken', 'pageSize', 'startDate', 'endDate', 'includePricePlanInfo', 'compact'],
-    hasBody: false,
-    successStatus: 200,
     pagination: {
       tokenParam: 'nextToken',
       tokenField: 'nextToken',
@@ -296,184 +262,160 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   listAccountPurchases: {
     operationId: 'listAccountPurchases',
     method: 'GET',
     path: '/accounts/{account_id}/purchases',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'listPurchases',
-    alternative: null,
     deprecated: true,
-    summary: 'List the purchases of an account',
-    tag: 'Purchases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   initiateOneTimeEntitlementPlan: {
     operationId: 'initiateOneTimeEntitlementPlan',
     method: 'POST',
     path: '/accounts/{account_id}/purchases',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'createPurchase',
-    alternative: null,
     deprecated: true,
-    summary: 'Start a purchase for an account',
-    tag: 'Purchases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: 'idempotencyKey',
+    retrySafe: false,
   },
   getPurchase: {
     operationId: 'getPurchase',
     method: 'GET',
     path: '/purchases/{purchase_id}',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'getPurchase',
-    alternative: null,
     deprecated: true,
-    summary: 'Get a purchase',
-    tag: 'Purchases',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       purchase_id: {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   listAccountProposals: {
     operationId: 'listAccountProposals',
     method: 'GET',
     path: '/accounts/{account_id}/purchase_proposals',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'listProposals',
-    alternative: null,
     deprecated: true,
-    summary: 'List the proposals of an account',
-    tag: 'Proposals',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   createProposal: {
     operationId: 'createProposal',
     method: 'POST',
     path: '/accounts/{account_id}/purchase_proposals',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'createProposal',
-    alternative: null,
     deprecated: true,
-    summary: 'Propose a purchase to an account',
-    tag: 'Proposals',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       account_id: {
         minLength: 1,
         maxLength: 50,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: 'idempotencyKey',
+    retrySafe: false,
   },
   getProposal: {
     operationId: 'getProposal',
     method: 'GET',
     path: '/purchase_proposals/{purchase_proposal_id}',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'getProposal',
-    alternative: null,
     deprecated: true,
-    summary: 'Get a proposal',
-    tag: 'Proposals',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       purchase_proposal_id: {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   updateProposalStatus: {
     operationId: 'updateProposalStatus',
     method: 'POST',
     path: '/purchase_proposals/{purchase_proposal_id}/update_status',
     variant: 'flat',
+    resource: 'accounts',
     sdkMethod: 'updateProposalStatus',
-    alternative: null,
     deprecated: true,
-    summary: 'Approve or decline a proposal',
-    tag: 'Proposals',
-    server: 'https://api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       purchase_proposal_id: {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   getAccountsForCustomer: {
     operationId: 'getAccountsForCustomer',
     method: 'GET',
     path: '/customers/{customer_id}/accounts',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'list',
-    alternative: null,
     deprecated: false,
-    summary: 'List the accounts of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
       },
     },
-    queryParams: ['nextToken', 'pageSize'],
-    hasBody: false,
-    successStatus: 200,
     pagination: {
       tokenParam: 'nextToken',
       tokenField: 'nextToken',
@@ -481,40 +423,37 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   createAccountForCustomer: {
     operationId: 'createAccountForCustomer',
     method: 'POST',
     path: '/customers/{customer_id}/accounts',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'create',
-    alternative: null,
     deprecated: false,
-    summary: 'Create an account for a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 201,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   getAccountForCustomer: {
     operationId: 'getAccountForCustomer',
     method: 'GET',
     path: '/customers/{customer_id}/accounts/{account_id}',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'get',
-    alternative: null,
     deprecated: false,
-    summary: 'Get an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -523,23 +462,20 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   deleteAccountForCustomer: {
     operationId: 'deleteAccountForCustomer',
     method: 'DELETE',
     path: '/customers/{customer_id}/accounts/{account_id}',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'delete',
-    alternative: null,
     deprecated: false,
-    summary: 'Delete an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -548,23 +484,20 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: false,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   updateAccountForCustomer: {
     operationId: 'updateAccountForCustomer',
     method: 'PATCH',
     path: '/customers/{customer_id}/accounts/{account_id}',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'update',
-    alternative: null,
     deprecated: false,
-    summary: 'Update an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -573,23 +506,20 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   addAliasesForCustomer: {
     operationId: 'addAliasesForCustomer',
     method: 'POST',
     path: '/customers/{customer_id}/accounts/{account_id}/add_aliases',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'addAliases',
-    alternative: null,
     deprecated: false,
-    summary: 'Add aliases to an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -598,23 +528,20 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   removeAliasesForCustomer: {
     operationId: 'removeAliasesForCustomer',
     method: 'POST',
     path: '/customers/{customer_id}/accounts/{account_id}/remove_aliases',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'removeAliases',
-    alternative: null,
     deprecated: false,
-    summary: 'Remove aliases from an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: null,
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -623,23 +550,20 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
   associatePricePlanForCustomer: {
     operationId: 'associatePricePlanForCustomer',
     method: 'POST',
     path: '/customers/{customer_id}/accounts/{account_id}/price_plans',
     variant: 'customer-scoped',
+    resource: 'accounts',
     sdkMethod: 'associatePricePlan',
-    alternative: 'updatePricingSchedule',
     deprecated: false,
-    summary: 'Associate a price plan with an account of a customer',
-    tag: 'Customer accounts',
-    server: 'https://sandbox-api.togai.com',
+    alternative: 'updatePricingSchedule',
+    successor: null,
     pathParams: {
       customer_id: {
         minLength: 1,
@@ -648,161 +572,181 @@ export const operations = {
         minLength: 1,
       },
     },
-    queryParams: [],
-    hasBody: true,
-    successStatus: 200,
     pagination: null,
     idempotencyKeyField: null,
+    retrySafe: false,
   },
 } as const satisfies Record<string, OperationMetadata>;
 
 export type OperationId = keyof typeof operations;
 
-/** Facade methods of `client.accounts` and the operation each one calls in each path variant. */
-export interface SdkMethods {
-  /**
-   * List accounts.
-   *
-   * - flat: `GET /accounts` (getAccounts)
-   * - customer-scoped: `GET /customers/{customer_id}/accounts` (getAccountsForCustomer)
-   */
-  list: { flat: 'getAccounts'; 'customer-scoped': 'getAccountsForCustomer' };
-  /**
-   * Create an account.
-   *
-   * - flat: `POST /accounts` (createAccount)
-   * - customer-scoped: `POST /customers/{customer_id}/accounts` (createAccountForCustomer)
-   */
-  create: { flat: 'createAccount'; 'customer-scoped': 'createAccountForCustomer' };
-  /**
-   * Get an account.
-   *
-   * - flat: `GET /accounts/{account_id}` (getAccount)
-   * - customer-scoped: `GET /customers/{customer_id}/accounts/{account_id}` (getAccountForCustomer)
-   */
-  get: { flat: 'getAccount'; 'customer-scoped': 'getAccountForCustomer' };
-  /**
-   * Delete an account.
-   *
-   * - flat: `DELETE /accounts/{account_id}` (deleteAccount)
-   * - customer-scoped: `DELETE /customers/{customer_id}/accounts/{account_id}` (deleteAccountForCustomer)
-   */
-  delete: { flat: 'deleteAccount'; 'customer-scoped': 'deleteAccountForCustomer' };
-  /**
-   * Update an account.
-   *
-   * - flat: `PATCH /accounts/{account_id}` (updateAccount)
-   * - customer-scoped: `PATCH /customers/{customer_id}/accounts/{account_id}` (updateAccountForCustomer)
-   */
-  update: { flat: 'updateAccount'; 'customer-scoped': 'updateAccountForCustomer' };
-  /**
-   * Add aliases to an account.
-   *
-   * - flat: `POST /accounts/{account_id}/add_aliases` (addAliases)
-   * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/add_aliases` (addAliasesForCustomer)
-   */
-  addAliases: { flat: 'addAliases'; 'customer-scoped': 'addAliasesForCustomer' };
-  /**
-   * List the aliases of an account.
-   *
-   * - flat: `GET /accounts/{account_id}/account_aliases` (listAccountAliases)
-   *
-   * Exists only on flat paths.
-   */
-  listAliases: { flat: 'listAccountAliases' };
-  /**
-   * Remove aliases from an account.
-   *
-   * - flat: `POST /accounts/{account_id}/remove_aliases` (removeAliases)
-   * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/remove_aliases` (removeAliasesForCustomer)
-   */
-  removeAliases: { flat: 'removeAliases'; 'customer-scoped': 'removeAliasesForCustomer' };
-  /**
-   * Associate or dissociate a price plan.
-   *
-   * - flat: `POST /accounts/{account_id}/price_plans` (updatePricingSchedule) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  updatePricingSchedule: { flat: 'updatePricingSchedule' };
-  /**
-   * Edit several pricing schedules at once.
-   *
-   * - flat: `POST /accounts/{account_id}/edit_schedules` (updatePricingScheduleBatch) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  editPricingSchedules: { flat: 'updatePricingScheduleBatch' };
-  /**
-   * List the pricing schedules of an account.
-   *
-   * - flat: `GET /accounts/{account_id}/pricing_schedules` (getPricingSchedules) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  listPricingSchedules: { flat: 'getPricingSchedules' };
-  /**
-   * List the purchases of an account.
-   *
-   * - flat: `GET /accounts/{account_id}/purchases` (listAccountPurchases) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  listPurchases: { flat: 'listAccountPurchases' };
-  /**
-   * Start a purchase for an account.
-   *
-   * - flat: `POST /accounts/{account_id}/purchases` (initiateOneTimeEntitlementPlan) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  createPurchase: { flat: 'initiateOneTimeEntitlementPlan' };
-  /**
-   * Get a purchase.
-   *
-   * - flat: `GET /purchases/{purchase_id}` (getPurchase) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  getPurchase: { flat: 'getPurchase' };
-  /**
-   * List the proposals of an account.
-   *
-   * - flat: `GET /accounts/{account_id}/purchase_proposals` (listAccountProposals) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  listProposals: { flat: 'listAccountProposals' };
-  /**
-   * Propose a purchase to an account.
-   *
-   * - flat: `POST /accounts/{account_id}/purchase_proposals` (createProposal) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  createProposal: { flat: 'createProposal' };
-  /**
-   * Get a proposal.
-   *
-   * - flat: `GET /purchase_proposals/{purchase_proposal_id}` (getProposal) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  getProposal: { flat: 'getProposal' };
-  /**
-   * Approve or decline a proposal.
-   *
-   * - flat: `POST /purchase_proposals/{purchase_proposal_id}/update_status` (updateProposalStatus) — **deprecated**
-   *
-   * Exists only on flat paths.
-   */
-  updateProposalStatus: { flat: 'updateProposalStatus' };
-  /**
-   * Associate a price plan with an account of a customer.
-   *
-   * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/price_plans` (associatePricePlanForCustomer)
-   *
-   * Exists only on customer-scoped paths.
-   */
-  associatePricePlan: { 'customer-scoped': 'associatePricePlanForCustomer' };
+/** Facade resources (`client.<resource>`), their methods, and the operation each method calls per path variant. */
+export interface SdkResources {
+  accounts: {
+    /**
+     * List accounts.
+     *
+     * - flat: `GET /accounts` (getAccounts)
+     * - customer-scoped: `GET /customers/{customer_id}/accounts` (getAccountsForCustomer)
+     */
+    list: { flat: 'getAccounts'; 'customer-scoped': 'getAccountsForCustomer' };
+    /**
+     * Create an account.
+     *
+     * - flat: `POST /accounts` (createAccount)
+     * - customer-scoped: `POST /customers/{customer_id}/accounts` (createAccountForCustomer)
+     */
+    create: { flat: 'createAccount'; 'customer-scoped': 'createAccountForCustomer' };
+    /**
+     * Get an account.
+     *
+     * - flat: `GET /accounts/{account_id}` (getAccount)
+     * - customer-scoped: `GET /customers/{customer_id}/accounts/{account_id}` (getAccountForCustomer)
+     */
+    get: { flat: 'getAccount'; 'customer-scoped': 'getAccountForCustomer' };
+    /**
+     * Delete an account.
+     *
+     * - flat: `DELETE /accounts/{account_id}` (deleteAccount)
+     * - customer-scoped: `DELETE /customers/{customer_id}/accounts/{account_id}` (deleteAccountForCustomer)
+     */
+    delete: { flat: 'deleteAccount'; 'customer-scoped': 'deleteAccountForCustomer' };
+    /**
+     * Update an account.
+     *
+     * - flat: `PATCH /accounts/{account_id}` (updateAccount)
+     * - customer-scoped: `PATCH /customers/{customer_id}/accounts/{account_id}` (updateAccountForCustomer)
+     */
+    update: { flat: 'updateAccount'; 'customer-scoped': 'updateAccountForCustomer' };
+    /**
+     * Add aliases to an account.
+     *
+     * - flat: `POST /accounts/{account_id}/add_aliases` (addAliases)
+     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/add_aliases` (addAliasesForCustomer)
+     */
+    addAliases: { flat: 'addAliases'; 'customer-scoped': 'addAliasesForCustomer' };
+    /**
+     * List the aliases of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/account_aliases` (listAccountAliases)
+     *
+     * Exists only on flat paths.
+     */
+    listAliases: { flat: 'listAccountAliases' };
+    /**
+     * Remove aliases from an account.
+     *
+     * - flat: `POST /accounts/{account_id}/remove_aliases` (removeAliases)
+     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/remove_aliases` (removeAliasesForCustomer)
+     */
+    removeAliases: { flat: 'removeAliases'; 'customer-scoped': 'removeAliasesForCustomer' };
+    /**
+     * Associate or dissociate a price plan.
+     *
+     * - flat: `POST /accounts/{account_id}/price_plans` (updatePricingSchedule) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    updatePricingSchedule: { flat: 'updatePricingSchedule' };
+    /**
+     * Edit several pricing schedules at once.
+     *
+     * - flat: `POST /accounts/{account_id}/edit_schedules` (updatePricingScheduleBatch) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    editPricingSchedules: { flat: 'updatePricingScheduleBatch' };
+    /**
+     * List the pricing schedules of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/pricing_schedules` (getPricingSchedules) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    listPricingSchedules: { flat: 'getPricingSchedules' };
+    /**
+     * List the purchases of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/purchases` (listAccountPurchases) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    listPurchases: { flat: 'listAccountPurchases' };
+    /**
+     * Start a purchase for an account.
+     *
+     * - flat: `POST /accounts/{account_id}/purchases` (initiateOneTimeEntitlementPlan) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    createPurchase: { flat: 'initiateOneTimeEntitlementPlan' };
+    /**
+     * Get a purchase.
+     *
+     * - flat: `GET /purchases/{purchase_id}` (getPurchase) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    getPurchase: { flat: 'getPurchase' };
+    /**
+     * List the proposals of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/purchase_proposals` (listAccountProposals) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    listProposals: { flat: 'listAccountProposals' };
+    /**
+     * Propose a purchase to an account.
+     *
+     * - flat: `POST /accounts/{account_id}/purchase_proposals` (createProposal) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    createProposal: { flat: 'createProposal' };
+    /**
+     * Get a proposal.
+     *
+     * - flat: `GET /purchase_proposals/{purchase_proposal_id}` (getProposal) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    getProposal: { flat: 'getProposal' };
+    /**
+     * Approve or decline a proposal.
+     *
+     * - flat: `POST /purchase_proposals/{purchase_proposal_id}/update_status` (updateProposalStatus) — deprecated
+     *
+     * Exists only on flat paths.
+     *
+     * @deprecated
+     */
+    updateProposalStatus: { flat: 'updateProposalStatus' };
+    /**
+     * Associate a price plan with an account of a customer.
+     *
+     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/price_plans` (associatePricePlanForCustomer)
+     *
+     * Exists only on customer-scoped paths.
+     */
+    associatePricePlan: { 'customer-scoped': 'associatePricePlanForCustomer' };
+  };
 }

@@ -6,7 +6,7 @@ import type { paths } from '../generated/schema.js';
 import { assertSafeTransport, resolveCredential, type CredentialOptions } from './auth.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
-import { createAccountsFacade, type AccountsFacade } from './facade.js';
+import { createFacade, type Facade } from './facade.js';
 import { ensureIdempotencyKey } from './idempotency.js';
 import { operationForRoute } from './operations.js';
 import { createTransport, defaults } from './retry.js';
@@ -31,17 +31,23 @@ export type TogaiClientOverrides = Omit<TogaiClientOptions, 'token' | 'apiKey' |
 
 export type TogaiApi = Client<paths, `${string}/${string}`>;
 
-export interface TogaiClient<S extends PathStyle = PathStyle> {
+/** What every client has besides its resources. */
+export interface TogaiClientCore<S extends PathStyle = PathStyle> {
   /** The typed openapi-fetch client for every path of the spec, with auth, validation, deprecation warnings, retries and timeouts applied. */
   readonly api: TogaiApi;
-  /** Plain async methods over all operations, routed to this client's path style; they return data and throw typed errors. */
-  readonly accounts: AccountsFacade<S>;
   readonly environment: Environment;
   readonly baseUrl: string;
   readonly pathStyle: S;
   /** A client with some options changed (e.g. a shorter timeout), sharing this one's credential and warnings. */
   withOptions(overrides: TogaiClientOverrides): TogaiClient<S>;
 }
+
+/**
+ * A client: the raw `api`, plus one facade resource per area of the API (`client.accounts`, `client.customers`,
+ * `client.events`, ...) whose plain async methods are routed to this client's path style, return data and throw
+ * typed errors.
+ */
+export type TogaiClient<S extends PathStyle = PathStyle> = TogaiClientCore<S> & Facade<S>;
 
 function checkCount(name: string, value: number | undefined, fallback: number, { allowZero }: { allowZero: boolean }) {
   if (value === undefined) return fallback;
@@ -95,8 +101,8 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
 
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries, timeout };
   return {
+    ...createFacade(api, pathStyle),
     api,
-    accounts: createAccountsFacade(api, pathStyle),
     environment,
     baseUrl: baseUrl.href,
     pathStyle,

@@ -1,8 +1,9 @@
-// `client.accounts`: one plain async method per `x-sdk-method` of the spec. Each routes to the operation of
-// the client's path variant, returns the parsed body and throws typed errors. Types and routing both come
-// from generated/, so a new operation in the spec appears here after `npm run generate`.
+// The facade, `client.<resource>.<method>()`: one plain async method per `x-sdk-resource`/`x-sdk-method` pair of
+// the spec. Each routes to the operation of the client's path variant, returns the parsed body and throws typed
+// errors. Types and routing both come from generated/, so a new operation in the spec appears here after
+// `npm run generate`.
 import type { Client } from 'openapi-fetch';
-import type { operations as metadata, SdkMethods, Variant } from '../generated/operations.js';
+import type { operations as metadata, SdkResources, Variant } from '../generated/operations.js';
 import type { operations as OperationTypes, paths } from '../generated/schema.js';
 import {
   apiErrorFor,
@@ -11,8 +12,8 @@ import {
   TogaiVariantError,
   type ErrorResponse,
 } from './errors.js';
-import { camelCase, operationsForSdkMethod, sdkMethodNames, type OperationMetadata } from './operations.js';
-import { pagedList, type PagedList } from './pagination.js';
+import { camelCase, facadeResources, type OperationMetadata } from './operations.js';
+import { pagedList, type PagedList, type WithResponse } from './pagination.js';
 import { callOptionsInitKey } from './retry.js';
 import { assertValidPathParams } from './validation.js';
 
@@ -71,9 +72,14 @@ type PaginatedOperationId = {
 
 type ItemOf<Body> = Body extends { data?: (infer Item)[] } ? Item : never;
 
+/** A facade call's promise: resolves to the parsed body; `.withResponse()` also gives the HTTP response. */
+export interface APIPromise<T> extends Promise<T> {
+  withResponse(): Promise<WithResponse<T>>;
+}
+
 type ReturnOf<K extends OperationId> = K extends PaginatedOperationId
   ? PagedList<ItemOf<OperationResult<K>>, OperationResult<K>>
-  : Promise<OperationResult<K>>;
+  : APIPromise<OperationResult<K>>;
 
 type HasRequiredKeys<T> = {} extends T ? false : true;
 
@@ -82,17 +88,34 @@ export type FacadeMethod<K extends OperationId> =
     ? (args: OperationArgs<K>, options?: RequestOptions) => ReturnOf<K>
     : (args?: OperationArgs<K>, options?: RequestOptions) => ReturnOf<K>;
 
-/** A method the client's path variant does not have: calling it throws a TogaiVariantError. */
-export type UnavailableMethod = (args: never, options?: never) => never;
+/** True when the path variant is not known at compile time (a union of both). */
+type IsUnknownVariant<S extends Variant> = [Variant] extends [S] ? true : false;
+
+/** Whether a facade method is listed for a client on variant `S`: every method when the variant is unknown. */
+type Listed<S extends Variant, Variants> = IsUnknownVariant<S> extends true ? true : S extends keyof Variants ? true : false;
 
 type MethodIn<S extends Variant, Variants> = S extends keyof Variants
   ? Variants[S] extends OperationId
     ? FacadeMethod<Variants[S]>
     : never
-  : UnavailableMethod;
+  : never;
+
+/**
+ * One resource of the facade for a client on path variant `S`. A client whose variant is a literal type lists only
+ * the methods it can call; one whose variant is known only at run time lists all, and rejects the other variant's
+ * with a TogaiVariantError.
+ */
+export type ResourceFacade<S extends Variant, R extends keyof SdkResources> = {
+  [M in keyof SdkResources[R] as Listed<S, SdkResources[R][M]> extends true ? M : never]: MethodIn<S, SdkResources[R][M]>;
+};
+
+/** Every resource that has at least one method for variant `S`. */
+export type Facade<S extends Variant> = {
+  readonly [R in keyof SdkResources as [keyof ResourceFacade<S, R>] extends [never] ? never : R]: ResourceFacade<S, R>;
+};
 
 /** `client.accounts` for a client on path variant `S`. */
-export type AccountsFacade<S extends Variant> = { [M in keyof SdkMethods]: MethodIn<S, SdkMethods[M]> };
+export type AccountsFacade<S extends Variant> = ResourceFacade<S, 'accounts'>;
 
 // ---- Runtime ------------------------------------------------------------------------------------------
 
@@ -100,12 +123,12 @@ type AnyArgs = Record<string, unknown> & { query?: Record<string, unknown>; body
 
 const otherVariant = (variant: Variant): Variant => (variant === 'flat' ? 'customer-scoped' : 'flat');
 
-function unavailable(sdkMethod: string, variant: Variant, other: OperationMetadata): TogaiVariantError {
+function unavailable(name: string, variant: Variant, other: OperationMetadata): TogaiVariantError {
   const advice = other.alternative
-    ? `use accounts.${other.alternative}() instead, or create a client with pathStyle: '${other.variant}'`
+    ? `use ${other.resource}.${other.alternative}() instead, or create a client with pathStyle: '${other.variant}'`
     : `create a client with pathStyle: '${other.variant}' to call it`;
   return new TogaiVariantError(
-    `accounts.${sdkMethod}() exists only on ${other.variant} paths (${other.method} ${other.path}), ` +
+    `${name}() exists only on ${other.variant} paths (${other.method} ${other.path}), ` +
       `but this client uses ${variant} paths; ${advice}.`,
   );
 }
@@ -138,18 +161,19 @@ function parseSuccess(text: unknown, response: Response, operation: OperationMet
   }
 }
 
-export function createAccountsFacade<S extends Variant>(
-  api: Client<paths, `${string}/${string}`>,
-  variant: S,
-): AccountsFacade<S> {
-  function pathParamsOf(operation: OperationMetadata, args: AnyArgs, sdkMethod: string): Record<string, unknown> {
-    const params: Record<string, unknown> = {};
-    for (const name in operation.pathParams) params[name] = args[camelCase(name)];
-    assertValidPathParams(operation, params, (name) => `accounts.${sdkMethod}() argument ${camelCase(name)}`);
-    return params;
-  }
+/** The data-first promise of a facade call, with `.withResponse()` for the whole answer. */
+function apiPromise<T>(sent: Promise<WithResponse<T>>): APIPromise<T> {
+  const data = sent.then((result) => result.data) as APIPromise<T>;
+  // A caller who only uses withResponse() handles the rejection there; do not report it twice as unhandled.
+  data.catch(() => undefined);
+  data.withResponse = () => sent;
+  return data;
+}
 
-  async function send(operation: OperationMetadata, params: Record<string, unknown>, args: AnyArgs, options: RequestOptions) {
+type FacadeFunction = (args?: AnyArgs, options?: RequestOptions) => unknown;
+
+export function createFacade<S extends Variant>(api: Client<paths, `${string}/${string}`>, variant: S): Facade<S> {
+  async function send(operation: OperationMetadata, params: Record<string, unknown>, args: AnyArgs, options: RequestOptions): Promise<WithResponse<unknown>> {
     // Only the body carries the key; the middleware sees it there and marks the request safe to resend.
     const body =
       options.idempotencyKey !== undefined && operation.idempotencyKeyField && args.body && typeof args.body === 'object'
@@ -167,7 +191,7 @@ export function createAccountsFacade<S extends Variant>(
         [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries },
       },
     );
-    if (response.ok) return parseSuccess(data, response, operation, params);
+    if (response.ok) return { data: parseSuccess(data, response, operation, params), response };
     throw apiErrorFor({
       status: response.status,
       body: normalizeErrorBody(error),
@@ -177,34 +201,40 @@ export function createAccountsFacade<S extends Variant>(
     });
   }
 
-  const facade: Record<string, (args?: AnyArgs, options?: RequestOptions) => unknown> = {};
-  for (const sdkMethod of sdkMethodNames) {
-    const variants = operationsForSdkMethod(sdkMethod);
+  function facadeMethod(name: string, variants: Partial<Record<Variant, OperationMetadata>>): FacadeFunction {
     const operation = variants[variant];
     const pagination = operation?.pagination ?? null;
     // Bad input never sends a request; the error surfaces where the caller awaits, like any API error.
     const fail = (error: unknown) =>
-      pagination ? pagedList(pagination, () => Promise.reject(error)) : Promise.reject(error);
-    facade[sdkMethod] = (args = {}, options = {}) => {
-      if (!operation) return fail(unavailable(sdkMethod, variant, variants[otherVariant(variant)] as OperationMetadata));
+      pagination ? pagedList(pagination, () => Promise.reject(error)) : apiPromise(Promise.reject(error));
+    return (args = {}, options = {}) => {
+      if (!operation) return fail(unavailable(name, variant, variants[otherVariant(variant)] as OperationMetadata));
       if (typeof args !== 'object' || args === null) {
-        return fail(new TogaiValidationError(`accounts.${sdkMethod}() takes an object of arguments.`));
+        return fail(new TogaiValidationError(`${name}() takes an object of arguments.`));
       }
       if (options.idempotencyKey !== undefined && !operation.idempotencyKeyField) {
         // Accepting it would promise a safe retry that nothing on the wire backs up.
-        return fail(new TogaiValidationError(`accounts.${sdkMethod}() takes no idempotency key (its request body has none).`));
+        return fail(new TogaiValidationError(`${name}() takes no idempotency key (its request body has none).`));
       }
-      let params: Record<string, unknown>;
+      const params: Record<string, unknown> = {};
       try {
-        params = pathParamsOf(operation, args, sdkMethod);
+        for (const param in operation.pathParams) params[param] = args[camelCase(param)];
+        assertValidPathParams(operation, params, (param) => `${name}() argument ${camelCase(param)}`);
       } catch (error) {
         return fail(error);
       }
-      if (!pagination) return send(operation, params, args, options);
+      if (!pagination) return apiPromise(send(operation, params, args, options));
       return pagedList(pagination, (token) =>
         send(operation, params, token === undefined ? args : { ...args, query: { ...args.query, [pagination.tokenParam]: token } }, options),
       );
     };
   }
-  return facade as unknown as AccountsFacade<S>;
+
+  const facade: Record<string, Record<string, FacadeFunction>> = {};
+  for (const [resource, methods] of facadeResources) {
+    const functions: Record<string, FacadeFunction> = {};
+    for (const [sdkMethod, variants] of methods) functions[sdkMethod] = facadeMethod(`${resource}.${sdkMethod}`, variants);
+    facade[resource] = functions;
+  }
+  return facade as unknown as Facade<S>;
 }

@@ -6,14 +6,17 @@ export type { OperationMetadata, Variant };
 
 const byRoute = new Map<string, OperationMetadata>();
 const byPath = new Map<string, OperationMetadata>();
-const bySdkMethod = new Map<string, Partial<Record<Variant, OperationMetadata>>>();
+/** resource → facade method → the operation it calls in each path variant. */
+const byResource = new Map<string, Map<string, Partial<Record<Variant, OperationMetadata>>>>();
 
 for (const operation of Object.values(operations) as OperationMetadata[]) {
   byRoute.set(`${operation.method} ${operation.path}`, operation);
   byPath.set(operation.path, operation); // path parameters belong to the path item, so any method will do
-  const variants = bySdkMethod.get(operation.sdkMethod) ?? {};
+  const methods = byResource.get(operation.resource) ?? new Map<string, Partial<Record<Variant, OperationMetadata>>>();
+  const variants = methods.get(operation.sdkMethod) ?? {};
   variants[operation.variant] = operation;
-  bySdkMethod.set(operation.sdkMethod, variants);
+  methods.set(operation.sdkMethod, variants);
+  byResource.set(operation.resource, methods);
 }
 
 /** The operation behind a raw-client call such as `api.GET('/accounts/{account_id}')`. */
@@ -26,12 +29,8 @@ export function operationForPath(path: string): OperationMetadata | undefined {
   return byPath.get(path);
 }
 
-/** The operations behind one facade method, per variant. */
-export function operationsForSdkMethod(sdkMethod: string): Partial<Record<Variant, OperationMetadata>> {
-  return bySdkMethod.get(sdkMethod) ?? {};
-}
-
-export const sdkMethodNames: readonly string[] = [...bySdkMethod.keys()];
+/** The facade's resources, each with its methods and the operations behind them per variant. */
+export const facadeResources: ReadonlyMap<string, ReadonlyMap<string, Partial<Record<Variant, OperationMetadata>>>> = byResource;
 
 const camelNames = new Map<string, string>();
 

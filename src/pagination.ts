@@ -4,6 +4,12 @@
 //   for await (const page of it.pages()) → one page at a time
 import type { PaginationMetadata } from '../generated/operations.js';
 
+/** A parsed body together with the HTTP response it came in (`.withResponse()`). */
+export interface WithResponse<T> {
+  data: T;
+  response: Response;
+}
+
 export interface Page<Item, Body> {
   /** The items of this page. */
   readonly items: Item[];
@@ -11,6 +17,8 @@ export interface Page<Item, Body> {
   readonly nextToken: string | undefined;
   /** The page as the API returned it. */
   readonly body: Body;
+  /** The HTTP response of this page (headers, request id). */
+  readonly response: Response;
   hasNextPage(): boolean;
   /** Fetches the following page; throws when there is none (check `hasNextPage()` first). */
   getNextPage(): Promise<Page<Item, Body>>;
@@ -19,15 +27,17 @@ export interface Page<Item, Body> {
 export interface PagedList<Item, Body> extends PromiseLike<Page<Item, Body>>, AsyncIterable<Item> {
   /** Iterates page by page instead of item by item. */
   pages(): AsyncIterableIterator<Page<Item, Body>>;
+  /** The first page with its HTTP response; each page also carries its own `response`. */
+  withResponse(): Promise<WithResponse<Page<Item, Body>>>;
 }
 
 /** Fetches one page given the token of the page before it (undefined for the first). */
-export type PageFetcher<Body> = (token: string | undefined) => Promise<Body>;
+export type PageFetcher<Body> = (token: string | undefined) => Promise<WithResponse<Body>>;
 
 /** Bounds the loop against a server that hands out tokens forever; no real list is this long. */
 const maxPages = 1_000_000;
 
-function toPage<Item, Body>(body: Body, meta: PaginationMetadata, fetchPage: PageFetcher<Body>): Page<Item, Body> {
+function toPage<Item, Body>({ data: body, response }: WithResponse<Body>, meta: PaginationMetadata, fetchPage: PageFetcher<Body>): Page<Item, Body> {
   const record = (body ?? {}) as Record<string, unknown>;
   const items = Array.isArray(record[meta.itemsField]) ? (record[meta.itemsField] as Item[]) : [];
   const token = record[meta.tokenField];
@@ -36,6 +46,7 @@ function toPage<Item, Body>(body: Body, meta: PaginationMetadata, fetchPage: Pag
     items,
     nextToken,
     body,
+    response,
     hasNextPage: () => nextToken !== undefined,
     async getNextPage() {
       if (nextToken === undefined) throw new RangeError('This is the last page; check hasNextPage() first.');
@@ -47,7 +58,7 @@ function toPage<Item, Body>(body: Body, meta: PaginationMetadata, fetchPage: Pag
 export function pagedList<Item, Body>(meta: PaginationMetadata, fetchPage: PageFetcher<Body>): PagedList<Item, Body> {
   // The first page is requested once, however often the list is awaited or iterated.
   let first: Promise<Page<Item, Body>> | undefined;
-  const firstPage = () => (first ??= fetchPage(undefined).then((body) => toPage<Item, Body>(body, meta, fetchPage)));
+  const firstPage = () => (first ??= fetchPage(undefined).then((page) => toPage<Item, Body>(page, meta, fetchPage)));
 
   async function* pages(): AsyncIterableIterator<Page<Item, Body>> {
     let page = await firstPage();
@@ -66,6 +77,7 @@ export function pagedList<Item, Body>(meta: PaginationMetadata, fetchPage: PageF
   return {
     then: (onFulfilled, onRejected) => firstPage().then(onFulfilled, onRejected),
     pages,
+    withResponse: () => firstPage().then((page) => ({ data: page, response: page.response })),
     async *[Symbol.asyncIterator]() {
       for await (const page of pages()) yield* page.items;
     },

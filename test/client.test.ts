@@ -84,10 +84,10 @@ describe('path variants', () => {
     const api = await server((_, res) => sendJson(res, 200, {}));
     const flat = createTogaiClient({ baseUrl: api.url, token: 't' });
     const scoped = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' });
-    const associate = flat.accounts.associatePricePlan as unknown as (a: object) => Promise<unknown>;
+    const associate = (flat.accounts as unknown as Record<string, unknown>).associatePricePlan as (a: object) => Promise<unknown>;
     await expect(associate({ accountId: 'A' })).rejects.toThrow(TogaiVariantError);
     await expect(associate({ accountId: 'A' })).rejects.toThrow(/accounts\.updatePricingSchedule\(\)/);
-    const listAliases = scoped.accounts.listAliases as unknown as (a: object) => Promise<unknown>;
+    const listAliases = (scoped.accounts as unknown as Record<string, unknown>).listAliases as (a: object) => Promise<unknown>;
     await expect(listAliases({ accountId: 'A' })).rejects.toThrow(/only on flat paths.*pathStyle: 'flat'/);
     expect(api.requests).toHaveLength(0);
   });

@@ -10,6 +10,7 @@ import { chromiumPath, haveChromium, launchChromium } from './support/chromium.j
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations, type OperationMetadata } from '../generated/operations.js';
 import { startServer, type TestServer } from './support/http-server.js';
+import { specOperationsById } from './support/spec.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
@@ -152,7 +153,7 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
       const operation = allOperations.find((op) => op.method === card.method && op.path === card.path)!;
       await page.locator(`[data-testid="items-navigation-list"] a[href="${card.href}"]`).first().click();
       const section = page.locator(`[data-section-id="${card.href.slice(1)}"]`);
-      const code = section.locator('pre', { hasText: 'togai.accounts.' }).first();
+      const code = section.locator('pre', { hasText: `togai.${operation.resource}.` }).first();
       await code.waitFor({ state: 'visible' });
       // The panel may still be updating from the previous operation, so give it time to settle.
       const expected = normalize(specSamples.get(operation.operationId) ?? '');
@@ -162,13 +163,13 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
 
       const environment = operation.variant === 'flat' ? 'production' : 'sandbox';
       expect(sample, operation.operationId).toContain(`environment: '${environment}'`);
-      expect(sample, operation.operationId).toContain(`togai.accounts.${operation.sdkMethod}(`);
+      expect(sample, operation.operationId).toContain(`togai.${operation.resource}.${operation.sdkMethod}(`);
       for (const name of Object.keys(operation.pathParams)) expect(sample, operation.operationId).toContain(`${camelCase(name)}: '`);
-      if (operation.pagination) expect(sample).toMatch(/for await \(const item of togai\.accounts\.\w+\(/);
-      else expect(sample, operation.operationId).toContain(`const result = await togai.accounts.${operation.sdkMethod}(`);
+      if (operation.pagination) expect(sample).toContain(`for await (const item of togai.${operation.resource}.${operation.sdkMethod}(`);
+      else expect(sample, operation.operationId).toContain(`const result = await togai.${operation.resource}.${operation.sdkMethod}(`);
 
       const heading = section.locator('h2').first();
-      await expect(heading.innerText()).resolves.toContain(operation.summary);
+      await expect(heading.innerText()).resolves.toContain(specOperationsById[operation.operationId]!.summary);
       const badge = heading.locator('[data-component-name="Tag/Tag"]', { hasText: /^deprecated$/i });
       expect(await badge.count(), operation.operationId).toBe(operation.deprecated ? 1 : 0);
       const text = await section.innerText();

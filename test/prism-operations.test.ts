@@ -5,7 +5,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { operations } from '../generated/operations.js';
 import { createTogaiClient, type OperationMetadata } from '../src/index.js';
 import { camelCase } from '../src/operations.js';
-import { deref, firstExample, spec, type Json } from './support/spec.js';
+import { deref, firstExample, spec, specOperationsById, type Json } from './support/spec.js';
 
 /** Arguments for one operation, taken from the spec's own examples. */
 function exampleInputs(op: OperationMetadata) {
@@ -15,7 +15,7 @@ function exampleInputs(op: OperationMetadata) {
   const path: Record<string, string> = {};
   for (const p of parameters.filter((p) => p.in === 'path')) path[p.name] = p.example ?? `${p.name}-1`;
   const body = operation.requestBody ? firstExample(operation.requestBody) : undefined;
-  const expected = firstExample(operation.responses[String(op.successStatus)]);
+  const expected = firstExample(operation.responses[String(specOperationsById[op.operationId]!.successStatus)]);
   return { path, body, expected };
 }
 
@@ -45,16 +45,17 @@ function clientFor(op: OperationMetadata, fetchImpl: typeof fetch) {
 }
 
 describe('facade', () => {
-  test.each(all.map((op) => [`${op.variant} accounts.${op.sdkMethod} → ${op.operationId}`, op] as const))('%s', async (_, op) => {
+  test.each(all.map((op) => [`${op.variant} ${op.resource}.${op.sdkMethod} → ${op.operationId}`, op] as const))('%s', async (_, op) => {
     const { path, body, expected } = exampleInputs(op);
     const recorder = recordingFetch();
     const togai = clientFor(op, recorder.fetch);
     const args: Record<string, unknown> = { body };
     for (const [name, value] of Object.entries(path)) args[camelCase(name)] = value;
-    const call = (togai.accounts as unknown as Record<string, (a: unknown) => unknown>)[op.sdkMethod]!(args);
+    const resource = (togai as unknown as Record<string, Record<string, (a: unknown) => unknown>>)[op.resource]!;
+    const call = resource[op.sdkMethod]!(args);
     const result = op.pagination ? (await (call as PromiseLike<{ body: unknown }>)).body : await call;
 
-    expect(recorder.seen).toEqual([{ status: op.successStatus, violations: null, authorization: 'Bearer prism-token' }]);
+    expect(recorder.seen).toEqual([{ status: specOperationsById[op.operationId]!.successStatus, violations: null, authorization: 'Bearer prism-token' }]);
     expect(result).toEqual(expected);
   });
 
@@ -93,8 +94,8 @@ describe('raw api', () => {
     const { data, error, response } = await request(op.method.toLowerCase(), op.path, { params: { path }, body });
 
     expect(error).toBeUndefined();
-    expect(response.status).toBe(op.successStatus);
-    expect(recorder.seen).toEqual([{ status: op.successStatus, violations: null, authorization: 'Bearer prism-token' }]);
+    expect(response.status).toBe(specOperationsById[op.operationId]!.successStatus);
+    expect(recorder.seen).toEqual([{ status: specOperationsById[op.operationId]!.successStatus, violations: null, authorization: 'Bearer prism-token' }]);
     expect(data).toEqual(expected);
   });
 

@@ -84,7 +84,8 @@ function deprecationNote(meta) {
     '// (override with onDeprecation or silenceDeprecations).',
   ];
   const other = meta.variant === 'flat' ? 'Customer-scoped' : 'Flat';
-  if (meta.alternative) lines.push(`// ${other} alternative: ${meta.alternative}().`);
+  if (meta.alternative) lines.push(`// ${other} alternative: ${meta.resource}.${meta.alternative}().`);
+  if (meta.successor) lines.push(`// Successor: togai.${meta.successor}().`);
   return lines;
 }
 
@@ -94,7 +95,7 @@ export function codeSampleFor(bundle, meta) {
   const operation = pathItem[meta.method.toLowerCase()];
   const args = callArguments(bundle, pathItem, operation, meta);
   const [before, after] = meta.pagination ? ['for await (const item of ', ') {'] : ['const result = await ', ';'];
-  const callee = `togai.accounts.${meta.sdkMethod}(`;
+  const callee = `togai.${meta.resource}.${meta.sdkMethod}(`;
   const argument = Object.keys(args).length > 0 ? literal(args, '', before.length + callee.length + 1 + after.length) : '';
   const statement = `${before}${callee}${argument})${after}`;
   const use = meta.pagination ? [statement, '  console.log(item);', '}'] : [statement, 'console.log(result);'];

@@ -66,23 +66,33 @@ export function collectOperations(bundle) {
         throw new Error(`${operation.operationId}: x-togai-variant must be 'flat' or 'customer-scoped'`);
       }
       if (operations[operation.operationId]) throw new Error(`duplicate operationId ${operation.operationId}`);
+      const resource = operation['x-sdk-resource'];
+      const sdkMethod = operation['x-sdk-method'];
+      if (!/^[a-z][A-Za-z0-9]*$/.test(resource ?? '') || !/^[a-z][A-Za-z0-9]*$/.test(sdkMethod ?? '')) {
+        throw new Error(`${operation.operationId}: x-sdk-resource and x-sdk-method must be camelCase names`);
+      }
       operations[operation.operationId] = {
+        // What the runtime needs to route and behave (see runtimeFields).
         operationId: operation.operationId,
         method: method.toUpperCase(),
         path,
         variant,
-        sdkMethod: operation['x-sdk-method'],
-        alternative: operation['x-togai-alternative'] ?? null,
+        resource,
+        sdkMethod,
         deprecated: operation.deprecated === true,
+        alternative: operation['x-togai-alternative'] ?? null,
+        successor: operation['x-sdk-successor'] ?? null,
+        pathParams: pathParameterLimits(bundle, parameters),
+        pagination: paginationOf(bundle, queryNames, jsonSchemaOf(bundle, response)),
+        idempotencyKeyField: bodySchema?.properties?.idempotencyKey ? 'idempotencyKey' : null,
+        retrySafe: operation['x-sdk-idempotent'] === true,
+        // Build-time only: docs, samples and tests read these; the runtime table leaves them out.
         summary: operation.summary,
         tag: operation.tags?.[0] ?? null,
         server: (operation.servers ?? item.servers ?? bundle.servers)[0].url,
-        pathParams: pathParameterLimits(bundle, parameters),
         queryParams: queryNames,
         hasBody: Boolean(operation.requestBody),
         successStatus: status,
-        pagination: paginationOf(bundle, queryNames, jsonSchemaOf(bundle, response)),
-        idempotencyKeyField: bodySchema?.properties?.idempotencyKey ? 'idempotencyKey' : null,
       };
     }
   }
@@ -99,26 +109,54 @@ export function collectServers(operations) {
   return servers;
 }
 
-/** One JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
-function renderSdkMethods(operations) {
-  const groups = new Map();
+/** Fields of each operation that the runtime needs; everything else stays out of the JS bundle. */
+export const runtimeFields = [
+  'operationId',
+  'method',
+  'path',
+  'variant',
+  'resource',
+  'sdkMethod',
+  'deprecated',
+  'alternative',
+  'successor',
+  'pathParams',
+  'pagination',
+  'idempotencyKeyField',
+  'retrySafe',
+];
+
+const pick = (operation) => Object.fromEntries(runtimeFields.map((field) => [field, operation[field]]));
+
+/** `@deprecated` text: names the successor's facade method where the spec names one, and nothing it does not know. */
+function deprecationTag(operation) {
+  return operation.successor ? ` * @deprecated Use \`client.${operation.successor}()\` instead.` : ' * @deprecated';
+}
+
+/** Per resource, one JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
+function renderSdkResources(operations) {
+  const resources = new Map();
   for (const operation of Object.values(operations)) {
-    groups.set(operation.sdkMethod, [...(groups.get(operation.sdkMethod) ?? []), operation]);
+    const methods = resources.get(operation.resource) ?? new Map();
+    methods.set(operation.sdkMethod, [...(methods.get(operation.sdkMethod) ?? []), operation]);
+    resources.set(operation.resource, methods);
   }
-  const members = [...groups].map(([sdkMethod, variants]) => {
+  const renderMethod = ([sdkMethod, variants]) => {
     const lines = variants.map(
-      (op) =>
-        ` * - ${op.variant}: \`${op.method} ${op.path}\` (${op.operationId})${op.deprecated ? ' — **deprecated**' : ''}`,
+      (op) => ` * - ${op.variant}: \`${op.method} ${op.path}\` (${op.operationId})${op.deprecated ? ' — deprecated' : ''}`,
     );
     const only = variants.length === 1 ? [` *`, ` * Exists only on ${variants[0].variant} paths.`] : [];
+    const deprecated = variants.every((op) => op.deprecated) ? [` *`, deprecationTag(variants[0])] : [];
     const entries = variants.map((op) => `'${op.variant}': '${op.operationId}'`).join('; ');
-    return [`/**`, ` * ${variants[0].summary}.`, ` *`, ...lines, ...only, ` */`, `${sdkMethod}: { ${entries} };`].join('\n');
-  });
-  return `export interface SdkMethods {\n${members.join('\n')}\n}`;
+    return [`/**`, ` * ${variants[0].summary}.`, ` *`, ...lines, ...only, ...deprecated, ` */`, `${sdkMethod}: { ${entries} };`].join('\n');
+  };
+  const members = [...resources].map(([resource, methods]) => `${resource}: {\n${[...methods].map(renderMethod).join('\n')}\n};`);
+  return `export interface SdkResources {\n${members.join('\n')}\n}`;
 }
 
 export function renderOperationsModule(bundle) {
   const operations = collectOperations(bundle);
+  const runtime = Object.fromEntries(Object.entries(operations).map(([id, operation]) => [id, pick(operation)]));
   const json = (value) => JSON.stringify(value, null, 2);
   return `
 export type Variant = 'flat' | 'customer-scoped';
@@ -136,36 +174,36 @@ export interface PaginationMetadata {
   readonly pageSizeParam: string | null;
 }
 
+/** What the SDK knows about an operation at run time (docs-only facts such as summaries are in the types). */
 export interface OperationMetadata {
   readonly operationId: string;
   readonly method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE';
   readonly path: string;
   readonly variant: Variant;
-  /** Name of the \`client.accounts\` facade method that calls this operation (\`x-sdk-method\`). */
+  /** The facade resource, \`client.<resource>\` (\`x-sdk-resource\`). */
+  readonly resource: string;
+  /** The facade method, \`client.<resource>.<sdkMethod>()\` (\`x-sdk-method\`). */
   readonly sdkMethod: string;
+  readonly deprecated: boolean;
   /** Facade method of the nearest equivalent in the other variant (\`x-togai-alternative\`). */
   readonly alternative: string | null;
-  readonly deprecated: boolean;
-  readonly summary: string;
-  readonly tag: string | null;
-  /** Default host of the operation's variant. */
-  readonly server: string;
+  /** For a deprecated operation, \`resource.method\` of its successor where one is evident (\`x-sdk-successor\`). */
+  readonly successor: string | null;
   readonly pathParams: Readonly<Record<string, PathParamLimits>>;
-  readonly queryParams: readonly string[];
-  readonly hasBody: boolean;
-  readonly successStatus: number;
   readonly pagination: PaginationMetadata | null;
   /** Request-body property that carries an idempotency key, when the operation has one. */
   readonly idempotencyKeyField: string | null;
+  /** A POST or PATCH that changes nothing on the server (\`x-sdk-idempotent\`), so it is retried like a GET. */
+  readonly retrySafe: boolean;
 }
 
 export const servers = ${json(collectServers(operations))} as const satisfies Record<Variant, string>;
 
-export const operations = ${json(operations)} as const satisfies Record<string, OperationMetadata>;
+export const operations = ${json(runtime)} as const satisfies Record<string, OperationMetadata>;
 
 export type OperationId = keyof typeof operations;
 
-/** Facade methods of \`client.accounts\` and the operation each one calls in each path variant. */
-${renderSdkMethods(operations)}
+/** Facade resources (\`client.<resource>\`), their methods, and the operation each method calls per path variant. */
+${renderSdkResources(operations)}
 `;
 }

@@ -55,7 +55,7 @@ export async function bundleSpec() {
 }
 
 async function renderTypes(bundle) {
-  const ast = await openapiTS(bundle, { rootTypes: true, rootTypesNoSchemaPrefix: false });
+  const ast = await openapiTS(bundle, { rootTypes: true, rootTypesNoSchemaPrefix: true });
   return banner + astToString(ast);
 }
 

@@ -1,5 +1,6 @@
 // The bundled spec as tests read it: local `$ref`s followed, examples picked out.
 import bundle from '../../generated/openapi.json' with { type: 'json' };
+import { collectOperations, type SpecOperation } from '../../scripts/lib/operations-metadata.mjs';
 
 export type Json = Record<string, any>;
 export const spec = bundle as Json;
@@ -20,3 +21,6 @@ export function firstExample(holder: Json | undefined): unknown {
   const examples = deref(holder)?.content?.['application/json']?.examples ?? {};
   return deref(Object.values(examples)[0] as Json)?.value;
 }
+
+/** Every operation with the build-time facts (summary, success status, query names) the runtime table omits. */
+export const specOperationsById: Record<string, SpecOperation> = collectOperations(spec);
