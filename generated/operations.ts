@@ -32,8 +32,13 @@ export interface OperationMetadata {
   readonly successor: string | null;
   readonly pathParams: Readonly<Record<string, PathParamLimits>>;
   readonly pagination: PaginationMetadata | null;
-  /** Request-body property that carries an idempotency key, when the operation has one. */
+  /** Top-level request-body property that carries an idempotency key (the per-call `idempotencyKey` option sets it). */
   readonly idempotencyKeyField: string | null;
+  /**
+   * Body paths (`idempotencyKey`, `creditRequests[].idempotencyKey`, `events[].id`) the SDK fills with a fresh
+   * id before the first attempt when empty; with all of them set, the request is safe to resend.
+   */
+  readonly generatedKeys: readonly string[];
   /** A POST or PATCH that changes nothing on the server (`x-sdk-idempotent`), so it is retried like a GET. */
   readonly retrySafe: boolean;
 }
@@ -62,6 +67,7 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   createAccount: {
@@ -77,6 +83,7 @@ export const operations = {
     pathParams: {},
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   getAccount: {
@@ -97,6 +104,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   deleteAccount: {
@@ -117,6 +125,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   updateAccount: {
@@ -137,6 +146,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   addAliases: {
@@ -157,6 +167,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   listAccountAliases: {
@@ -177,6 +188,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   removeAliases: {
@@ -197,6 +209,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   updatePricingSchedule: {
@@ -217,6 +230,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   updatePricingScheduleBatch: {
@@ -228,7 +242,7 @@ export const operations = {
     sdkMethod: 'editPricingSchedules',
     deprecated: true,
     alternative: null,
-    successor: null,
+    successor: 'schedules.bulkEdit',
     pathParams: {
       account_id: {
         minLength: 1,
@@ -237,6 +251,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   getPricingSchedules: {
@@ -248,7 +263,7 @@ export const operations = {
     sdkMethod: 'listPricingSchedules',
     deprecated: true,
     alternative: null,
-    successor: null,
+    successor: 'schedules.list',
     pathParams: {
       account_id: {
         minLength: 1,
@@ -262,6 +277,7 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   listAccountPurchases: {
@@ -282,6 +298,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   initiateOneTimeEntitlementPlan: {
@@ -302,6 +319,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: 'idempotencyKey',
+    generatedKeys: ['idempotencyKey'],
     retrySafe: false,
   },
   getPurchase: {
@@ -321,6 +339,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   listAccountProposals: {
@@ -341,6 +360,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   createProposal: {
@@ -361,6 +381,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: 'idempotencyKey',
+    generatedKeys: ['idempotencyKey'],
     retrySafe: false,
   },
   getProposal: {
@@ -380,6 +401,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   updateProposalStatus: {
@@ -399,6 +421,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   getAccountsForCustomer: {
@@ -423,6 +446,7 @@ export const operations = {
       pageSizeParam: 'pageSize',
     },
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   createAccountForCustomer: {
@@ -442,6 +466,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   getAccountForCustomer: {
@@ -464,6 +489,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   deleteAccountForCustomer: {
@@ -486,6 +512,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   updateAccountForCustomer: {
@@ -508,6 +535,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   addAliasesForCustomer: {
@@ -530,6 +558,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   removeAliasesForCustomer: {
@@ -552,6 +581,7 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
   associatePricePlanForCustomer: {
@@ -574,6 +604,1239 @@ export const operations = {
     },
     pagination: null,
     idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getCustomers: {
+    operationId: 'getCustomers',
+    method: 'GET',
+    path: '/customers',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createCustomer: {
+    operationId: 'createCustomer',
+    method: 'POST',
+    path: '/customers',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'create',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getCustomer: {
+    operationId: 'getCustomer',
+    method: 'GET',
+    path: '/customers/{customer_id}',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      customer_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  deleteCustomer: {
+    operationId: 'deleteCustomer',
+    method: 'DELETE',
+    path: '/customers/{customer_id}',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'delete',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      customer_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  updateCustomer: {
+    operationId: 'updateCustomer',
+    method: 'PATCH',
+    path: '/customers/{customer_id}',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'update',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      customer_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createCustomerContact: {
+    operationId: 'createCustomerContact',
+    method: 'POST',
+    path: '/customers/{customer_id}/contacts',
+    variant: 'flat',
+    resource: 'customers',
+    sdkMethod: 'createContact',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      customer_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listAliases: {
+    operationId: 'listAliases',
+    method: 'GET',
+    path: '/aliases',
+    variant: 'flat',
+    resource: 'aliases',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createAlias: {
+    operationId: 'createAlias',
+    method: 'POST',
+    path: '/aliases',
+    variant: 'flat',
+    resource: 'aliases',
+    sdkMethod: 'create',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getAlias: {
+    operationId: 'getAlias',
+    method: 'GET',
+    path: '/aliases/{alias}',
+    variant: 'flat',
+    resource: 'aliases',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      alias: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  deleteAlias: {
+    operationId: 'deleteAlias',
+    method: 'DELETE',
+    path: '/aliases/{alias}',
+    variant: 'flat',
+    resource: 'aliases',
+    sdkMethod: 'delete',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      alias: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  authenticate: {
+    operationId: 'authenticate',
+    method: 'POST',
+    path: '/authenticate',
+    variant: 'flat',
+    resource: 'auth',
+    sdkMethod: 'authenticate',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: true,
+  },
+  getEvents: {
+    operationId: 'getEvents',
+    method: 'GET',
+    path: '/events',
+    variant: 'flat',
+    resource: 'events',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'events',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  eventCorrection: {
+    operationId: 'eventCorrection',
+    method: 'POST',
+    path: '/events/correction',
+    variant: 'flat',
+    resource: 'events',
+    sdkMethod: 'correct',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getSingleEvent: {
+    operationId: 'getSingleEvent',
+    method: 'GET',
+    path: '/events/{event_id}',
+    variant: 'flat',
+    resource: 'events',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      event_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  ingest: {
+    operationId: 'ingest',
+    method: 'POST',
+    path: '/ingest',
+    variant: 'flat',
+    resource: 'events',
+    sdkMethod: 'ingest',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: ['event.id'],
+    retrySafe: false,
+  },
+  ingestBatch: {
+    operationId: 'ingestBatch',
+    method: 'POST',
+    path: '/ingestBatch',
+    variant: 'flat',
+    resource: 'events',
+    sdkMethod: 'ingestBatch',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: ['events[].id'],
+    retrySafe: false,
+  },
+  getMetrics: {
+    operationId: 'getMetrics',
+    method: 'POST',
+    path: '/metrics',
+    variant: 'flat',
+    resource: 'metrics',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: true,
+  },
+  discardAccountSchedules: {
+    operationId: 'discardAccountSchedules',
+    method: 'DELETE',
+    path: '/v2/accounts/{account_id}/discard_schedules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'discard',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  bulkEditSchedules: {
+    operationId: 'bulkEditSchedules',
+    method: 'POST',
+    path: '/v2/accounts/{account_id}/edit_schedules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'bulkEdit',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  finalizeAccountSchedules: {
+    operationId: 'finalizeAccountSchedules',
+    method: 'POST',
+    path: '/v2/accounts/{account_id}/finalize_schedules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'finalize',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listaccountSchedules: {
+    operationId: 'listaccountSchedules',
+    method: 'GET',
+    path: '/v2/accounts/{account_id}/schedules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listScheduleErrors: {
+    operationId: 'listScheduleErrors',
+    method: 'GET',
+    path: '/v2/schedules/{schedule_id}/errors',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'listErrors',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      schedule_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listPricingRules: {
+    operationId: 'listPricingRules',
+    method: 'GET',
+    path: '/v2/schedules/{schedule_id}/pricing_rules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'listPricingRules',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      schedule_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  updatePricingRules: {
+    operationId: 'updatePricingRules',
+    method: 'PUT',
+    path: '/v2/schedules/{schedule_id}/pricing_rules',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'updatePricingRules',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      schedule_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listScheduleRateCards: {
+    operationId: 'listScheduleRateCards',
+    method: 'GET',
+    path: '/v2/schedules/{schedule_id}/rate_cards',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'listRateCards',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      schedule_id: {
+        minLength: 1,
+      },
+    },
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  bulkRateCardOperationsOnSchedule: {
+    operationId: 'bulkRateCardOperationsOnSchedule',
+    method: 'POST',
+    path: '/v2/schedules/{schedule_id}/rate_cards',
+    variant: 'flat',
+    resource: 'schedules',
+    sdkMethod: 'bulkRateCardOperations',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      schedule_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  walletBalanceForAccount: {
+    operationId: 'walletBalanceForAccount',
+    method: 'GET',
+    path: '/accounts/{account_id}/wallet',
+    variant: 'flat',
+    resource: 'wallet',
+    sdkMethod: 'getBalance',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  updateWalletForAccount: {
+    operationId: 'updateWalletForAccount',
+    method: 'PATCH',
+    path: '/accounts/{account_id}/wallet',
+    variant: 'flat',
+    resource: 'wallet',
+    sdkMethod: 'update',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  walletEntriesForAccount: {
+    operationId: 'walletEntriesForAccount',
+    method: 'GET',
+    path: '/accounts/{account_id}/wallet/entries',
+    variant: 'flat',
+    resource: 'wallet',
+    sdkMethod: 'listEntries',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  topUpWalletForAccount: {
+    operationId: 'topUpWalletForAccount',
+    method: 'POST',
+    path: '/accounts/{account_id}/wallet_topup',
+    variant: 'flat',
+    resource: 'wallet',
+    sdkMethod: 'topUp',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  creditBalanceForAccount: {
+    operationId: 'creditBalanceForAccount',
+    method: 'GET',
+    path: '/accounts/{account_id}/credit_balance',
+    variant: 'flat',
+    resource: 'credits',
+    sdkMethod: 'getBalance',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listCredits: {
+    operationId: 'listCredits',
+    method: 'GET',
+    path: '/credits',
+    variant: 'flat',
+    resource: 'credits',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createCredit: {
+    operationId: 'createCredit',
+    method: 'POST',
+    path: '/credits',
+    variant: 'flat',
+    resource: 'credits',
+    sdkMethod: 'create',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: ['creditRequests[].idempotencyKey'],
+    retrySafe: false,
+  },
+  getCreditDetails: {
+    operationId: 'getCreditDetails',
+    method: 'GET',
+    path: '/credits/{credit_id}',
+    variant: 'flat',
+    resource: 'credits',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      credit_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  voidCredit: {
+    operationId: 'voidCredit',
+    method: 'POST',
+    path: '/credits/{credit_id}/void',
+    variant: 'flat',
+    resource: 'credits',
+    sdkMethod: 'void',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      credit_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getEntitlements: {
+    operationId: 'getEntitlements',
+    method: 'GET',
+    path: '/accounts/{account_id}/entitlements',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getEntitlementValue: {
+    operationId: 'getEntitlementValue',
+    method: 'GET',
+    path: '/accounts/{account_id}/entitlements/{feature_id}',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'getValue',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  validateEntitlementValue: {
+    operationId: 'validateEntitlementValue',
+    method: 'POST',
+    path: '/accounts/{account_id}/entitlements/{feature_id}',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'validateValue',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: true,
+  },
+  getFeatureCredits: {
+    operationId: 'getFeatureCredits',
+    method: 'GET',
+    path: '/accounts/{account_id}/features/{feature_id}',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'getFeatureCredits',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listFeatureCreditEntries: {
+    operationId: 'listFeatureCreditEntries',
+    method: 'GET',
+    path: '/accounts/{account_id}/features/{feature_id}/entries',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'listFeatureCreditEntries',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+    },
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  updateFeatureCreditEntry: {
+    operationId: 'updateFeatureCreditEntry',
+    method: 'PATCH',
+    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'updateFeatureCreditEntry',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+      entry_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  voidFeatureCreditEntry: {
+    operationId: 'voidFeatureCreditEntry',
+    method: 'POST',
+    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'voidFeatureCreditEntry',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+      feature_id: {
+        minLength: 1,
+      },
+      entry_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  ingestEntitledEvent: {
+    operationId: 'ingestEntitledEvent',
+    method: 'POST',
+    path: '/entitled',
+    variant: 'flat',
+    resource: 'entitlements',
+    sdkMethod: 'ingestEntitledEvent',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: ['event.id'],
+    retrySafe: false,
+  },
+  manageMiscellaneousChargesInAccount: {
+    operationId: 'manageMiscellaneousChargesInAccount',
+    method: 'PUT',
+    path: '/accounts/{account_id}/miscellaneous_charges',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'manageAccountMiscellaneousCharges',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      account_id: {
+        minLength: 1,
+        maxLength: 50,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listPricingRuleLogs: {
+    operationId: 'listPricingRuleLogs',
+    method: 'GET',
+    path: '/invoice/{invoice_id}/pricing_rules_logs',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'listPricingRuleLogs',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listInvoices: {
+    operationId: 'listInvoices',
+    method: 'GET',
+    path: '/invoices',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createCustomInvoice: {
+    operationId: 'createCustomInvoice',
+    method: 'POST',
+    path: '/invoices',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'createCustom',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: 'idempotencyKey',
+    generatedKeys: ['idempotencyKey'],
+    retrySafe: false,
+  },
+  listInvoicesForBillRun: {
+    operationId: 'listInvoicesForBillRun',
+    method: 'GET',
+    path: '/invoices/bill_runs',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'listForBillRun',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createInvoiceBillRun: {
+    operationId: 'createInvoiceBillRun',
+    method: 'POST',
+    path: '/invoices/bill_runs',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'createBillRun',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getInvoice: {
+    operationId: 'getInvoice',
+    method: 'GET',
+    path: '/invoices/{invoice_id}',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  deleteCustomInvoice: {
+    operationId: 'deleteCustomInvoice',
+    method: 'DELETE',
+    path: '/invoices/{invoice_id}',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'deleteCustom',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  updateInvoice: {
+    operationId: 'updateInvoice',
+    method: 'PATCH',
+    path: '/invoices/{invoice_id}',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'update',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  manageMiscellaneousChargesInInvoice: {
+    operationId: 'manageMiscellaneousChargesInInvoice',
+    method: 'PUT',
+    path: '/invoices/{invoice_id}/miscellaneous_charges',
+    variant: 'flat',
+    resource: 'invoices',
+    sdkMethod: 'manageMiscellaneousCharges',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listInvoiceGroups: {
+    operationId: 'listInvoiceGroups',
+    method: 'GET',
+    path: '/invoice_groups',
+    variant: 'flat',
+    resource: 'invoiceGroups',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createInvoiceGroup: {
+    operationId: 'createInvoiceGroup',
+    method: 'POST',
+    path: '/invoice_groups',
+    variant: 'flat',
+    resource: 'invoiceGroups',
+    sdkMethod: 'create',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getInvoiceGroup: {
+    operationId: 'getInvoiceGroup',
+    method: 'GET',
+    path: '/invoice_groups/{invoice_group_id}',
+    variant: 'flat',
+    resource: 'invoiceGroups',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_group_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  addInvoiceGroupAccounts: {
+    operationId: 'addInvoiceGroupAccounts',
+    method: 'POST',
+    path: '/invoice_groups/{invoice_group_id}/add_accounts',
+    variant: 'flat',
+    resource: 'invoiceGroups',
+    sdkMethod: 'addAccounts',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_group_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  removeInvoiceGroupAccounts: {
+    operationId: 'removeInvoiceGroupAccounts',
+    method: 'POST',
+    path: '/invoice_groups/{invoice_group_id}/remove_accounts',
+    variant: 'flat',
+    resource: 'invoiceGroups',
+    sdkMethod: 'removeAccounts',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      invoice_group_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  listPayments: {
+    operationId: 'listPayments',
+    method: 'GET',
+    path: '/payments',
+    variant: 'flat',
+    resource: 'payments',
+    sdkMethod: 'list',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: 'data',
+      pageSizeParam: 'pageSize',
+    },
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  createPayments: {
+    operationId: 'createPayments',
+    method: 'POST',
+    path: '/payments',
+    variant: 'flat',
+    resource: 'payments',
+    sdkMethod: 'create',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {},
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
+    retrySafe: false,
+  },
+  getPayment: {
+    operationId: 'getPayment',
+    method: 'GET',
+    path: '/payments/{payment_id}',
+    variant: 'flat',
+    resource: 'payments',
+    sdkMethod: 'get',
+    deprecated: false,
+    alternative: null,
+    successor: null,
+    pathParams: {
+      payment_id: {
+        minLength: 1,
+      },
+    },
+    pagination: null,
+    idempotencyKeyField: null,
+    generatedKeys: [],
     retrySafe: false,
   },
 } as const satisfies Record<string, OperationMetadata>;
@@ -657,7 +1920,7 @@ export interface SdkResources {
      *
      * Exists only on flat paths.
      *
-     * @deprecated
+     * @deprecated Use `client.schedules.bulkEdit()` instead.
      */
     editPricingSchedules: { flat: 'updatePricingScheduleBatch' };
     /**
@@ -667,7 +1930,7 @@ export interface SdkResources {
      *
      * Exists only on flat paths.
      *
-     * @deprecated
+     * @deprecated Use `client.schedules.list()` instead.
      */
     listPricingSchedules: { flat: 'getPricingSchedules' };
     /**
@@ -748,5 +2011,517 @@ export interface SdkResources {
      * Exists only on customer-scoped paths.
      */
     associatePricePlan: { 'customer-scoped': 'associatePricePlanForCustomer' };
+  };
+  customers: {
+    /**
+     * List customers.
+     *
+     * - flat: `GET /customers` (getCustomers)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'getCustomers' };
+    /**
+     * Create a customer.
+     *
+     * - flat: `POST /customers` (createCustomer)
+     *
+     * Exists only on flat paths.
+     */
+    create: { flat: 'createCustomer' };
+    /**
+     * Get a customer.
+     *
+     * - flat: `GET /customers/{customer_id}` (getCustomer)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getCustomer' };
+    /**
+     * Delete a customer.
+     *
+     * - flat: `DELETE /customers/{customer_id}` (deleteCustomer)
+     *
+     * Exists only on flat paths.
+     */
+    delete: { flat: 'deleteCustomer' };
+    /**
+     * Update a customer.
+     *
+     * - flat: `PATCH /customers/{customer_id}` (updateCustomer)
+     *
+     * Exists only on flat paths.
+     */
+    update: { flat: 'updateCustomer' };
+    /**
+     * Add a contact to a customer.
+     *
+     * - flat: `POST /customers/{customer_id}/contacts` (createCustomerContact)
+     *
+     * Exists only on flat paths.
+     */
+    createContact: { flat: 'createCustomerContact' };
+  };
+  aliases: {
+    /**
+     * List aliases.
+     *
+     * - flat: `GET /aliases` (listAliases)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listAliases' };
+    /**
+     * Create aliases.
+     *
+     * - flat: `POST /aliases` (createAlias)
+     *
+     * Exists only on flat paths.
+     */
+    create: { flat: 'createAlias' };
+    /**
+     * Get an alias.
+     *
+     * - flat: `GET /aliases/{alias}` (getAlias)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getAlias' };
+    /**
+     * Delete an alias.
+     *
+     * - flat: `DELETE /aliases/{alias}` (deleteAlias)
+     *
+     * Exists only on flat paths.
+     */
+    delete: { flat: 'deleteAlias' };
+  };
+  auth: {
+    /**
+     * Get a short-lived bearer token.
+     *
+     * - flat: `POST /authenticate` (authenticate)
+     *
+     * Exists only on flat paths.
+     */
+    authenticate: { flat: 'authenticate' };
+  };
+  events: {
+    /**
+     * List ingested events.
+     *
+     * - flat: `GET /events` (getEvents)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'getEvents' };
+    /**
+     * Correct an ingested event.
+     *
+     * - flat: `POST /events/correction` (eventCorrection)
+     *
+     * Exists only on flat paths.
+     */
+    correct: { flat: 'eventCorrection' };
+    /**
+     * Get an ingested event.
+     *
+     * - flat: `GET /events/{event_id}` (getSingleEvent)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getSingleEvent' };
+    /**
+     * Ingest a usage event.
+     *
+     * - flat: `POST /ingest` (ingest)
+     *
+     * Exists only on flat paths.
+     */
+    ingest: { flat: 'ingest' };
+    /**
+     * Ingest a batch of usage events.
+     *
+     * - flat: `POST /ingestBatch` (ingestBatch)
+     *
+     * Exists only on flat paths.
+     */
+    ingestBatch: { flat: 'ingestBatch' };
+  };
+  metrics: {
+    /**
+     * Query metrics.
+     *
+     * - flat: `POST /metrics` (getMetrics)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getMetrics' };
+  };
+  schedules: {
+    /**
+     * Discard the draft schedules of an account.
+     *
+     * - flat: `DELETE /v2/accounts/{account_id}/discard_schedules` (discardAccountSchedules)
+     *
+     * Exists only on flat paths.
+     */
+    discard: { flat: 'discardAccountSchedules' };
+    /**
+     * Edit several schedules of an account at once.
+     *
+     * - flat: `POST /v2/accounts/{account_id}/edit_schedules` (bulkEditSchedules)
+     *
+     * Exists only on flat paths.
+     */
+    bulkEdit: { flat: 'bulkEditSchedules' };
+    /**
+     * Finalize the draft schedules of an account.
+     *
+     * - flat: `POST /v2/accounts/{account_id}/finalize_schedules` (finalizeAccountSchedules)
+     *
+     * Exists only on flat paths.
+     */
+    finalize: { flat: 'finalizeAccountSchedules' };
+    /**
+     * List the schedules of an account.
+     *
+     * - flat: `GET /v2/accounts/{account_id}/schedules` (listaccountSchedules)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listaccountSchedules' };
+    /**
+     * List the validation errors of a schedule.
+     *
+     * - flat: `GET /v2/schedules/{schedule_id}/errors` (listScheduleErrors)
+     *
+     * Exists only on flat paths.
+     */
+    listErrors: { flat: 'listScheduleErrors' };
+    /**
+     * List the pricing rules of a schedule.
+     *
+     * - flat: `GET /v2/schedules/{schedule_id}/pricing_rules` (listPricingRules)
+     *
+     * Exists only on flat paths.
+     */
+    listPricingRules: { flat: 'listPricingRules' };
+    /**
+     * Replace the pricing rules of a schedule.
+     *
+     * - flat: `PUT /v2/schedules/{schedule_id}/pricing_rules` (updatePricingRules)
+     *
+     * Exists only on flat paths.
+     */
+    updatePricingRules: { flat: 'updatePricingRules' };
+    /**
+     * List the rate cards of a schedule.
+     *
+     * - flat: `GET /v2/schedules/{schedule_id}/rate_cards` (listScheduleRateCards)
+     *
+     * Exists only on flat paths.
+     */
+    listRateCards: { flat: 'listScheduleRateCards' };
+    /**
+     * Add, replace or remove rate cards of a schedule.
+     *
+     * - flat: `POST /v2/schedules/{schedule_id}/rate_cards` (bulkRateCardOperationsOnSchedule)
+     *
+     * Exists only on flat paths.
+     */
+    bulkRateCardOperations: { flat: 'bulkRateCardOperationsOnSchedule' };
+  };
+  wallet: {
+    /**
+     * Get the wallet balance of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/wallet` (walletBalanceForAccount)
+     *
+     * Exists only on flat paths.
+     */
+    getBalance: { flat: 'walletBalanceForAccount' };
+    /**
+     * Update the wallet of an account.
+     *
+     * - flat: `PATCH /accounts/{account_id}/wallet` (updateWalletForAccount)
+     *
+     * Exists only on flat paths.
+     */
+    update: { flat: 'updateWalletForAccount' };
+    /**
+     * List the entries of the wallet of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/wallet/entries` (walletEntriesForAccount)
+     *
+     * Exists only on flat paths.
+     */
+    listEntries: { flat: 'walletEntriesForAccount' };
+    /**
+     * Add funds to the wallet of an account.
+     *
+     * - flat: `POST /accounts/{account_id}/wallet_topup` (topUpWalletForAccount)
+     *
+     * Exists only on flat paths.
+     */
+    topUp: { flat: 'topUpWalletForAccount' };
+  };
+  credits: {
+    /**
+     * Get the credit balance of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/credit_balance` (creditBalanceForAccount)
+     *
+     * Exists only on flat paths.
+     */
+    getBalance: { flat: 'creditBalanceForAccount' };
+    /**
+     * List credits.
+     *
+     * - flat: `GET /credits` (listCredits)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listCredits' };
+    /**
+     * Grant credits.
+     *
+     * - flat: `POST /credits` (createCredit)
+     *
+     * Exists only on flat paths.
+     */
+    create: { flat: 'createCredit' };
+    /**
+     * Get a credit and its transactions.
+     *
+     * - flat: `GET /credits/{credit_id}` (getCreditDetails)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getCreditDetails' };
+    /**
+     * Void a credit.
+     *
+     * - flat: `POST /credits/{credit_id}/void` (voidCredit)
+     *
+     * Exists only on flat paths.
+     */
+    void: { flat: 'voidCredit' };
+  };
+  entitlements: {
+    /**
+     * List the entitlements of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/entitlements` (getEntitlements)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'getEntitlements' };
+    /**
+     * Get the entitlement value of one feature.
+     *
+     * - flat: `GET /accounts/{account_id}/entitlements/{feature_id}` (getEntitlementValue)
+     *
+     * Exists only on flat paths.
+     */
+    getValue: { flat: 'getEntitlementValue' };
+    /**
+     * Check a value against an entitlement.
+     *
+     * - flat: `POST /accounts/{account_id}/entitlements/{feature_id}` (validateEntitlementValue)
+     *
+     * Exists only on flat paths.
+     */
+    validateValue: { flat: 'validateEntitlementValue' };
+    /**
+     * Get the feature credit balance of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/features/{feature_id}` (getFeatureCredits)
+     *
+     * Exists only on flat paths.
+     */
+    getFeatureCredits: { flat: 'getFeatureCredits' };
+    /**
+     * List the feature credit entries of an account.
+     *
+     * - flat: `GET /accounts/{account_id}/features/{feature_id}/entries` (listFeatureCreditEntries)
+     *
+     * Exists only on flat paths.
+     */
+    listFeatureCreditEntries: { flat: 'listFeatureCreditEntries' };
+    /**
+     * Update a feature credit entry.
+     *
+     * - flat: `PATCH /accounts/{account_id}/features/{feature_id}/entries/{entry_id}` (updateFeatureCreditEntry)
+     *
+     * Exists only on flat paths.
+     */
+    updateFeatureCreditEntry: { flat: 'updateFeatureCreditEntry' };
+    /**
+     * Void a feature credit entry.
+     *
+     * - flat: `POST /accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void` (voidFeatureCreditEntry)
+     *
+     * Exists only on flat paths.
+     */
+    voidFeatureCreditEntry: { flat: 'voidFeatureCreditEntry' };
+    /**
+     * Ingest a usage event if the account is entitled.
+     *
+     * - flat: `POST /entitled` (ingestEntitledEvent)
+     *
+     * Exists only on flat paths.
+     */
+    ingestEntitledEvent: { flat: 'ingestEntitledEvent' };
+  };
+  invoices: {
+    /**
+     * Add or update miscellaneous charges on an account's upcoming invoice.
+     *
+     * - flat: `PUT /accounts/{account_id}/miscellaneous_charges` (manageMiscellaneousChargesInAccount)
+     *
+     * Exists only on flat paths.
+     */
+    manageAccountMiscellaneousCharges: { flat: 'manageMiscellaneousChargesInAccount' };
+    /**
+     * List the pricing rule logs of an invoice.
+     *
+     * - flat: `GET /invoice/{invoice_id}/pricing_rules_logs` (listPricingRuleLogs)
+     *
+     * Exists only on flat paths.
+     */
+    listPricingRuleLogs: { flat: 'listPricingRuleLogs' };
+    /**
+     * List invoices.
+     *
+     * - flat: `GET /invoices` (listInvoices)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listInvoices' };
+    /**
+     * Create a custom invoice.
+     *
+     * - flat: `POST /invoices` (createCustomInvoice)
+     *
+     * Exists only on flat paths.
+     */
+    createCustom: { flat: 'createCustomInvoice' };
+    /**
+     * List invoices eligible for a bill run.
+     *
+     * - flat: `GET /invoices/bill_runs` (listInvoicesForBillRun)
+     *
+     * Exists only on flat paths.
+     */
+    listForBillRun: { flat: 'listInvoicesForBillRun' };
+    /**
+     * Start a bill run.
+     *
+     * - flat: `POST /invoices/bill_runs` (createInvoiceBillRun)
+     *
+     * Exists only on flat paths.
+     */
+    createBillRun: { flat: 'createInvoiceBillRun' };
+    /**
+     * Get an invoice.
+     *
+     * - flat: `GET /invoices/{invoice_id}` (getInvoice)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getInvoice' };
+    /**
+     * Delete a draft custom invoice.
+     *
+     * - flat: `DELETE /invoices/{invoice_id}` (deleteCustomInvoice)
+     *
+     * Exists only on flat paths.
+     */
+    deleteCustom: { flat: 'deleteCustomInvoice' };
+    /**
+     * Update an invoice.
+     *
+     * - flat: `PATCH /invoices/{invoice_id}` (updateInvoice)
+     *
+     * Exists only on flat paths.
+     */
+    update: { flat: 'updateInvoice' };
+    /**
+     * Add or update miscellaneous charges on an invoice.
+     *
+     * - flat: `PUT /invoices/{invoice_id}/miscellaneous_charges` (manageMiscellaneousChargesInInvoice)
+     *
+     * Exists only on flat paths.
+     */
+    manageMiscellaneousCharges: { flat: 'manageMiscellaneousChargesInInvoice' };
+  };
+  invoiceGroups: {
+    /**
+     * List invoice groups.
+     *
+     * - flat: `GET /invoice_groups` (listInvoiceGroups)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listInvoiceGroups' };
+    /**
+     * Create an invoice group.
+     *
+     * - flat: `POST /invoice_groups` (createInvoiceGroup)
+     *
+     * Exists only on flat paths.
+     */
+    create: { flat: 'createInvoiceGroup' };
+    /**
+     * Get an invoice group.
+     *
+     * - flat: `GET /invoice_groups/{invoice_group_id}` (getInvoiceGroup)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getInvoiceGroup' };
+    /**
+     * Add accounts to an invoice group.
+     *
+     * - flat: `POST /invoice_groups/{invoice_group_id}/add_accounts` (addInvoiceGroupAccounts)
+     *
+     * Exists only on flat paths.
+     */
+    addAccounts: { flat: 'addInvoiceGroupAccounts' };
+    /**
+     * Remove accounts from an invoice group.
+     *
+     * - flat: `POST /invoice_groups/{invoice_group_id}/remove_accounts` (removeInvoiceGroupAccounts)
+     *
+     * Exists only on flat paths.
+     */
+    removeAccounts: { flat: 'removeInvoiceGroupAccounts' };
+  };
+  payments: {
+    /**
+     * List payments.
+     *
+     * - flat: `GET /payments` (listPayments)
+     *
+     * Exists only on flat paths.
+     */
+    list: { flat: 'listPayments' };
+    /**
+     * Record a payment.
+     *
+     * - flat: `POST /payments` (createPayments)
+     *
+     * Exists only on flat paths.
+     */
+    create: { flat: 'createPayments' };
+    /**
+     * Get a payment.
+     *
+     * - flat: `GET /payments/{payment_id}` (getPayment)
+     *
+     * Exists only on flat paths.
+     */
+    get: { flat: 'getPayment' };
   };
 }

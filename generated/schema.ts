@@ -415,7 +415,7 @@ export interface paths {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
       };
       cookie?: never;
     };
@@ -448,7 +448,7 @@ export interface paths {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -489,7 +489,7 @@ export interface paths {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -521,7 +521,7 @@ export interface paths {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -552,7 +552,7 @@ export interface paths {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -571,6 +571,1337 @@ export interface paths {
      *     rates for this account only. The response lists the account's resulting pricing schedules.
      */
     post: operations['associatePricePlanForCustomer'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List customers
+     * @description Returns the customers of your organisation one page at a time. To read all of them, repeat the call with the
+     *     `nextToken` of the previous response until a page arrives without one. `pageSize` sets how many customers
+     *     a page holds.
+     */
+    get: operations['getCustomers'];
+    put?: never;
+    /**
+     * Create a customer
+     * @description Creates a customer under the identifier you choose in `id`. Put an `account` in the body to create the
+     *     customer's first account in the same call; the account is then owned by the new customer, so it carries no
+     *     `customerId` of its own. Further accounts are created with the create account operation.
+     */
+    post: operations['createCustomer'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/customers/{customer_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a customer
+     * @description Fetches a single customer by the identifier you gave it when creating it.
+     */
+    get: operations['getCustomer'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a customer
+     * @description Deletes the customer. The response only acknowledges the request; it does not contain the customer.
+     */
+    delete: operations['deleteCustomer'];
+    options?: never;
+    head?: never;
+    /**
+     * Update a customer
+     * @description Changes the name, primary email or address of a customer. Fields left out of the body keep their current
+     *     values. The response holds the customer as it is after the change.
+     */
+    patch: operations['updateCustomer'];
+    trace?: never;
+  };
+  '/customers/{customer_id}/contacts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a contact to a customer
+     * @description Registers a contact person for the customer. Set `loginAccess` to let the contact sign in; `password` and
+     *     `preferredUsername` then set up the sign-in, and `verified` marks the email address as already confirmed.
+     */
+    post: operations['createCustomerContact'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/aliases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List aliases
+     * @description Returns the aliases registered with your organisation one page at a time. Repeat the call with the
+     *     `nextToken` of the previous response until a page arrives without one; `pageSize` sets how many aliases a
+     *     page holds.
+     */
+    get: operations['listAliases'];
+    put?: never;
+    /**
+     * Create aliases
+     * @description Registers one or more alias values in a single call. The response lists the aliases that were created, with
+     *     their creation times.
+     */
+    post: operations['createAlias'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/aliases/{alias}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The alias value itself, exactly as it was registered.
+         * @example acme_primary
+         */
+        alias: components['parameters']['AliasValue'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an alias
+     * @description Fetches one alias by its value, to confirm that it is registered and see when it was created.
+     */
+    get: operations['getAlias'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an alias
+     * @description Deletes the alias with the given value. The response only acknowledges the request.
+     */
+    delete: operations['deleteAlias'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/authenticate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Get a short-lived bearer token
+     * @description Returns a bearer token for use on later requests. What you get depends on the credential sent with this call,
+     *     which goes in the `Authorization: Bearer` header like on every other operation:
+     *
+     *     - an API key: a new JWT, valid for 24 hours;
+     *     - a JWT: that same JWT, unchanged (so calling this with a token does not extend its life).
+     *
+     *     To renew a token before it expires, call this operation again with the API key. The call takes no request
+     *     body and changes nothing in your billing data, so it is safe to retry.
+     */
+    post: operations['authenticate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List ingested events
+     * @description Returns ingested usage events with their processing status, one page at a time. Narrow the list by status,
+     *     account or event schema. To read further pages, call again with the `nextToken` of the previous answer
+     *     until an answer comes back without one. Note that the events are in `events`, not in `data`.
+     */
+    get: operations['getEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/events/correction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Correct an ingested event
+     * @description Reverses what an ingested event did and, depending on `action`, ingests it again:
+     *
+     *     - `UNDO` removes the usage and revenue the event produced and gives back any entitlement (feature credits)
+     *       it consumed.
+     *     - `REDO` does the same and then ingests the original event again.
+     *     - `REDO_EVENT` does the same and then ingests the corrected event sent in the body instead.
+     *
+     *     The answer lists each affected event with the outcome of the correction. Corrections change usage and
+     *     revenue, so do not resend one blindly: check the event's status first.
+     */
+    post: operations['eventCorrection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/events/{event_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the event to fetch, as given in its `id` when it was ingested.
+         * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
+         */
+        event_id: components['parameters']['EventId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an ingested event
+     * @description Returns one ingested event with its processing status and a trace of its processing: the schema version
+     *     it was validated against, what each usage meter computed, the price plans and billing cycles involved,
+     *     enrichments and the revenue it produced.
+     */
+    get: operations['getSingleEvent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ingest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ingest a usage event
+     * @description Sends one usage event to Togai. Accepted events are processed asynchronously: the event's usage meters turn
+     *     its attributes into units, and the account's price plans turn those units into billable amounts. Use the
+     *     event management operations to follow the processing status afterwards.
+     *
+     *     Give every event an `id`. Togai refuses a second event with an id it has seen in the last 45 days (across
+     *     `/ingest`, `/ingestBatch` and `/entitled`), so resending a request with the same id after a timeout or a
+     *     failure cannot record the usage twice.
+     */
+    post: operations['ingest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ingestBatch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ingest a batch of usage events
+     * @description Sends up to 500 usage events to Togai in one request. Each event is checked on its own: when all of them
+     *     are accepted the answer is `202`; when only some are, the answer is `207` and its `errors` list names each
+     *     rejected event (its full payload, including `id`) with the reason. Events not listed in `errors` were
+     *     accepted and need not be sent again. Accepted events are processed asynchronously, as with single-event
+     *     ingestion.
+     *
+     *     Give every event an `id`. Togai refuses a second event with an id it has seen in the last 45 days (across
+     *     `/ingest`, `/ingestBatch` and `/entitled`), so resending a batch with the same ids cannot record any usage
+     *     twice.
+     */
+    post: operations['ingestBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Query metrics
+     * @description Computes aggregated figures (event counts, metered usage, revenue) over a time range, bucketed by hour, day,
+     *     week or month and optionally grouped and filtered. One request carries up to five metric queries, and one
+     *     answer holds at most 300 data points in total. The request only reads data; it is sent as a POST because
+     *     the queries travel in the body, and it is safe to repeat.
+     */
+    post: operations['getMetrics'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/accounts/{account_id}/discard_schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Discard the draft schedules of an account
+     * @description Throws away the account's pending draft schedules, leaving its active schedules as they are. Use it to
+     *     abandon edits that you do not want to finalize.
+     */
+    delete: operations['discardAccountSchedules'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/accounts/{account_id}/edit_schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Edit several schedules of an account at once
+     * @description Applies a list of price plan associations and disassociations to an account in one request, for example
+     *     to move the account from one plan to another on a given date. Each edit names its date range and, for an
+     *     association, the price plan to use (`associationConfig.pricePlanId`); it can copy the rate cards and pricing
+     *     rules of an existing schedule and override the pricing cycle. The response lists the account's schedules
+     *     that result from the edits.
+     */
+    post: operations['bulkEditSchedules'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/accounts/{account_id}/finalize_schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finalize the draft schedules of an account
+     * @description Makes the account's pending draft schedules its active schedules. With `mergeSchedules` the drafts are
+     *     merged into the existing schedules where possible instead of replacing them, and `preActions` run first,
+     *     for example to grant one-time licenses before the new plan takes effect. Check the drafts with the list
+     *     errors operation of each schedule before finalizing. The response lists the schedules that result.
+     */
+    post: operations['finalizeAccountSchedules'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/accounts/{account_id}/schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the schedules of an account
+     * @description Returns, one page at a time, the schedules of an account: which version of which price plan applies during
+     *     which period, with its currencies, pricing cycle and pricing rules. Choose with `mode` whether to read the
+     *     schedules in force (`ACTIVE`) or the pending draft (`DRAFT`). To read every page, repeat the call with the
+     *     `nextToken` of the previous response until a response comes back without one.
+     */
+    get: operations['listaccountSchedules'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/schedules/{schedule_id}/errors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the validation errors of a schedule
+     * @description Returns the problems Togai found when validating the draft rate cards and pricing rules of an account
+     *     schedule. An empty list means no problems were found. The operation takes no paging parameters.
+     */
+    get: operations['listScheduleErrors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/schedules/{schedule_id}/pricing_rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the pricing rules of a schedule
+     * @description Returns the pricing rules of an account schedule, either those in force (`mode=ACTIVE`) or those of the
+     *     pending draft (`mode=DRAFT`). All rules come back in one response.
+     */
+    get: operations['listPricingRules'];
+    /**
+     * Replace the pricing rules of a schedule
+     * @description Stores the given pricing rules for an account schedule in place of its current ones and returns the
+     *     rules as stored, each with the identifier and version Togai assigned.
+     */
+    put: operations['updatePricingRules'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/schedules/{schedule_id}/rate_cards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the rate cards of a schedule
+     * @description Returns, one page at a time, the rate cards of an account schedule, either those in force (`mode=ACTIVE`)
+     *     or those of the pending draft (`mode=DRAFT`). To read every page, repeat the call with the `nextToken` of
+     *     the previous response until a response comes back without one.
+     */
+    get: operations['listScheduleRateCards'];
+    put?: never;
+    /**
+     * Add, replace or remove rate cards of a schedule
+     * @description Applies a list of rate card changes to one account schedule in a single request: `CREATE` adds the rate
+     *     card given in `rateCard`, `UPDATE` replaces the rate card named by `rateCardName` with `rateCard`, and
+     *     `DELETE` removes the rate card named by `rateCardName`. The response holds the rate cards that result.
+     */
+    post: operations['bulkRateCardOperationsOnSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/wallet': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get the wallet balance of an account
+     * @description Returns the account's wallet: its status, its credit unit, the balance available to spend and the amount
+     *     currently on hold.
+     */
+    get: operations['walletBalanceForAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update the wallet of an account
+     * @description Changes the status of the account's wallet or the moment from which it is in effect, and returns the
+     *     wallet as updated. Only the fields you send are changed.
+     */
+    patch: operations['updateWalletForAccount'];
+    trace?: never;
+  };
+  '/accounts/{account_id}/wallet/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the entries of the wallet of an account
+     * @description Returns, one page at a time, the credits and debits recorded against the account's wallet, each with the
+     *     balance right after it. Pages hold up to 50 entries (`pageSize`). To read every page, repeat the call with
+     *     the `nextToken` of the previous response until a response comes back without one.
+     */
+    get: operations['walletEntriesForAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/wallet_topup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add funds to the wallet of an account
+     * @description Credits `topupAmount` to the account's wallet and returns the wallet with its new balance.
+     *
+     *     The body has no idempotency key and no caller-chosen identifier, so Togai cannot recognise a repeated
+     *     request: sending the same top-up twice (for example after a timeout) credits the wallet twice. Before
+     *     retrying a failed or timed-out top-up, read the wallet balance or its entries to see whether the first
+     *     attempt went through.
+     */
+    post: operations['topUpWalletForAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/credit_balance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get the credit balance of an account
+     * @description Returns the totals of an account's credits: how much is active, how much can still be applied, the running
+     *     balance and the part that cannot be applied, all in one unit, with the time the figures were last updated.
+     */
+    get: operations['creditBalanceForAccount'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List credits
+     * @description Returns the credits of your organisation one page at a time, newest grants included. Narrow the list with
+     *     `account_id`, `status` or a single credit `id`. To read every page, repeat the call with the `nextToken` of
+     *     the previous response until a page arrives without one.
+     */
+    get: operations['listCredits'];
+    put?: never;
+    /**
+     * Grant credits
+     * @description Grants one or more credits in one call; every entry of `creditRequests` names its account, amount, validity
+     *     period and priority. Credits are drawn down by the account's future invoices. This call moves money: give
+     *     each entry an `idempotencyKey` so that resending the request after a timeout does not grant the same credit
+     *     twice.
+     */
+    post: operations['createCredit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credits/{credit_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the credit grant, as returned in `id` when the credit was granted or listed.
+         * @example cred.20u0AbCdEfG.h1j2k
+         */
+        credit_id: components['parameters']['CreditId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a credit and its transactions
+     * @description Returns one credit with its current status and amounts, and every transaction recorded on it: the grant,
+     *     each amount applied to an invoice, and the expiry or voiding of what was left.
+     */
+    get: operations['getCreditDetails'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/credits/{credit_id}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the credit grant, as returned in `id` when the credit was granted or listed.
+         * @example cred.20u0AbCdEfG.h1j2k
+         */
+        credit_id: components['parameters']['CreditId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Void a credit
+     * @description Cancels a credit so that none of its remaining amount can be applied to future invoices. Amounts already
+     *     applied stay applied. The response holds the credit with status `VOIDED`.
+     */
+    post: operations['voidCredit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/entitlements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the entitlements of an account
+     * @description Returns the value the account is entitled to for each of its features, as granted by its price plans and
+     *     purchases. All entitlements come back in one response; this list is not paginated.
+     */
+    get: operations['getEntitlements'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/entitlements/{feature_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get the entitlement value of one feature
+     * @description Returns the value the account is entitled to for one feature.
+     */
+    get: operations['getEntitlementValue'];
+    put?: never;
+    /**
+     * Check a value against an entitlement
+     * @description Checks whether the given value is allowed by the account's entitlement for the feature, for example before
+     *     letting a user pick an option that depends on their plan. Nothing is recorded or changed, so the call can be
+     *     repeated freely.
+     */
+    post: operations['validateEntitlementValue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/features/{feature_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get the feature credit balance of an account
+     * @description Returns how many units of a feature the account was granted, how many it can still use, and how much
+     *     overage it may use and has used. The figures add up all of the account's entries for the feature.
+     */
+    get: operations['getFeatureCredits'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/features/{feature_id}/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the feature credit entries of an account
+     * @description Returns, one page at a time, the individual grants of feature credits that make up the account's balance for
+     *     a feature: where each came from, its validity window and how much of it was used. Repeat the call with the
+     *     `nextToken` of the previous response until a page arrives without one.
+     */
+    get: operations['listFeatureCreditEntries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+        /**
+         * @description Identifier of one feature credit entry, as listed by the feature credit entries operation. Its form depends on
+         *     where the credits came from:
+         *
+         *     - an entitlement grant rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN`
+         *     - an entitlement overage rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$OVERAGE`
+         *     - a purchase: `<purchase_id>#<index>$PURCHASE`
+         *
+         *     The `#` and `$` characters must be percent-encoded in the URL path.
+         * @example purchase.20txzB7vYqN.f4K2s#0$PURCHASE
+         */
+        entry_id: components['parameters']['FeatureCreditEntryId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update a feature credit entry
+     * @description Changes the expiry (`effectiveUntil`) or the number of granted units (`granted`) of one feature credit
+     *     entry. A new expiry must be in the future, and a new grant must exceed what was already used from the entry.
+     *     Fields left out keep their value.
+     */
+    patch: operations['updateFeatureCreditEntry'];
+    trace?: never;
+  };
+  '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+        /**
+         * @description Identifier of one feature credit entry, as listed by the feature credit entries operation. Its form depends on
+         *     where the credits came from:
+         *
+         *     - an entitlement grant rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN`
+         *     - an entitlement overage rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$OVERAGE`
+         *     - a purchase: `<purchase_id>#<index>$PURCHASE`
+         *
+         *     The `#` and `$` characters must be percent-encoded in the URL path.
+         * @example purchase.20txzB7vYqN.f4K2s#0$PURCHASE
+         */
+        entry_id: components['parameters']['FeatureCreditEntryId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Void a feature credit entry
+     * @description Cancels one feature credit entry, so that its remaining units no longer count towards the account's balance
+     *     for the feature. The entry then has status `VOIDED`.
+     */
+    post: operations['voidFeatureCreditEntry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/entitled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ingest a usage event if the account is entitled
+     * @description Records one usage event, but only when the account is entitled to the feature the event uses; otherwise the
+     *     event is refused and no usage is counted. Give the event an `id` (in `event.id`): Togai refuses a
+     *     second event with an id it has seen in the last 45 days on this operation, `/ingest` or `/ingestBatch`
+     *     and answers 409, so a retried request cannot count the same usage twice.
+     */
+    post: operations['ingestEntitledEvent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/miscellaneous_charges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Add or update miscellaneous charges on an account's upcoming invoice
+     * @description Adds charges to the next invoice of an account, or updates charges already set for it, without naming the
+     *     invoice. Each charge has either a `rate` and a `quantity`, or a `value` that is a number or a JSON Logic
+     *     expression over line item ids. The body has no idempotency field.
+     */
+    put: operations['manageMiscellaneousChargesInAccount'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoice/{invoice_id}/pricing_rules_logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the pricing rule logs of an invoice
+     * @description Returns how each pricing rule fared while the invoice was computed: whether its condition held, what it changed
+     *     (amounts and quantities before and after), the variables it read, and any error. Note that the path starts with
+     *     the singular `/invoice`. The response is not paged.
+     */
+    get: operations['listPricingRuleLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List invoices
+     * @description Returns invoices one page at a time. Narrow the list by `status`, by owner
+     *     (`owner_id`), by customer (`customer_id`) or by a time window given in epoch milliseconds (`start_time`,
+     *     `end_time`). To read every matching invoice, repeat the call with the `nextToken` of the previous page until a
+     *     page arrives without one. The items are summaries; fetch a single invoice to see its line items.
+     */
+    get: operations['listInvoices'];
+    put?: never;
+    /**
+     * Create a custom invoice
+     * @description Creates an invoice with line items you supply, for an account or, with `ownerType: INVOICE_GROUP`, for an
+     *     invoice group. The invoice can start as `DRAFT`, `DUE` or `PAID`. Send an `idempotencyKey` so that retrying
+     *     the request after a timeout does not create a second invoice. By default
+     *     the owner's credits and wallet balance are applied against the amount; turn this off with `applyCredits` and
+     *     `applyWalletBalance`.
+     */
+    post: operations['createCustomInvoice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoices/bill_runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List invoices eligible for a bill run
+     * @description Returns, one page at a time, the invoices that a bill run would process. It takes the same filters as the
+     *     invoice list: `status`, `owner_id`, `customer_id` and a time window in epoch milliseconds (`start_time`,
+     *     `end_time`). Repeat the call with the `nextToken` of the previous page until a page arrives without one.
+     */
+    get: operations['listInvoicesForBillRun'];
+    put?: never;
+    /**
+     * Start a bill run
+     * @description Requests a bill run job, which processes the invoices that are eligible for it (see the list of invoices
+     *     eligible for a bill run). The request has no body and carries no idempotency key, so a retry after a timeout
+     *     cannot be told apart from a new request.
+     *     With `require_confirmation=true` the job waits for a confirmation before it starts.
+     */
+    post: operations['createInvoiceBillRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoices/{invoice_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an invoice
+     * @description Returns one invoice with its full breakdown: the usage of the period in `usageInfo`, the tree of charges that
+     *     add up to the total in `revenueInfo`, and the parties printed on it in `invoiceDetails`.
+     */
+    get: operations['getInvoice'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a draft custom invoice
+     * @description Deletes a custom invoice. Only custom invoices that are still in `DRAFT` can be deleted; use the update
+     *     operation to void other invoices.
+     */
+    delete: operations['deleteCustomInvoice'];
+    options?: never;
+    head?: never;
+    /**
+     * Update an invoice
+     * @description Changes an invoice. The status of any invoice can be changed (for example to `PAID` or `VOID`); the period,
+     *     line items and `autoAdvance` can only be changed on custom invoices that are still in `DRAFT`. Fields you leave
+     *     out keep their value. The body has no idempotency field.
+     */
+    patch: operations['updateInvoice'];
+    trace?: never;
+  };
+  '/invoices/{invoice_id}/miscellaneous_charges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Add or update miscellaneous charges on an invoice
+     * @description Adds charges to an invoice, or updates charges already on it, such as a setup fee or a surcharge computed from
+     *     the invoice's own line items. Each charge has either a `rate` and a `quantity`, or a `value` that is a number
+     *     or a JSON Logic expression over line item ids. The body has no idempotency field.
+     */
+    put: operations['manageMiscellaneousChargesInInvoice'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoice_groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List invoice groups
+     * @description Returns the invoice groups of your organisation, each with its billing settings and the number of accounts
+     *     in it. The response may carry a `nextToken` when more groups exist; Togai documents no query parameters
+     *     for this operation.
+     */
+    get: operations['listInvoiceGroups'];
+    put?: never;
+    /**
+     * Create an invoice group
+     * @description Creates an invoice group from existing accounts, named by your account identifiers in `accountIds`. The
+     *     group's invoices go to `email` and carry `address` as their billing address. Togai assigns the group's
+     *     identifier and reports its invoice currency in the response. The request carries no idempotency key, so
+     *     repeating it after an unclear failure can create a second group.
+     */
+    post: operations['createInvoiceGroup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoice_groups/{invoice_group_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an invoice group
+     * @description Returns one invoice group with its billing settings and the identifiers of the accounts that belong to it.
+     */
+    get: operations['getInvoiceGroup'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoice_groups/{invoice_group_id}/add_accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add accounts to an invoice group
+     * @description Adds the accounts named in `accountIds` (your account identifiers) to the invoice group, and returns the
+     *     group with its updated account count.
+     */
+    post: operations['addInvoiceGroupAccounts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/invoice_groups/{invoice_group_id}/remove_accounts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Remove accounts from an invoice group
+     * @description Takes the accounts named in `accountIds` (your account identifiers) out of the invoice group. If no
+     *     accounts remain in the group afterwards, Togai deletes the group.
+     */
+    post: operations['removeInvoiceGroupAccounts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List payments
+     * @description Returns the recorded payments of your organisation one page at a time. To read them all, call this
+     *     operation again with the `nextToken` of the previous response until a page comes back without one.
+     *     Togai documents a maximum and default page size of 50.
+     */
+    get: operations['listPayments'];
+    put?: never;
+    /**
+     * Record a payment
+     * @description Records a payment that an account made outside Togai and allocates it, through `lineItemRecords`, to
+     *     invoices, credits or wallet credits. `externalPaymentReference` identifies the payment at its source.
+     *
+     *     Recording a payment changes the account's balances, and the operation is not idempotent: the body has no idempotency key
+     *     and no caller-chosen identifier, and Togai documents no deduplication (not even on `transactionNumber`).
+     *     Before retrying after an unclear failure, check with the list operation whether the payment was recorded.
+     *
+     *     Togai's docs mark the request body as optional, although the payment fields it carries are required
+     *     whenever a body is sent.
+     */
+    post: operations['createPayments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/payments/{payment_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the payment when it was recorded.
+         * @example payment.20u1Ab2CdEf.h3j4k
+         */
+        payment_id: components['parameters']['PaymentId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a payment
+     * @description Returns one recorded payment. Without `version` you get its latest version; pass `version` to read an
+     *     earlier one.
+     */
+    get: operations['getPayment'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2254,6 +3585,1979 @@ export interface components {
       /** @description Time-bounded price plan assignments of the account after the change. */
       pricingSchedules: components['schemas']['SandboxPlanOverride'][];
     };
+    /** @description A customer of your organisation, the party that owns one or more billable accounts. */
+    Customer: {
+      /** @description Your own identifier for the customer. */
+      id: string;
+      /** @description Globally unique identifier that Togai assigned to the customer. */
+      togaiCustomerId: string;
+      /** @description Display name of the customer. */
+      name: string;
+      /** @description Main contact email address of the customer. */
+      primaryEmail: string;
+      /** @description The customer's billing address as a single line of text. */
+      billingAddress: string;
+      /** @description Structured postal billing address of the customer. */
+      address: components['schemas']['Address'];
+      /**
+       * @description Current lifecycle state of the customer.
+       * @enum {string}
+       */
+      status: 'ACTIVE' | 'ARCHIVED';
+      /**
+       * Format: date-time
+       * @description When the customer was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the customer was last changed.
+       */
+      updatedAt: string;
+    };
+    /** @description One page of customers. */
+    CustomerPaginatedResponse: {
+      /** @description Customers on this page. */
+      data?: components['schemas']['Customer'][];
+      /** @description Token to pass to fetch the following page; absent when there are no more results. */
+      nextToken?: string;
+      /** @description Pagination settings that produced this page. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description Account creation payload without the owning customer, which is given elsewhere (for example in the path). */
+    CreateAccountRequestWithoutCustomerId: {
+      /** @description Your own identifier for the new account. */
+      id: string;
+      /** @description Display name of the account. */
+      name: string;
+      /** @description ISO 4217 code of the currency the account is invoiced in, for example AED for the UAE dirham. */
+      invoiceCurrency?: string;
+      /** @description Alternative identifiers to attach to the account; an account may have several. */
+      aliases?: string[];
+      /** @description Aliases to attach to the account, each with an optional validity period. */
+      accountAliases?: components['schemas']['CreateAccountAliasRequest'][];
+      /** @description Postal billing address of the account. */
+      address?: components['schemas']['Address'];
+      /** @description Main contact email address for the account. */
+      primaryEmail?: string;
+      /** @description Who receives invoices and billing emails for the account. */
+      billingInformation?: components['schemas']['AccountsBillingInformation'];
+      /** @description Settings to configure on the account. */
+      settings?: components['schemas']['CreateEntitySetting'][];
+      /**
+       * Format: int32
+       * @description Number of days after invoicing by which payment of the account's invoices is due.
+       */
+      netTermDays?: number;
+      /** @description Free-form string key/value pairs to store with the account (for example tax registration numbers). */
+      metadata?: {
+        [key: string]: string;
+      };
+      /** @description Labels to attach to the account; they are stored in lower case. */
+      tags?: string[];
+      /**
+       * @description Initial state of the account; ACTIVE when omitted.
+       * @enum {string}
+       */
+      status?: 'ACTIVE' | 'DRAFT';
+    };
+    /** @description Request body for creating a customer, optionally together with its first account. */
+    CreateCustomerRequest: {
+      /** @description Your own identifier for the new customer; it is used to address the customer in every other call. */
+      id: string;
+      /** @description Display name of the customer. */
+      name: string;
+      /** @description Main contact email address of the customer. */
+      primaryEmail: string;
+      /** @description Postal billing address of the customer. */
+      address: components['schemas']['Address'];
+      /** @description Settings to configure on the customer. */
+      settings?: components['schemas']['CreateEntitySetting'][];
+      /** @description An account to create for the new customer in the same call; it is owned by the customer being created. */
+      account?: components['schemas']['CreateAccountRequestWithoutCustomerId'];
+    };
+    /** @description The customer that was created, with the account created alongside it when one was requested. */
+    CreateCustomerResponse: {
+      /** @description Your own identifier for the customer. */
+      id: string;
+      /** @description Globally unique identifier that Togai assigned to the customer. */
+      togaiCustomerId: string;
+      /** @description Display name of the customer. */
+      name: string;
+      /** @description Main contact email address of the customer. */
+      primaryEmail: string;
+      /** @description The customer's billing address as a single line of text. */
+      billingAddress?: string;
+      /** @description Structured postal billing address of the customer. */
+      address?: components['schemas']['Address'];
+      /** @description Settings configured on the customer. */
+      settings?: components['schemas']['CreateEntitySetting'][];
+      /** @description The account created together with the customer, if the request asked for one. */
+      account?: components['schemas']['Account'];
+    };
+    /** @description Request body for changing a customer. Only the fields you send are changed. */
+    UpdateCustomerRequest: {
+      /** @description New display name of the customer. */
+      name?: string;
+      /** @description New main contact email address of the customer. */
+      primaryEmail?: string;
+      /** @description New postal billing address of the customer. */
+      address?: components['schemas']['Address'];
+    };
+    /** @description Request body for adding a contact person to a customer. */
+    CreateCustomerContactRequest: {
+      /** @description User name the contact would like to sign in with. */
+      preferredUsername?: string;
+      /** @description Full name of the contact. */
+      name: string;
+      /** @description Initial password for the contact's sign-in. Treat it as a secret. */
+      password?: string;
+      /** @description Email address of the contact. */
+      email: string;
+      /** @description Phone number of the contact. */
+      phone?: string;
+      /** @description Whether the contact's email address should be treated as already verified. */
+      verified?: boolean;
+      /** @description Whether the contact is allowed to sign in. */
+      loginAccess?: boolean;
+    };
+    /** @description The contact that was added to the customer. */
+    CreateCustomerContactResponse: {
+      /** @description User name under which the contact was registered. */
+      username: string;
+      /** @description User name the contact asked to sign in with, if one was given. */
+      preferredUsername?: string;
+      /** @description Full name of the contact. */
+      name: string;
+      /** @description Email address of the contact. */
+      email?: string;
+      /** @description Phone number of the contact. */
+      phone?: string;
+      /** @description Whether the contact is allowed to sign in. */
+      loginAccess: boolean;
+      /** @description Who added the contact. */
+      createdBy?: string;
+      /**
+       * Format: date-time
+       * @description When the contact was added.
+       */
+      createdAt: string;
+      /** @description Whether the contact's email address is verified. */
+      verified: boolean;
+    };
+    /** @description An alias registered with your organisation. */
+    Alias: {
+      /** @description The alias value; it also identifies the alias in the path of other alias operations. */
+      value: string;
+      /**
+       * Format: date-time
+       * @description When the alias was registered.
+       */
+      createdAt: string;
+    };
+    /** @description A list of aliases; when it is one page of a longer list, `nextToken` leads to the following page. */
+    AliasPaginatedResponse: {
+      /** @description The aliases. */
+      data?: components['schemas']['Alias'][];
+      /** @description Token to pass to fetch the following page; absent when there are no more results. */
+      nextToken?: string;
+    };
+    /** @description One alias to register. */
+    CreateAliasRequest: {
+      /** @description The alias value to register. */
+      value: string;
+    };
+    /** @description Request body for registering several aliases in one call. */
+    CreateBulkAliasRequest: {
+      /** @description The aliases to register. */
+      aliases: components['schemas']['CreateAliasRequest'][];
+    };
+    /** @description A bearer token to send as `Authorization: Bearer <token>` on later requests. */
+    TokenResponse: {
+      /**
+       * @description The bearer token, a JWT. One minted from an API key stays valid for 24 hours; the response does not state
+       *     the expiry, so track it from the time of issue (or from the token's own `exp` claim).
+       */
+      token: string;
+    };
+    /** @description One measured quantity carried by a usage event, such as a distance travelled or a number of API calls. */
+    Attribute: {
+      /** @description Name of the attribute, as declared in the event schema. */
+      name: string;
+      /** @description The measured amount, written as a decimal number in a string (for example `"12.5"`). */
+      value: string;
+      /**
+       * @description Unit the amount is expressed in. Togai understands Meters, Miles, Kilometers, Grams, Kilograms, ounces,
+       *     Pounds, Minutes, Hours, Seconds, Milliseconds, Microseconds and None out of the box; any other text is
+       *     accepted as a custom unit.
+       */
+      unit?: string;
+    };
+    /** @description A single usage event as sent to Togai, and as Togai echoes it back when reporting on the event. */
+    Event: {
+      /** @description Name of the event schema that describes this event's attributes and dimensions. */
+      schemaName: string;
+      /**
+       * @description Your identifier for the event, used for deduplication. Once an id has been used, Togai refuses any other
+       *     event carrying the same id for 45 days, whichever of `/ingest`, `/ingestBatch` or `/entitled` received
+       *     the first one. Reusing the id of a request you are retrying therefore cannot count the usage twice.
+       */
+      id?: string;
+      /**
+       * Format: date-time
+       * @description When the usage happened at your end, as an ISO 8601 date-time with offset.
+       */
+      timestamp: string;
+      /** @description Your identifier of the account the usage is billed to. */
+      accountId: string;
+      /** @description The measured quantities of the event (the numbers usage meters add up). */
+      attributes: components['schemas']['Attribute'][];
+      /** @description Labels describing the event (for example region or plan tier), as name/value string pairs. */
+      dimensions: {
+        [key: string]: string;
+      };
+    };
+    /** @description Where an event stands in Togai's processing pipeline. */
+    IngestionStatus: {
+      /**
+       * @description Processing state of the event. `INGESTION_IN_PROGRESS` while it is being processed; the
+       *     `INGESTION_COMPLETED_*` values when processing finished (metered, not metered, or no meter matched);
+       *     the `INGESTION_FAILED*` values name the reason processing stopped; `REVERTED` after a correction undid it.
+       * @enum {string}
+       */
+      status:
+        | 'INGESTION_IN_PROGRESS'
+        | 'INGESTION_FAILED'
+        | 'INGESTION_FAILED_SCHEMA_NOT_DEFINED'
+        | 'INGESTION_FAILED_ENRICHMENT_FAILED'
+        | 'INGESTION_FAILED_UNITS_INVALID'
+        | 'INGESTION_COMPLETED_NO_MATCHING_METERS'
+        | 'INGESTION_COMPLETED_EVENT_METERED'
+        | 'INGESTION_COMPLETED_EVENT_NOT_METERED'
+        | 'INGESTION_FAILED_PAST_GRACE_PERIOD'
+        | 'INGESTION_FAILED_ACCOUNT_NOT_FOUND'
+        | 'INGESTION_FAILED_DUPLICATE_EVENT'
+        | 'INGESTION_FAILED_NO_EVENT_ID'
+        | 'INGESTION_FAILED_INVALID_NAMED_LICENSE_EVENT'
+        | 'INGESTION_FAILED_INSUFFICIENT_CREDITS'
+        | 'REVERTED'
+        | 'UNKNOWN';
+      /** @description Free-text detail about the status, typically the cause of a failure. */
+      statusDescription?: string;
+    };
+    /** @description Where an event came from (for example an API key or an integration). */
+    EventSource: {
+      /** @description Identifier of the source. */
+      id: string;
+      /** @description Kind of source. */
+      type: string;
+    };
+    /** @description An ingested usage event together with its processing status. */
+    EventWithStatus: {
+      /** @description Identifier Togai generated for this ingested event. */
+      referenceId: string;
+      /** @description The event as it was ingested. */
+      eventPayload: components['schemas']['Event'];
+      /** @description Processing status of the event. */
+      ingestionStatus: components['schemas']['IngestionStatus'];
+      /** @description Your identifier of the customer that owns the event's account. */
+      customerId?: string;
+      /** @description Where the event was ingested from. */
+      source?: components['schemas']['EventSource'];
+      /**
+       * Format: date-time
+       * @description When Togai recorded the event.
+       */
+      createdAt: string;
+    };
+    /** @description One page of ingested events. */
+    GetEventsResponse: {
+      /** @description Events on this page. */
+      events: components['schemas']['EventWithStatus'][];
+      /** @description Token to pass as `nextToken` to fetch the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description Body of an event correction request. */
+    EventCorrectionRequest: {
+      /**
+       * @description The event the correction is about. With `action=REDO_EVENT` this is the corrected payload Togai ingests
+       *     in place of the original.
+       */
+      event?: components['schemas']['Event'];
+    };
+    /** @description An event touched by a correction, with its processing status and the outcome of the correction. */
+    EventCorrectionInfo: {
+      /** @description Identifier Togai generated for this ingested event. */
+      referenceId: string;
+      /** @description The event as it was ingested. */
+      eventPayload: components['schemas']['Event'];
+      /** @description Processing status of the event. */
+      ingestionStatus: components['schemas']['IngestionStatus'];
+      /** @description Your identifier of the customer that owns the event's account. */
+      customerId?: string;
+      /** @description Where the event was ingested from. */
+      source?: components['schemas']['EventSource'];
+      /**
+       * Format: date-time
+       * @description When Togai recorded the event.
+       */
+      createdAt: string;
+      /**
+       * @description Outcome of the correction: `REVERTED` (usage, revenue and entitlements undone),
+       *     `REVERTED_AND_REINGESTED` (undone and ingested again) or `FAILED`.
+       * @enum {string}
+       */
+      status: 'REVERTED' | 'REVERTED_AND_REINGESTED' | 'FAILED';
+      /** @description Explanation of the outcome, in particular why a correction failed. */
+      reason: string;
+    };
+    /** @description Result of an event correction. */
+    EventsCorrectionResponse: {
+      /** @description The events the correction applied to, each with its outcome. */
+      data: components['schemas']['EventCorrectionInfo'][];
+    };
+    /** @description Event schema an event was processed with. */
+    EventPipelineInfoEventSchema: {
+      /** @description Name of the event schema. */
+      name: string;
+      /**
+       * Format: int32
+       * @description Version of the event schema that applied.
+       */
+      version: number;
+    };
+    /** @description Outcome of one usage meter for an event. */
+    EventPipelineInfoUsageMeters: {
+      /** @description Identifier of the usage meter. */
+      id: string;
+      /** @description Name of the usage meter. */
+      name: string;
+      /**
+       * Format: int32
+       * @description Version of the usage meter that applied.
+       */
+      version: number;
+      /**
+       * @description `PROCESSED_UNITS_COMPUTED` when the meter counted units from the event, `PROCESSED_FILTERED_OUT` when its
+       *     filter excluded the event.
+       * @enum {string}
+       */
+      status: 'PROCESSED_FILTERED_OUT' | 'PROCESSED_UNITS_COMPUTED';
+      /** @description Units the meter computed from the event. */
+      units?: number;
+    };
+    /** @description A price plan, and the billing cycle within it, under which an event's usage was priced. */
+    EventPipelineInfoPricePlans: {
+      /** @description Name of the price plan. */
+      name: string;
+      /** @description Identifier of the price plan. */
+      id: string;
+      /** @description Identifier of the pricing schedule that attached the plan to the account. */
+      scheduleId: string;
+      /**
+       * Format: date
+       * @description First day of the billing cycle the usage fell into.
+       */
+      cycleStart: string;
+      /**
+       * Format: date
+       * @description Last day of the billing cycle the usage fell into.
+       */
+      cycleEnd: string;
+      /** @description Identifiers of the plan's usage meters that took part. */
+      usageMeters?: string[];
+    };
+    /** @description Account an event was attributed to. */
+    EventPipelineInfoAccount: {
+      /** @description Your identifier of the account. */
+      id: string;
+      /** @description Name of the account. */
+      name: string;
+      /** @description The account alias the event named, when it was attributed through an alias. */
+      alias?: string;
+    };
+    /** @description Customer that owns the account of an event. */
+    EventPipelineInfoCustomer: {
+      /** @description Your identifier of the customer. */
+      id: string;
+      /** @description Name of the customer. */
+      name: string;
+    };
+    /** @description Entitlement feature that an event drew on. */
+    EventPipelineInfoFeatureDetails: {
+      /** @description Identifier of the feature. */
+      featureId: string;
+      /** @description Name of the event attribute whose amount counts against the feature. */
+      mappedAttribute: string;
+      /** @description Usage beyond the entitlement accumulated in the current cycle. */
+      overageInCycle?: number;
+      /** @description Part of this event's usage that went beyond the entitlement. */
+      overageInEvent?: number;
+    };
+    /** @description An attribute or dimension value that enrichment added to an event. */
+    EnrichedField: {
+      /** @description Name of the field. */
+      name: string;
+      /**
+       * @description Whether the field is an attribute or a dimension.
+       * @enum {string}
+       */
+      type: 'ATTRIBUTE' | 'DIMENSION';
+      /** @description Value given to the field. */
+      value: string;
+    };
+    /** @description A value that enrichment read in order to compute an event's enriched fields. */
+    EnrichmentDependency: {
+      /** @description Key of the value that was read (for a setting, its id). */
+      key: string;
+      /**
+       * @description Kind of value that was read.
+       * @enum {string}
+       */
+      type: 'SETTING';
+      /** @description Display name of the value that was read. */
+      name?: string;
+      /** @description The value that was read. */
+      value: string;
+    };
+    /** @description What enrichment did to an event. */
+    EventPipelineInfoEnrichments: {
+      /** @description Attributes enrichment added or computed. */
+      attributes?: components['schemas']['EnrichedField'][];
+      /** @description Dimensions enrichment added or computed. */
+      dimensions?: components['schemas']['EnrichedField'][];
+      /** @description Values enrichment read to do so. */
+      dependencies?: components['schemas']['EnrichmentDependency'][];
+    };
+    /** @description Revenue an event produced through one usage meter. */
+    EventPipelineInfoRevenueDetails: {
+      /** @description Identifier of the usage meter. */
+      usageMeterId: string;
+      /** @description Revenue in your organisation's base currency. */
+      revenueBaseCurrency: number;
+      /** @description Revenue in the account's invoice currency. */
+      revenueInvoiceCurrency: number;
+    };
+    /** @description Trace of how Togai processed one event, from schema validation to revenue. */
+    EventPipelineInfo: {
+      /** @description The event schema and version the event was validated against. */
+      eventSchema?: components['schemas']['EventPipelineInfoEventSchema'];
+      /** @description The usage meters that looked at the event and what each of them made of it. */
+      usageMeters?: components['schemas']['EventPipelineInfoUsageMeters'][];
+      /** @description The price plans, and billing cycles, the event's usage was priced under. */
+      pricePlans?: components['schemas']['EventPipelineInfoPricePlans'][];
+      /** @description The account the event was attributed to. */
+      account?: components['schemas']['EventPipelineInfoAccount'];
+      /** @description The customer that owns the account. */
+      customer?: components['schemas']['EventPipelineInfoCustomer'];
+      /** @description The entitlement feature the event consumed, if any. */
+      featureDetails?: components['schemas']['EventPipelineInfoFeatureDetails'];
+      /** @description Values Togai added to or derived for the event before metering. */
+      enrichments?: components['schemas']['EventPipelineInfoEnrichments'];
+      /** @description Revenue the event produced, per usage meter. */
+      revenueDetails?: components['schemas']['EventPipelineInfoRevenueDetails'][];
+      /** @description For a reverted event, the processing status it had before the correction. */
+      statusBeforeReverting?: string;
+      /** @description Your organisation's base currency (ISO 4217 code) used for revenue amounts. */
+      baseCurrency?: string;
+      /** @description The account's invoice currency (ISO 4217 code). */
+      invoiceCurrency?: string;
+    };
+    /** @description An ingested event with its status and a trace of how Togai processed it. */
+    EventWithStatusAndEventPipelineInfo: components['schemas']['EventWithStatus'] & {
+      /**
+       * @description What processing did with the event: schema version, usage meters, price plans, enrichments and revenue.
+       *     Note the wire name starts with a capital `E`.
+       */
+      EventPipelineInfo: components['schemas']['EventPipelineInfo'];
+    };
+    /** @description The event that was asked for, with its processing trace. */
+    GetEventResponse: {
+      /** @description The matching event (a list, normally with a single entry). */
+      events: components['schemas']['EventWithStatusAndEventPipelineInfo'][];
+    };
+    /** @description Body of a single-event ingestion request. */
+    IngestEventRequest: {
+      /** @description The usage event to ingest. */
+      event: components['schemas']['Event'];
+    };
+    /** @description Acknowledgement returned when Togai accepts events for processing. */
+    IngestEventResponse: {
+      /** @description Whether the events were accepted. */
+      success?: boolean;
+      /**
+       * Format: int32
+       * @description HTTP status code of the answer, repeated in the body.
+       */
+      statusCode?: number;
+      /** @description Short name of the outcome. */
+      name?: string;
+      /** @description Human-readable description of the outcome. */
+      message?: string;
+      /** @description Machine-readable code of the outcome. */
+      code?: string;
+      /** @description Additional information about the outcome, when there is any. */
+      details?: Record<string, never>;
+    };
+    /** @description Body of a batch ingestion request. */
+    IngestBatchEventRequest: {
+      /** @description The usage events to ingest; a single request carries at most 500 of them. */
+      events: components['schemas']['Event'][];
+    };
+    /** @description One event of a batch that Togai did not accept, with the reason. */
+    IngestError: {
+      /** @description Why the event was rejected. */
+      message?: string;
+      /** @description The rejected event exactly as it was sent, including its `id`, so you can match and resend it. */
+      eventPayload?: components['schemas']['Event'];
+    };
+    /** @description Answer to a batch ingestion in which some events were rejected; events not listed were accepted. */
+    IngestBatchEventResponse: {
+      /** @description One entry per rejected event. */
+      errors: components['schemas']['IngestError'][];
+    };
+    /**
+     * @description The figure a metric query measures: `EVENTS` (ingested events), `USAGE` and `METER_USAGE` (metered units),
+     *     `NAMED_LICENSE_USAGE`, `REVENUE`, and `USAGE_FOR_CYCLE` / `REVENUE_FOR_CYCLE` (totals per billing cycle).
+     * @enum {string}
+     */
+    MetricName:
+      'EVENTS' | 'USAGE' | 'METER_USAGE' | 'NAMED_LICENSE_USAGE' | 'REVENUE' | 'USAGE_FOR_CYCLE' | 'REVENUE_FOR_CYCLE';
+    /**
+     * @description Restricts a metric query to data points whose field has one of the given values. Which fields can be
+     *     filtered depends on the metric: `ACCOUNT_ID` and `CUSTOMER_ID` for events, usage and revenue; `SCHEMA_NAME` (at most one
+     *     value) and `EVENT_STATUS` (for example `PROCESSED`, `UNPROCESSED`, `IN_PROGRESS` or an ingestion status;
+     *     default `PROCESSED` and `UNPROCESSED`) for `EVENTS`; `USAGE_METER_ID` and `BILLABLE_ID` for the usage and
+     *     revenue metrics. The organisation is always taken from your credentials.
+     */
+    MetricQueryFilterEntry: {
+      /** @description Field to filter on, for example `ACCOUNT_ID`. */
+      fieldName: string;
+      /** @description Values the field may take. */
+      fieldValues: string[];
+    };
+    /** @description One metric to compute over the requested time range. */
+    MetricQuery: {
+      /** @description Your own label for this query; the matching result carries the same `id`. */
+      id: string;
+      name: components['schemas']['MetricName'];
+      /**
+       * @description Width of the time buckets the metric is summed into.
+       * @enum {string}
+       */
+      aggregationPeriod: 'HOUR' | 'DAY' | 'WEEK' | 'MONTH';
+      /**
+       * @description Field to split the metric by, giving one series per value. Usable fields depend on the metric:
+       *     `ACCOUNT_ID`, `EVENT_STATUS`, `SCHEMA_NAME` or `RAW_EVENT_STATUS` for `EVENTS`; `ACCOUNT_ID`,
+       *     `CUSTOMER_ID` or `BILLABLE_ID` for the usage and revenue metrics (`USAGE_METER_ID` is still accepted
+       *     but is being replaced by `BILLABLE_ID`).
+       */
+      groupBy?: string;
+      /**
+       * @description Metric-specific options as key/value strings. For `REVENUE` and `REVENUE_FOR_CYCLE`, `CURRENCY` chooses
+       *     between `BASE` (the default, your organisation's base currency) and `INVOICE` (the account's invoice
+       *     currency).
+       */
+      configs?: {
+        [key: string]: string;
+      };
+      /** @description Conditions every counted data point must meet. */
+      filters?: components['schemas']['MetricQueryFilterEntry'][];
+    };
+    /** @description A set of metric queries over one time range. */
+    GetMetricsRequest: {
+      /**
+       * Format: date-time
+       * @description Start of the time range (included).
+       */
+      startTime: string;
+      /**
+       * Format: date-time
+       * @description End of the time range (excluded).
+       */
+      endTime: string;
+      /** @description The metrics to compute, at most five per request; no two entries may be identical. */
+      metricQueries: components['schemas']['MetricQuery'][];
+    };
+    /** @description The group a series of data points belongs to. */
+    MetricDataPointsGroupedBy: {
+      /** @description Field the metric was grouped by. */
+      fieldName: string;
+      /** @description Value of that field shared by every data point of the series. */
+      fieldValue: string;
+    };
+    /**
+     * @description One series of a metric: `timestamps[i]` is the start of a time bucket and `metricValues[i]` the metric's value
+     *     in that bucket.
+     */
+    MetricDataPoints: {
+      /** @description The group of this series, present when the query used `groupBy`. */
+      groupedBy?: components['schemas']['MetricDataPointsGroupedBy'];
+      /** @description Start of each time bucket. */
+      timestamps: string[];
+      /** @description Value of the metric in each bucket, in the same order as `timestamps`. */
+      metricValues: number[];
+    };
+    /** @description The result of one metric query. */
+    MetricQueryResponse: {
+      /** @description The `id` you gave the query. */
+      id: string;
+      name: components['schemas']['MetricName'];
+      /** @description The series of the metric, one per group (a single series when the query is not grouped). */
+      data: components['schemas']['MetricDataPoints'][];
+    };
+    /** @description Results of a metrics request, one per query. */
+    GetMetricsResponse: {
+      /** @description One result per metric query of the request. */
+      results: components['schemas']['MetricQueryResponse'][];
+    };
+    /** @description Details of a price plan association made through a version 2 schedule edit. */
+    AssociationConfig: {
+      /** @description Price plan to associate with the account; used when the edit associates a plan. */
+      pricePlanId?: string;
+      /** @description Existing schedule whose rate cards and pricing rules are copied into the new schedule. */
+      scheduleId?: string;
+      /** @description Pricing cycle settings that replace those of the price plan for this association. */
+      pricingCycleConfigOverride?: components['schemas']['PricingCycleConfig'];
+      /** @description When true, the account stays on the pricing cycle it is in on the association date instead of switching to the cycle settings of the newly associated plan (an explicit cycle override still takes priority). Both plans must use the same pricing cycle interval and a plan must already be in force on the association date; otherwise the request is rejected with 400 Bad Request. */
+      retainStartOffsets?: boolean;
+    };
+    /** @description One association or disassociation of a price plan with an account over a date range. */
+    UpdateAccountScheduleV2Request: {
+      /**
+       * @description Whether this edit associates a price plan with the account or removes an association.
+       * @enum {string}
+       */
+      mode?: 'ASSOCIATE' | 'DISASSOCIATE';
+      /**
+       * Format: date
+       * @description First day the edit applies, as YYYY-MM-DD. To edit a BILLING plan with deferred revenue, use the start date of the current cycle or set `associationConfig.retainStartOffsets`.
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date
+       * @description Day until which the edit applies, as YYYY-MM-DD.
+       */
+      effectiveUntil: string;
+      /** @description Which price plan to associate and how; used for associations. */
+      associationConfig?: components['schemas']['AssociationConfig'];
+      /** @description When true, the resulting schedules are merged with the account's existing schedules where possible; when false (the default), they replace them. */
+      mergeSchedules?: boolean;
+    };
+    /** @description A list of price plan associations and disassociations to apply to an account's schedules. */
+    EditAccountScheduleRequest: {
+      /** @description Schedule edits to apply, in order. */
+      edits: components['schemas']['UpdateAccountScheduleV2Request'][];
+    };
+    /** @description Options for turning an account's draft schedules into its active schedules. */
+    FinalizeAccountSchedules: {
+      /** @description When true, the draft schedules are merged with the account's existing schedules where possible; when false (the default), they replace them. */
+      mergeSchedules?: boolean;
+      /** @description Steps to run before the associations and disassociations take effect. */
+      preActions?: components['schemas']['PreAction'][];
+    };
+    /** @description Currencies, pricing cycle and pricing rules of an account schedule. */
+    ScheduleInfo: {
+      /** @description Currencies the schedule can be billed in. */
+      supportedCurrencies: string[];
+      /** @description Pricing cycle used by the schedule. */
+      pricingCycleConfig: components['schemas']['PricingCycleConfig'];
+      /** @description Pricing rules applied during the schedule. */
+      pricingRules?: components['schemas']['PricingRule'][];
+    };
+    /** @description A period during which a version of a price plan applies to an account, with the settings it uses. */
+    AccountSchedule: {
+      /** @description Togai-generated identifier of the schedule; use it with the schedule operations. */
+      id: string;
+      /** @description Identifier of the account the schedule belongs to. */
+      accountId: string;
+      /** @description Identifier of the price plan the schedule applies. */
+      pricePlanId: string;
+      /**
+       * Format: int32
+       * @description Version of the price plan the schedule applies.
+       */
+      version: number;
+      /** @description Whether the schedule uses deferred revenue. */
+      deferredRevenue: boolean;
+      /** @description Name and description of the price plan. */
+      pricePlanInfo: components['schemas']['PricePlanInfo'];
+      /** @description Currencies, pricing cycle and pricing rules of the schedule. */
+      accountScheduleInfo: components['schemas']['ScheduleInfo'];
+      /** @description True when the schedule differs from its price plan for this account. A missing or null value does not mean the schedule is not overridden. */
+      isOverridden?: boolean;
+      /**
+       * Format: date-time
+       * @description When the schedule begins.
+       */
+      startDate: string;
+      /**
+       * Format: date-time
+       * @description When the schedule ends.
+       */
+      endDate: string;
+      /** @description Whether the schedule accepts changes that take effect from the start of the pricing cycle in progress. */
+      allowOngoingCycleUpdates: boolean;
+    };
+    /** @description One page of an account's schedules. */
+    SchedulesPaginatedResponse: {
+      /** @description Schedules on this page. */
+      data: components['schemas']['AccountSchedule'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Cursor for the preceding page. */
+      previousToken?: string;
+    };
+    /** @description A validation problem found in a draft rate card or pricing rule. */
+    ValidatedEntityError: {
+      /** @description Identifier of the owning entity, such as a schedule id or a purchase id. */
+      referenceId: string;
+      /** @description Identifier of the entity that failed validation. */
+      entityId: string;
+      /** @description Kind of entity that failed validation, such as a rate card or a pricing rule. */
+      entityType: string;
+      /** @description What is wrong with the entity. */
+      errorMessage: string;
+    };
+    /** @description Validation problems found in a draft. */
+    ValidatedEntityErrorsPaginatedResponse: {
+      /** @description Validation problems. */
+      data: components['schemas']['ValidatedEntityError'][];
+      /** @description Cursor Togai returns when more problems exist. The operation takes no cursor parameter. */
+      nextToken?: string;
+    };
+    /** @description The pricing rules of a schedule or price plan. */
+    PricingRulesPaginatedResponse: {
+      /** @description The pricing rules. */
+      data: components['schemas']['PricingRule'][];
+    };
+    /** @description The complete set of pricing rules to store in place of the current ones. */
+    UpdatePricingRulesRequest: {
+      /** @description Pricing rules to store. */
+      pricingRules?: components['schemas']['CreatePricingRule'][];
+    };
+    /**
+     * @description Kind of charge a rate card describes.
+     * @enum {string}
+     */
+    RateCardType:
+      | 'MINIMUM_COMMITMENT'
+      | 'BILLING_ENTITLEMENT'
+      | 'CREDIT_GRANT'
+      | 'ENTITLEMENT_OVERAGE'
+      | 'FIXED_FEE'
+      | 'LICENSE'
+      | 'USAGE';
+    /** @description Configuration of a rate card. Fill in the member that matches the rate card's `type` (for example `usageRateCard` for a USAGE rate card). */
+    RateCardDetails: {
+      /** @description Settings of a FIXED_FEE rate card. */
+      fixedFeeRateCard?: components['schemas']['FixedFeeRateCard'];
+      /** @description Settings of a BILLING_ENTITLEMENT rate card. */
+      billingEntitlementRateCard?: components['schemas']['BillingEntitlementRateCard'];
+      /** @description Settings of a CREDIT_GRANT rate card. */
+      creditGrantRateCard?: components['schemas']['CreditGrantRateCard'];
+      /** @description Settings of a USAGE rate card. */
+      usageRateCard?: components['schemas']['UsageRateCard'];
+      /** @description Settings of a LICENSE rate card. */
+      licenseRateCard?: components['schemas']['LicenseRateCard'];
+      /** @description Settings of an ENTITLEMENT_OVERAGE rate card. */
+      entitlementOverageRateCard?: components['schemas']['EntitlementOverageRateCard'];
+      /** @description Settings of a MINIMUM_COMMITMENT rate card. */
+      minimumCommitmentRateCard?: components['schemas']['MinimumCommitment'];
+    };
+    /** @description A rate card as stored by Togai, together with the price plan (and account) it belongs to. */
+    RateCard: {
+      /** @description Identifier of the billable item the rate card charges for, such as a usage meter or an add-on. */
+      billableId: string;
+      /** @description Kind of rate card. */
+      type: components['schemas']['RateCardType'];
+      /** @description Name of the rate card as shown to people, for example on invoices. */
+      displayName: string;
+      /** @description When the charges of this rate card are invoiced. */
+      invoiceTiming: components['schemas']['InvoiceTiming'];
+      /** @description Pricing configuration of the rate card. */
+      rateCardDetails: components['schemas']['RateCardDetails'];
+      /** @description Free-form label used to group rate cards. */
+      tag?: string;
+      /** @description Name that identifies the rate card within its price plan or schedule; use it to update or delete the rate card. */
+      name: string;
+      /** @description Identifier of the entity that owns the rate card, such as a schedule or a price plan. */
+      referenceId: string;
+      /** @description Kind of entity named by `referenceId`. */
+      referenceType: string;
+      /** @description Currencies the rate card has rates for. */
+      currencies?: string[];
+      /** @description Identifier of the price plan the rate card belongs to. */
+      pricePlanId: string;
+      /** @description Identifier of the account, when the rate card belongs to an account schedule. */
+      accountId?: string;
+    };
+    /** @description One page of rate cards. */
+    RateCardPaginatedResponse: {
+      /** @description Rate cards on this page. */
+      data: components['schemas']['RateCard'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description The content of a rate card to create or to replace an existing one with. */
+    RateCardData: {
+      /** @description Identifier of the billable item the rate card charges for, such as a usage meter or an add-on. */
+      billableId: string;
+      /** @description Kind of rate card. */
+      type: components['schemas']['RateCardType'];
+      /** @description Name of the rate card as shown to people, for example on invoices. */
+      displayName?: string;
+      /** @description When the charges of this rate card are invoiced. */
+      invoiceTiming: components['schemas']['InvoiceTiming'];
+      /** @description Pricing configuration of the rate card. */
+      rateCardDetails: components['schemas']['RateCardDetails'];
+      /** @description Free-form label used to group rate cards. */
+      tag?: string;
+    };
+    /** @description One change to the rate cards of a schedule or price plan. */
+    RateCardOperation: {
+      /**
+       * @description Whether to add a rate card, replace an existing one or remove one.
+       * @enum {string}
+       */
+      actionType: 'CREATE' | 'UPDATE' | 'DELETE';
+      /** @description Name of the rate card the operation applies to. Togai relies on it to find the rate card for UPDATE and DELETE; the field is required by the schema for every action. */
+      rateCardName: string;
+      /** @description Content of the rate card, for CREATE and UPDATE. */
+      rateCard?: components['schemas']['RateCardData'];
+    };
+    /** @description A list of rate card changes to apply in one request. */
+    BulkRateCardOperationsRequest: {
+      /** @description Rate card changes to apply, in order. */
+      operations: components['schemas']['RateCardOperation'][];
+    };
+    /** @description The rate cards after a set of bulk rate card changes. */
+    BulkRateCardOperationsResponse: {
+      /** @description Rate cards resulting from the changes. */
+      rateCards: components['schemas']['RateCard'][];
+    };
+    /**
+     * @description Whether a wallet is in use.
+     * @enum {string}
+     */
+    WalletStatus: 'ACTIVE' | 'INACTIVE';
+    /** @description The wallet of an account with its current balance. */
+    WalletBalanceResponse: {
+      /** @description Togai-generated identifier of the wallet. */
+      id: string;
+      /** @description Identifier of the account that owns the wallet. */
+      accountId: string;
+      /** @description Identifier of the customer the account belongs to. */
+      customerId: string;
+      /** @description Amount available to spend: everything credited to the wallet minus what has been consumed and what is currently on hold. */
+      balance: number;
+      /** @description Unit the wallet amounts are expressed in, such as a currency code. */
+      creditUnit: string;
+      /** @description Identifier of the wallet in an external system, when one is linked. */
+      externalId?: string;
+      /** @description Whether the wallet is in use. */
+      status: components['schemas']['WalletStatus'];
+      /** @description Amount reserved by pending debits and not yet consumed. */
+      holdAmount?: number;
+      /**
+       * Format: date-time
+       * @description Moment from which the wallet is in effect.
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date-time
+       * @description When the wallet was created.
+       */
+      createdAt?: string;
+      /**
+       * Format: date-time
+       * @description When the wallet was last changed.
+       */
+      updatedAt?: string;
+      /** @description Additional key-value data stored with the wallet; values may be of any JSON type. */
+      metadata?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description Changes to the settings of an account's wallet. Fields left out are not changed. */
+    UpdateWalletRequest: {
+      /**
+       * Format: date-time
+       * @description Moment from which the wallet takes effect.
+       */
+      effectiveFrom?: string;
+      /** @description New status of the wallet. */
+      status?: components['schemas']['WalletStatus'];
+    };
+    /** @description One credit or debit recorded against a wallet. */
+    WalletEntry: {
+      /** @description Identifier of the wallet transaction. */
+      id: string;
+      /** @description Human-readable explanation of the entry. */
+      description?: string;
+      /** @description Identifier of the wallet the entry belongs to. */
+      walletId: string;
+      /**
+       * @description Whether the entry added funds to the wallet or took funds from it.
+       * @enum {string}
+       */
+      transactionType: 'CREDITED' | 'DEBITED';
+      /**
+       * @description Whether the entry is settled or the amount is only reserved.
+       * @enum {string}
+       */
+      status: 'COMPLETED' | 'ON_HOLD';
+      /** @description Identifier of the entity that caused the entry, such as an invoice. */
+      entityId?: string;
+      /** @description Amount of the entry, in the wallet's credit unit. */
+      amount: number;
+      /**
+       * Format: date-time
+       * @description When the entry was recorded.
+       */
+      createdAt: string;
+      /** @description Wallet balance right after this entry. */
+      closingBalance: number;
+    };
+    /** @description One page of the entries of a wallet. */
+    WalletEntriesPaginatedResponse: {
+      /** @description Wallet entries on this page. */
+      data: components['schemas']['WalletEntry'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description Amount of funds to add to an account's wallet. */
+    TopupWalletRequest: {
+      /** @description Amount to add to the wallet, in the wallet's credit unit. */
+      topupAmount: number;
+    };
+    /** @description Totals of the credits held by an account. */
+    CreditBalanceResponse: {
+      /** @description Sum of the account's credits whose status is `ACTIVE`. */
+      activeCredits: number;
+      /** @description Credit amount that can still be applied to the account's charges. */
+      availableBalance: number;
+      /** @description Running credit balance of the account, as tracked by Togai. */
+      runningBalance: number;
+      /** @description Credit amount that is held by the account but cannot be applied to its charges. */
+      inapplicableCredits: number;
+      /** @description Unit of all amounts in this response, usually an ISO 4217 currency code. */
+      unit: string;
+      /**
+       * Format: date-time
+       * @description Time at which the balance was last recomputed.
+       */
+      lastUpdatedAt: string;
+    };
+    /** @description A credit granted to an account, with how much of it is held or already consumed. */
+    Credit: {
+      /** @description Your identifier of the account that holds the credit. */
+      accountId: string;
+      /** @description Why the credit was granted. */
+      purpose: string;
+      /**
+       * @description Entities whose charges this credit may pay for; absent or empty means every charge. May contain the special
+       *     values `ALL_USAGE_METER_RATE_CARDS` and `ALL_FIXED_FEE_RATE_CARDS`.
+       */
+      applicableEntityIds?: string[];
+      /**
+       * Format: date
+       * @description First day on which the credit can be applied (YYYY-MM-DD).
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date
+       * @description Last day on which the credit can be applied (YYYY-MM-DD); absent when the credit does not expire.
+       */
+      effectiveUntil?: string;
+      /** @description Amount of credit granted, in `creditUnit`. */
+      creditAmount?: number;
+      /**
+       * Format: int32
+       * @description Order in which credits of the same account are drawn down when several can be applied.
+       */
+      priority: number;
+      /** @description Identifier of the entity that granted the credit, such as a purchase or a price plan. */
+      grantorId?: string;
+      /** @description The key sent when the credit was granted, if any. */
+      idempotencyKey?: string;
+      /** @description Togai's identifier of the credit. */
+      id: string;
+      /** @description Identifier of the customer that owns the account. */
+      customerId: string;
+      /**
+       * @description Lifecycle state of the credit: `ACTIVE` while it can still be applied, `CONSUMED` once fully used,
+       *     `EXPIRED` after `effectiveUntil` passed, `VOIDED` after it was cancelled.
+       * @enum {string}
+       */
+      status: 'ACTIVE' | 'CONSUMED' | 'EXPIRED' | 'VOIDED';
+      /** @description Unit of the credit amounts, usually an ISO 4217 currency code. */
+      creditUnit?: string;
+      /** @description Part of the credit currently on hold (reserved, but not consumed yet). */
+      holdAmount?: number;
+      /** @description Part of the credit already applied to invoices. */
+      consumedAmount?: number;
+      /**
+       * Format: date-time
+       * @description Time at which the credit was granted.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Time at which the credit was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of credits. */
+    ListCreditsResponse: {
+      /** @description Credits on this page. */
+      data: components['schemas']['Credit'][];
+      /** @description Token to pass to fetch the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description One credit to grant to an account. */
+    CreditRequest: {
+      /** @description Your identifier of the account that receives the credit. */
+      accountId: string;
+      /** @description Why the credit is granted, for example a promotion or a service-level compensation. */
+      purpose: string;
+      /**
+       * @description Entities (such as rate cards) whose charges this credit may pay for. Leave it out or send an empty list to
+       *     let the credit apply to every charge. Besides concrete ids, two special values are accepted:
+       *     `ALL_USAGE_METER_RATE_CARDS` (every usage meter rate card) and `ALL_FIXED_FEE_RATE_CARDS` (every fixed
+       *     fee rate card).
+       */
+      applicableEntityIds?: string[];
+      /**
+       * Format: date
+       * @description First day on which the credit can be applied (YYYY-MM-DD).
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date
+       * @description Last day on which the credit can be applied (YYYY-MM-DD); without it the credit does not expire.
+       */
+      effectiveUntil?: string;
+      /** @description Amount of credit granted, in the credit's unit. */
+      creditAmount?: number;
+      /**
+       * Format: int32
+       * @description Order in which credits of the same account are drawn down when several can be applied.
+       */
+      priority: number;
+      /** @description Identifier of the entity that granted the credit, such as a purchase or a price plan. */
+      grantorId?: string;
+      /**
+       * @description Your key for this credit grant. Togai keeps credit records unique per key, so resending the same grant with
+       *     the same key does not create a second credit.
+       */
+      idempotencyKey?: string;
+    };
+    /** @description One or more credits to grant in a single call. */
+    CreateCreditRequest: {
+      /** @description The credits to grant; each entry may target a different account. */
+      creditRequests: components['schemas']['CreditRequest'][];
+    };
+    /** @description The credits created by a grant request. */
+    CreateCreditResponse: {
+      /** @description One credit per entry of the request, as stored. */
+      credits: components['schemas']['Credit'][];
+    };
+    /** @description One movement on a credit, such as the initial grant or an amount applied to an invoice. */
+    CreditTransaction: {
+      /** @description Identifier of the transaction. */
+      id: string;
+      /** @description Identifier of the credit the transaction belongs to. */
+      creditId: string;
+      /**
+       * @description Kind of movement: `CREDITED` adds to the credit, `DEBITED` draws from it, `EXPIRED` and `VOIDED` remove
+       *     the remaining amount when the credit expires or is voided.
+       * @enum {string}
+       */
+      transactionType: 'CREDITED' | 'DEBITED' | 'EXPIRED' | 'VOIDED';
+      /** @description Invoice the amount was applied to, for debits. */
+      invoiceId?: string;
+      /** @description Entity (such as a rate card) whose charge the amount paid for. */
+      entityId?: string;
+      /** @description Amount moved, in the credit's unit. */
+      amount: number;
+      /**
+       * Format: date-time
+       * @description Time at which the transaction was recorded.
+       */
+      createdAt: string;
+    };
+    /** @description A credit together with every transaction recorded on it. */
+    CreditDetailsResponse: {
+      /** @description Your identifier of the account that holds the credit. */
+      accountId: string;
+      /** @description Why the credit was granted. */
+      purpose: string;
+      /**
+       * @description Entities whose charges this credit may pay for; absent or empty means every charge. May contain the special
+       *     values `ALL_USAGE_METER_RATE_CARDS` and `ALL_FIXED_FEE_RATE_CARDS`.
+       */
+      applicableEntityIds?: string[];
+      /**
+       * Format: date
+       * @description First day on which the credit can be applied (YYYY-MM-DD).
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date
+       * @description Last day on which the credit can be applied (YYYY-MM-DD); absent when the credit does not expire.
+       */
+      effectiveUntil?: string;
+      /** @description Amount of credit granted, in `creditUnit`. */
+      creditAmount?: number;
+      /**
+       * Format: int32
+       * @description Order in which credits of the same account are drawn down when several can be applied.
+       */
+      priority: number;
+      /** @description Identifier of the entity that granted the credit, such as a purchase or a price plan. */
+      grantorId?: string;
+      /** @description The key sent when the credit was granted, if any. */
+      idempotencyKey?: string;
+      /** @description Togai's identifier of the credit. */
+      id: string;
+      /** @description Identifier of the customer that owns the account. */
+      customerId: string;
+      /**
+       * @description Lifecycle state of the credit: `ACTIVE` while it can still be applied, `CONSUMED` once fully used,
+       *     `EXPIRED` after `effectiveUntil` passed, `VOIDED` after it was cancelled.
+       * @enum {string}
+       */
+      status: 'ACTIVE' | 'CONSUMED' | 'EXPIRED' | 'VOIDED';
+      /** @description Unit of the credit amounts, usually an ISO 4217 currency code. */
+      creditUnit?: string;
+      /** @description Part of the credit currently on hold (reserved, but not consumed yet). */
+      holdAmount?: number;
+      /** @description Part of the credit already applied to invoices. */
+      consumedAmount?: number;
+      /**
+       * Format: date-time
+       * @description Time at which the credit was granted.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description Time at which the credit was last changed.
+       */
+      updatedAt?: string;
+      /** @description Movements on the credit, oldest first. */
+      transactions: components['schemas']['CreditTransaction'][];
+    };
+    /** @description The entitlement values of an account, one per feature. */
+    GetEntitlementValuesResponse: {
+      /** @description One entry per feature the account is entitled to (a single entry when one feature was asked for). */
+      data: {
+        /** @description Identifier of the feature. */
+        featureId: string;
+        /** @description Value the account is entitled to for this feature, as text (for example a limit or a flag). */
+        value: string;
+      }[];
+    };
+    /** @description A value to check against the account's entitlement for a feature. */
+    ValidateEntitlementValueRequest: {
+      /** @description The value to check, as text (for example a requested limit or option). */
+      value: string;
+    };
+    /** @description The feature credit balance of an account for one feature, summed over all its active entries. */
+    GetFeatureCreditsResponse: {
+      /** @description Your identifier of the account. */
+      accountId: string;
+      /** @description Identifier of the feature. */
+      featureId: string;
+      /** @description Units of the feature granted to the account. */
+      granted: number;
+      /** @description Units of the feature the account can still use. */
+      balance: number;
+      /** @description Units the account may use beyond its grant; absent when no overage is allowed. */
+      overageLimit?: number;
+      /** @description Units already used beyond the grant. */
+      usedOverage: number;
+    };
+    /** @description One grant of feature credits to an account, with its validity window and how much of it was used. */
+    FeatureCreditEntry: {
+      /**
+       * @description Identifier of the entry, used to update or void it. Its form reflects the source, for example
+       *     `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN` or `<purchase_id>#<index>$PURCHASE`.
+       */
+      id: string;
+      /**
+       * @description Where the feature credits came from.
+       * @enum {string}
+       */
+      source: 'ENTITLEMENT' | 'PRICE_PLAN' | 'OVERAGE' | 'REFUND';
+      /**
+       * @description State of the entry.
+       * @enum {string}
+       */
+      status: 'ACTIVE' | 'EXPIRED' | 'VOIDED';
+      /**
+       * Format: date-time
+       * @description Moment from which the credits can be used.
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date-time
+       * @description Moment after which the credits can no longer be used.
+       */
+      effectiveUntil: string;
+      /** @description Units granted by this entry. */
+      granted?: number;
+      /** @description Units of this entry still available. */
+      balance?: number;
+      /** @description Units of this entry already used. */
+      used: number;
+    };
+    /** @description One page of feature credit entries. */
+    GetFeatureCreditEntriesPaginatedResponse: {
+      /** @description Entries on this page. */
+      data?: components['schemas']['FeatureCreditEntry'][];
+      /** @description Token to pass to fetch the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description New values for a feature credit entry. Send only the fields to change. */
+    UpdateFeatureCreditsRequest: {
+      /**
+       * Format: date-time
+       * @description New expiry of the entry; must lie in the future.
+       */
+      effectiveUntil?: string;
+      /**
+       * @description New number of units granted by the entry; must be greater than what was already used from it (the
+       *     previous grant minus the current balance).
+       */
+      granted?: number;
+    };
+    /**
+     * @description A charge added to an invoice by hand. Give either `rate` and `quantity`, in which case the amount is
+     *     `rate` × `quantity` and `value` must be left out, or `value` alone.
+     */
+    MiscellaneousCharge: {
+      /** @description Name of the charge as shown on the invoice. */
+      name: string;
+      /** @description Price of one unit of the charge. */
+      rate?: number;
+      /** @description Number of units charged. */
+      quantity?: number;
+      /**
+       * @description Amount of the charge, either a plain number such as `"10"` or a JSON Logic expression such as
+       *     `{"*": [{"var": "um.lineitem.id"}, 0.1]}`. Expressions can use the ids of the invoice's line items as variables.
+       */
+      value?: string;
+      /** @description Whether the charge counts towards revenue. */
+      considerForRevenue?: boolean;
+    };
+    /** @description Miscellaneous charges to add to an invoice or to update on it. */
+    ManageMiscellaneousChargesRequest: {
+      /** @description The charges to add or update. */
+      items: components['schemas']['MiscellaneousCharge'][];
+    };
+    /** @description The miscellaneous charges of an invoice after the change. */
+    MiscellaneousChargesResponse: {
+      /** @description Miscellaneous charges on the invoice. */
+      data: components['schemas']['MiscellaneousCharge'][];
+    };
+    /** @description What a pricing rule changed on one invoice line item. */
+    PricingRuleChangesLog: {
+      /** @description Key of the item the rule changed. */
+      key: string;
+      /** @description Readable name of that item. */
+      keyName?: string;
+      /** @description Amount before the rule was applied. */
+      oldRevenue: number;
+      /** @description Amount after the rule was applied. */
+      newRevenue: number;
+      /** @description Quantity before the rule was applied. */
+      oldUsage?: number;
+      /** @description Quantity after the rule was applied. */
+      newUsage?: number;
+      /** @description Why applying the rule failed, if it did. */
+      errorMessage?: string;
+    };
+    /** @description The pricing rule that a log entry is about. */
+    PricingRuleInfo: {
+      /** @description Identifier of the pricing rule. */
+      id: string;
+      /** @description Name of the pricing rule. */
+      name?: string;
+      /** @description JSON Logic condition of the rule. */
+      condition?: string;
+      /** @description JSON Logic computation of the rule. */
+      computation?: string;
+    };
+    /** @description A variable used by a pricing rule and the value it had during evaluation. */
+    PricingRulesValues: {
+      /** @description Readable name of the variable. */
+      name?: string;
+      /** @description Value of the variable, as text. */
+      value?: string;
+    };
+    /** @description The record of one pricing rule being evaluated while an invoice was computed. */
+    PricingRulesLog: {
+      /** @description Identifier of the log entry. */
+      id: string;
+      /**
+       * @description Outcome of the evaluation: the condition held (`CONDITION_TRUE`) or did not (`CONDITION_FALSE`), or evaluating
+       *     the condition (`CONDITION_ERROR`) or the computation (`COMPUTATION_ERROR`) failed.
+       * @enum {string}
+       */
+      type?: 'CONDITION_TRUE' | 'CONDITION_FALSE' | 'CONDITION_ERROR' | 'COMPUTATION_ERROR';
+      /**
+       * Format: int32
+       * @description Position of the rule in the evaluation sequence.
+       */
+      order: number;
+      /** @description What the rule changed. */
+      changes: components['schemas']['PricingRuleChangesLog'];
+      /** @description The rule that was evaluated. */
+      rule?: components['schemas']['PricingRuleInfo'];
+      /** @description Variables the rule used, keyed by variable, with their values at evaluation time. */
+      variablesValue?: {
+        [key: string]: components['schemas']['PricingRulesValues'];
+      };
+    };
+    /** @description Pricing rule log entries of an invoice. */
+    PricingRulesLogsPaginatedResponse: {
+      /** @description Log entries of the invoice. */
+      data: components['schemas']['PricingRulesLog'][];
+    };
+    /**
+     * @description Lifecycle state of an invoice. `DRAFT` invoices can still change; `DUE` invoices await payment; `PAID`,
+     *     `PARTIALLY_PAID`, `VOID`, `UN_COLLECTIBLE`, `REFUND_INITIATED` and `REFUND_COMPLETED` record what happened to
+     *     the amount due; `MERGED` invoices were folded into another invoice.
+     * @enum {string}
+     */
+    InvoicesStatus:
+      | 'DRAFT'
+      | 'DUE'
+      | 'PAID'
+      | 'VOID'
+      | 'UN_COLLECTIBLE'
+      | 'REFUND_INITIATED'
+      | 'REFUND_COMPLETED'
+      | 'MERGED'
+      | 'PARTIALLY_PAID';
+    /**
+     * @description Kind of billing document; `INVOICE` requests payment, `ORDER` records a purchase and `BILLABLE` collects charges to be billed later.
+     * @enum {string}
+     */
+    InvoicesClass: 'INVOICE' | 'ORDER' | 'BILLABLE';
+    /**
+     * @description How the invoice came about: `STANDARD` at the end of a pricing cycle, `AD_HOC` outside the cycle, `CUSTOM` created
+     *     through the API with your own line items, `COMPOSITE` by combining the invoices of an invoice group, and
+     *     `STANDARD_ADVANCED` / `ADHOC_ADVANCED` for fees billed at the start of a cycle.
+     * @enum {string}
+     */
+    InvoicesType: 'STANDARD' | 'AD_HOC' | 'CUSTOM' | 'COMPOSITE' | 'STANDARD_ADVANCED' | 'ADHOC_ADVANCED';
+    /** @description The customer as printed on the invoice. */
+    InvoiceDetailsCustomer: {
+      /** @description Name of the customer. */
+      name: string;
+      /** @description Main contact email address of the customer. */
+      primaryEmail: string;
+      /** @description Billing address of the customer as a single line of text. */
+      billingAddress?: string;
+      /** @description Structured postal address of the customer. */
+      address?: components['schemas']['Address'];
+    };
+    /** @description The billed account as printed on the invoice. */
+    InvoiceDetailsAccount: {
+      /** @description Name of the account. */
+      name: string;
+      /** @description ISO 4217 code of the currency the account is invoiced in. */
+      invoiceCurrency: string;
+      /** @description Postal address of the account. */
+      address: components['schemas']['Address'];
+      /** @description Main contact email address of the account. */
+      primaryEmail: string;
+    };
+    /** @description The invoice group as printed on a composite invoice. */
+    InvoiceDetailsInvoiceGroup: {
+      /** @description Identifier of the invoice group. */
+      id: string;
+      /** @description Name of the invoice group. */
+      name: string;
+      /** @description Email address that receives the group's invoices. */
+      email?: string;
+      /** @description Whether the invoices of the group's accounts are combined once a day. */
+      dailyInvoiceConsolidation: boolean;
+      /** @description ISO 4217 code of the currency the group is invoiced in. */
+      invoiceCurrency: string;
+      /** @description Postal address of the invoice group. */
+      address: components['schemas']['Address'];
+    };
+    /** @description Your organisation, the issuer, as printed on the invoice. */
+    InvoiceDetailsOrganization: {
+      /** @description Registered business name of the issuer. */
+      businessName: string;
+      /** @description Postal address of the issuer. */
+      address: components['schemas']['Address'];
+      /** @description Main contact email address of the issuer. */
+      primaryEmail: string;
+      /** @description Extra issuer details as string key/value pairs (for example a tax registration number). */
+      metadata?: {
+        [key: string]: string;
+      };
+    };
+    /** @description Parties and branding printed on an invoice, captured when it was generated. */
+    InvoiceDetails: {
+      /** @description The customer the invoice is addressed to. */
+      customer?: components['schemas']['InvoiceDetailsCustomer'];
+      /** @description The account being billed. */
+      account?: components['schemas']['InvoiceDetailsAccount'];
+      /** @description Name of the price plan the charges were computed with. */
+      pricePlanName?: string;
+      /** @description The invoice group, for invoices issued to a group. */
+      invoiceGroup?: components['schemas']['InvoiceDetailsInvoiceGroup'];
+      /** @description Your organisation, which issues the invoice. */
+      organization?: components['schemas']['InvoiceDetailsOrganization'];
+      /** @description URL of the logo shown on the invoice. */
+      logoUrl?: string;
+    };
+    /** @description An invoice as returned in lists, without the usage and charge breakdown. */
+    InvoiceSummary: {
+      /** @description Identifier Togai assigned to the invoice. */
+      id: string;
+      /** @description Your identifier of the customer the invoice belongs to. */
+      customerId?: string;
+      /** @description Identifier of the invoice's owner, an account or (for composite invoices) an invoice group. */
+      ownerId?: string;
+      /** @description Identifier of the price plan the charges were computed with. */
+      pricePlanId?: string;
+      /** @description Current lifecycle state of the invoice. */
+      status: components['schemas']['InvoicesStatus'];
+      /**
+       * @description Progress of finalisation, while an invoice is being (or has been) turned into its final form.
+       * @enum {string}
+       */
+      finalizingStatus?: 'FINALIZING' | 'FINALIZED';
+      /** @description Kind of billing document. */
+      invoiceClass: components['schemas']['InvoicesClass'];
+      /** @description How the invoice came about. */
+      invoiceType: components['schemas']['InvoicesType'];
+      /**
+       * Format: date-time
+       * @description Start of the period the invoice covers.
+       */
+      startDate?: string;
+      /**
+       * Format: date-time
+       * @description End of the period the invoice covers; `endDateInclusive` gives the last instant included.
+       */
+      endDate?: string;
+      /**
+       * Format: date-time
+       * @description Last instant included in the period the invoice covers.
+       */
+      endDateInclusive?: string;
+      /**
+       * Format: date-time
+       * @description Date the invoice is issued on.
+       */
+      invoiceDate: string;
+      /**
+       * Format: date-time
+       * @description Date by which the invoice must be paid.
+       */
+      dueDate?: string;
+      /**
+       * Format: date-time
+       * @description When the invoice was generated.
+       */
+      generatedAt?: string;
+      /**
+       * Format: date-time
+       * @description When the invoice was last changed.
+       */
+      updatedAt: string;
+      /** @description Human-readable sequential number of the invoice. */
+      sequenceId?: string;
+      /** @description URL from which the invoice's PDF can be downloaded. */
+      pdfUrl?: string;
+      /** @description Total amount of the invoice in its currency. */
+      totalAmount: number;
+      /** @description Part of the total amount that has been paid so far. */
+      paidAmount: number;
+      /** @description Parties and branding printed on the invoice. */
+      invoiceDetails?: components['schemas']['InvoiceDetails'];
+      /**
+       * Format: int32
+       * @description Number of days after the invoice date at which an unpaid invoice becomes overdue.
+       */
+      netTermDays: number;
+    };
+    /** @description One page of invoices. */
+    ListInvoicesResponse: {
+      /** @description Invoices on this page. */
+      data: components['schemas']['InvoiceSummary'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /**
+     * @description A line item you define on a custom invoice. Give either `value`, or `quantity` together with `valuePerQuantity`;
+     *     in the second case Togai computes `value` as `quantity` × `valuePerQuantity`.
+     */
+    CustomInvoiceLineItem: {
+      /** @description Your identifier of the line item. */
+      id?: string;
+      /** @description Label of the line item as shown on the invoice. */
+      description?: string;
+      /** @description Price of one unit. */
+      valuePerQuantity?: number;
+      /** @description Number of units. */
+      quantity?: number;
+      /** @description Amount of the line item in the invoice currency. */
+      value?: number;
+      /** @description Identifier of the billable the line item is linked to. */
+      billableId?: string;
+    };
+    /** @description A custom invoice to create for an account or invoice group. */
+    CreateCustomInvoiceRequest: {
+      /** @description Identifier of the owner to invoice; an account id, or an invoice group id when `ownerType` is `INVOICE_GROUP`. */
+      accountId: string;
+      /**
+       * @description Whether `accountId` names an account or an invoice group.
+       * @enum {string}
+       */
+      ownerType?: 'ACCOUNT' | 'INVOICE_GROUP';
+      /**
+       * Format: date-time
+       * @description Start of the period the invoice covers.
+       */
+      startDate: string;
+      /**
+       * Format: date-time
+       * @description End of the period the invoice covers.
+       */
+      endDate: string;
+      /** @description Key you choose so that a retried request does not create the invoice twice. */
+      idempotencyKey?: string;
+      /**
+       * @description State the invoice is created in.
+       * @enum {string}
+       */
+      status: 'DRAFT' | 'DUE' | 'PAID';
+      /** @description Charges that make up the invoice. */
+      lineItems: components['schemas']['CustomInvoiceLineItem'][];
+      /**
+       * @description When true, the invoice leaves `DRAFT` on its own at the end of the pricing cycle and becomes `DUE` or `PAID`.
+       *     When false (the default), it stays in its state until you change it.
+       */
+      autoAdvance?: boolean;
+      /** @description Whether the account's credits are used to reduce the invoice amount. Defaults to true. */
+      applyCredits?: boolean;
+      /** @description Whether the account's wallet balance is used to reduce the invoice amount. Defaults to true. */
+      applyWalletBalance?: boolean;
+    };
+    /**
+     * @description One node of an invoice's breakdown. Line items form a tree: totals contain the amounts they are made of in
+     *     `lineItems`, down to individual usage meters, rate cards, slabs, credits, taxes and miscellaneous charges.
+     */
+    InvoiceLineItem: {
+      /** @description Identifier of the line item; usable as a variable in miscellaneous charge expressions. */
+      id?: string;
+      /** @description Human-readable label of the line item. */
+      description: string;
+      /**
+       * @description What the line item stands for. The main groups:
+       *     - Totals: `GRAND_TOTAL_AMOUNT` (sum over the invoices in a composite invoice), `TOTAL_AMOUNT` (amount of the
+       *       invoice), `NET_AMOUNT` (gross amount less discounts), `GROSS_AMOUNT`, `PRICE_PLAN_AMOUNT` (sub-total plus
+       *       true-up), `SUB_TOTAL_AMOUNT` (sum over rate cards) and `TRUE_UP_AMOUNT` (shortfall against the minimum
+       *       commitment, never negative).
+       *     - Usage: `TOTAL_USAGE` groups `USAGE_METER_USAGE` items, one per usage meter.
+       *     - Rate cards: `USAGE_RATE_CARD_AMOUNT`, `USAGE_RATE_CARD_SLAB_AMOUNT`, `FIXED_FEE_RATE_CARD_AMOUNT`,
+       *       `CREDIT_GRANT_RATE_CARD_AMOUNT`, `BILLING_ENTITLEMENT_RATE_CARD_AMOUNT`,
+       *       `ENTITLEMENT_OVERAGE_RATE_CARD_AMOUNT`, `ENTITLEMENT_OVERAGE_RATE_CARD_SLAB_AMOUNT`,
+       *       `LICENSE_RATE_CARD_AMOUNT` and `LICENSE_RATE_CARD_SLAB_AMOUNT`.
+       *     - Credits: `TOTAL_CREDITS` groups `SUB_CREDITS` items, one per credit applied.
+       *     - Fees billed in advance: `TOTAL_ADVANCED_FEES` groups `ADVANCED_FIXED_FEE`, `ADVANCED_LICENSE_RATE_CARD_AMOUNT`,
+       *       `ADVANCED_BILLING_ENTITLEMENT_RATE_CARD_AMOUNT` and `ADVANCED_CREDIT_GRANT_RATE_CARD_AMOUNT`.
+       *     - Manual amounts: `TOTAL_MISCELLANEOUS_CHARGES` groups `MISCELLANEOUS_CHARGE` items; `CUSTOM_AMOUNT` is an
+       *       amount added to a draft invoice; `CUSTOM_TAG` groups rate cards by a tag you defined;
+       *       `TOTAL_PURCHASE_AMOUNT` is the amount of a purchase plan.
+       *     - Pricing rules: `TOTAL_PRICING_RULE_ADDITION_AMOUNT` groups `PRICING_RULE_ADDITION_AMOUNT` items;
+       *       `PRICING_RULE_REVENUE_UPDATE_AMOUNT` and `PRICING_RULE_USAGE_UPDATE_AMOUNT` hold the change in amount or
+       *       quantity a rule caused; `RATE_CONFIG_ADJUSTMENT_AMOUNT` holds the change caused by a rate card's minimum or
+       *       maximum rate.
+       *     - Taxes: `TOTAL_TAX_AMOUNT` groups `TAX_AMOUNT` items.
+       *     - `USAGE_CYCLE_AMOUNT` and `PROXY_AMOUNT` are further values Togai may return; treat them as informational.
+       * @enum {string}
+       */
+      type:
+        | 'TOTAL_USAGE'
+        | 'USAGE_METER_USAGE'
+        | 'GRAND_TOTAL_AMOUNT'
+        | 'TOTAL_AMOUNT'
+        | 'NET_AMOUNT'
+        | 'GROSS_AMOUNT'
+        | 'SUB_TOTAL_AMOUNT'
+        | 'PRICE_PLAN_AMOUNT'
+        | 'FIXED_FEE_RATE_CARD_AMOUNT'
+        | 'CREDIT_GRANT_RATE_CARD_AMOUNT'
+        | 'BILLING_ENTITLEMENT_RATE_CARD_AMOUNT'
+        | 'ENTITLEMENT_OVERAGE_RATE_CARD_AMOUNT'
+        | 'ENTITLEMENT_OVERAGE_RATE_CARD_SLAB_AMOUNT'
+        | 'LICENSE_RATE_CARD_AMOUNT'
+        | 'USAGE_CYCLE_AMOUNT'
+        | 'LICENSE_RATE_CARD_SLAB_AMOUNT'
+        | 'USAGE_RATE_CARD_AMOUNT'
+        | 'USAGE_RATE_CARD_SLAB_AMOUNT'
+        | 'TOTAL_CREDITS'
+        | 'SUB_CREDITS'
+        | 'TOTAL_ADVANCED_FEES'
+        | 'ADVANCED_FIXED_FEE'
+        | 'ADVANCED_LICENSE_RATE_CARD_AMOUNT'
+        | 'ADVANCED_BILLING_ENTITLEMENT_RATE_CARD_AMOUNT'
+        | 'ADVANCED_CREDIT_GRANT_RATE_CARD_AMOUNT'
+        | 'TOTAL_MISCELLANEOUS_CHARGES'
+        | 'MISCELLANEOUS_CHARGE'
+        | 'TRUE_UP_AMOUNT'
+        | 'TOTAL_PURCHASE_AMOUNT'
+        | 'CUSTOM_AMOUNT'
+        | 'CUSTOM_TAG'
+        | 'TOTAL_PRICING_RULE_ADDITION_AMOUNT'
+        | 'PRICING_RULE_ADDITION_AMOUNT'
+        | 'PRICING_RULE_REVENUE_UPDATE_AMOUNT'
+        | 'PRICING_RULE_USAGE_UPDATE_AMOUNT'
+        | 'RATE_CONFIG_ADJUSTMENT_AMOUNT'
+        | 'TOTAL_TAX_AMOUNT'
+        | 'TAX_AMOUNT'
+        | 'PROXY_AMOUNT';
+      /** @description Price of one unit, where the amount is a quantity times a unit price. */
+      valuePerQuantity?: number;
+      /** @description Number of units billed or consumed. */
+      quantity?: number;
+      /** @description Unit in which `quantity` is measured. */
+      units?: string;
+      /** @description Value of the line item; for monetary items, an amount in the invoice currency. */
+      value: number;
+      /** @description Additional details about the line item, such as the rate card or meter it came from. */
+      metadata?: {
+        [key: string]: unknown;
+      };
+      /** @description The line items this one is made of; empty for leaf items. */
+      lineItems: components['schemas']['InvoiceLineItem'][];
+    };
+    /** @description One typed note attached to an invoice. */
+    InvoiceInfoInner: {
+      /** @description Kind of note. */
+      type: string;
+      /** @description Content of the note. */
+      value: string;
+    };
+    /** @description An invoice with its full breakdown of usage and charges. */
+    Invoice: {
+      /** @description Identifier Togai assigned to the invoice. */
+      id: string;
+      /** @description Your identifier of the customer the invoice belongs to. */
+      customerId?: string;
+      /** @description Identifier of the invoice's owner, an account or (for composite invoices) an invoice group. */
+      ownerId?: string;
+      /** @description Identifier of the price plan the charges were computed with. */
+      pricePlanId?: string;
+      /** @description Usage recorded in the invoice period, as line items. */
+      usageInfo?: components['schemas']['InvoiceLineItem'][];
+      /** @description Root of the tree of charges that make up the invoice amount. */
+      revenueInfo?: components['schemas']['InvoiceLineItem'];
+      /** @description Parties and branding printed on the invoice. */
+      invoiceDetails?: components['schemas']['InvoiceDetails'];
+      /** @description Current lifecycle state of the invoice. */
+      status: components['schemas']['InvoicesStatus'];
+      /**
+       * @description Progress of finalisation, while an invoice is being (or has been) turned into its final form.
+       * @enum {string}
+       */
+      finalizingStatus?: 'FINALIZING' | 'FINALIZED';
+      /** @description Kind of billing document. */
+      invoiceClass: components['schemas']['InvoicesClass'];
+      /** @description How the invoice came about. */
+      invoiceType: components['schemas']['InvoicesType'];
+      /** @description Whether the invoice moves out of `DRAFT` on its own at the end of the pricing cycle. */
+      autoAdvance?: boolean;
+      /**
+       * Format: date-time
+       * @description Start of the period the invoice covers.
+       */
+      startDate?: string;
+      /**
+       * Format: date-time
+       * @description End of the period the invoice covers; `endDateInclusive` gives the last instant included.
+       */
+      endDate?: string;
+      /**
+       * Format: date-time
+       * @description Last instant included in the period the invoice covers.
+       */
+      endDateInclusive?: string;
+      /**
+       * Format: date-time
+       * @description Date the invoice is issued on.
+       */
+      invoiceDate: string;
+      /**
+       * Format: date-time
+       * @description Date by which the invoice must be paid.
+       */
+      dueDate?: string;
+      /**
+       * Format: date-time
+       * @description When the invoice was generated.
+       */
+      generatedAt?: string;
+      /**
+       * Format: date-time
+       * @description When the invoice was last changed.
+       */
+      updatedAt: string;
+      /** @description Additional key/value data stored with the invoice. */
+      metadata?: {
+        [key: string]: unknown;
+      };
+      /** @description Typed notes attached to the invoice. */
+      info?: components['schemas']['InvoiceInfoInner'][];
+      /** @description Human-readable sequential number of the invoice. */
+      sequenceId?: string;
+      /** @description URL from which the invoice's PDF can be downloaded. */
+      pdfUrl?: string;
+      /** @description Total amount of the invoice in its currency. */
+      totalAmount: number;
+      /** @description Part of the total amount that has been paid so far. */
+      paidAmount: number;
+      /**
+       * Format: int32
+       * @description Number of days after the invoice date at which an unpaid invoice becomes overdue.
+       */
+      netTermDays: number;
+    };
+    /**
+     * @description Changes to an invoice. Every field can be changed on custom invoices in `DRAFT`; on any other invoice only
+     *     `status` can be changed. Fields you leave out keep their value.
+     */
+    UpdateInvoiceRequest: {
+      /**
+       * Format: date-time
+       * @description New start of the period the invoice covers.
+       */
+      startDate?: string;
+      /**
+       * Format: date-time
+       * @description New end of the period the invoice covers.
+       */
+      endDate?: string;
+      /**
+       * @description State to move the invoice to.
+       * @enum {string}
+       */
+      status?: 'DUE' | 'PAID' | 'VOID' | 'UN_COLLECTIBLE' | 'REFUND_INITIATED';
+      /** @description New line items of the invoice. */
+      lineItems?: components['schemas']['CustomInvoiceLineItem'][];
+      /**
+       * @description When true, Togai moves the invoice to `DUE` or `PAID` on its own as appropriate. When false or left out, the
+       *     status of a custom invoice only changes when you change it.
+       */
+      autoAdvance?: boolean;
+    };
+    /** @description An invoice group as stored by Togai, with the number of accounts that belong to it. */
+    InvoiceGroups: {
+      /** @description Identifier that Togai assigned to the invoice group. */
+      id: string;
+      /** @description Display name of the invoice group. */
+      name: string;
+      /** @description Email address to which the group's consolidated invoices are sent. */
+      email: string;
+      /** @description When true, the invoices of the member accounts are merged into one group invoice each day. */
+      dailyInvoiceConsolidation: boolean;
+      /**
+       * Format: int32
+       * @description Number of days after issue by which the group's invoices are due.
+       */
+      netTermDays?: number;
+      /** @description ISO 4217 code of the currency in which the group is invoiced. */
+      invoiceCurrency: string;
+      /** @description Billing address printed on the group's invoices. */
+      billingAddress: components['schemas']['Address'];
+      /**
+       * Format: int32
+       * @description How many accounts currently belong to the group.
+       */
+      accountsCount: number;
+      /**
+       * Format: date-time
+       * @description When the invoice group was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the invoice group was last changed.
+       */
+      updatedAt: string;
+    };
+    /** @description One page of invoice groups. */
+    InvoiceGroupPaginatedResponse: {
+      /** @description Invoice groups on this page. */
+      data?: components['schemas']['InvoiceGroups'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description The invoice group to create and the accounts that start out in it. */
+    CreateInvoiceGroupRequest: {
+      /** @description Display name for the invoice group. */
+      name: string;
+      /** @description Email address that should receive the group's consolidated invoices. */
+      email: string;
+      /** @description Set to true to merge the invoices of the member accounts into one group invoice each day. */
+      dailyInvoiceConsolidation: boolean;
+      /** @description Your identifiers of the accounts to place in the group. */
+      accountIds: string[];
+      /**
+       * Format: int32
+       * @description Number of days after issue by which the group's invoices are due.
+       */
+      netTermDays?: number;
+      /** @description Billing address to print on the group's invoices. */
+      address: components['schemas']['Address'];
+    };
+    /** @description An invoice group together with the identifiers of its member accounts. */
+    InvoiceGroupAccountsPaginatedResponse: {
+      /** @description Identifier that Togai assigned to the invoice group. */
+      id: string;
+      /** @description Display name of the invoice group. */
+      name: string;
+      /** @description Email address to which the group's consolidated invoices are sent. */
+      email: string;
+      /** @description When true, the invoices of the member accounts are merged into one group invoice each day. */
+      dailyInvoiceConsolidation: boolean;
+      /**
+       * Format: int32
+       * @description Number of days after issue by which the group's invoices are due.
+       */
+      netTermDays?: number;
+      /** @description ISO 4217 code of the currency in which the group is invoiced. */
+      invoiceCurrency: string;
+      /** @description Billing address printed on the group's invoices. */
+      billingAddress: components['schemas']['Address'];
+      /**
+       * Format: int32
+       * @description How many accounts currently belong to the group.
+       */
+      accountsCount: number;
+      /**
+       * Format: date-time
+       * @description When the invoice group was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the invoice group was last changed.
+       */
+      updatedAt: string;
+      /** @description Your identifiers of the accounts that belong to the group. */
+      accounts: string[];
+      /** @description Cursor present when the group has more member accounts than this response lists. */
+      nextToken?: string;
+    };
+    /** @description Accounts to add to or remove from an invoice group. */
+    UpdateInvoiceGroupAccounts: {
+      /** @description Your identifiers of the accounts to add or remove. */
+      accountIds: string[];
+    };
+    /** @description Where the money came from outside Togai, so that the payment can be reconciled with that source. */
+    ExternalPaymentReference: {
+      /** @description Name of the payment source, such as the gateway or bank that handled the payment. */
+      sourceName: string;
+      /**
+       * @description Kind of payment source.
+       * @enum {string}
+       */
+      sourceType: 'GATEWAY' | 'CASH' | 'CHEQUE' | 'BANK_TRANSFER' | 'CARD';
+      /** @description Reference of the payment at its source, for example a cheque number or a card transaction number. */
+      transactionNumber: string;
+      /** @description Free-text note about the payment source. */
+      description?: string;
+      /** @description Additional key/value data about the payment at its source; values can be of any JSON type. */
+      metadata?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description One allocation of a payment to an invoice, credit or wallet credit. */
+    PaymentLineItemRecord: {
+      /**
+       * @description What the amount of this line is applied to.
+       * @enum {string}
+       */
+      type: 'INVOICE' | 'CREDIT' | 'WALLET_CREDIT';
+      /** @description Togai identifier of the invoice or credit the amount is applied to. */
+      togaiId?: string;
+      /** @description Part of the payment allocated by this line, in the payment's currency. */
+      amount?: number;
+      /**
+       * Format: int32
+       * @description Position of this line among the payment's line items.
+       */
+      order: number;
+    };
+    /** @description A payment recorded in Togai, at a given version. */
+    Payment: {
+      /** @description Identifier that Togai assigned to the payment. */
+      id: string;
+      /** @description Short summary of the payment. */
+      description?: string;
+      /** @description Longer free-text remarks about the payment. */
+      notes?: string;
+      /** @description Your identifier of the account that made the payment. */
+      accountId: string;
+      /**
+       * @description Source of the payment outside Togai. Despite the plural name, this property holds a single reference
+       *     object, not a list.
+       */
+      externalPaymentReferences: components['schemas']['ExternalPaymentReference'];
+      /** @description How the payment is allocated to invoices, credits or wallet credits. */
+      lineItemRecords: components['schemas']['PaymentLineItemRecord'][];
+      /** @description Total amount of the payment, in `currency`. */
+      totalAmount: number;
+      /** @description ISO 4217 code of the currency the payment was made in. */
+      currency: string;
+      /** @description Version of the payment record that this object shows. */
+      version: number;
+      /** @description Who recorded the payment. */
+      createdBy: string;
+      /**
+       * Format: date-time
+       * @description When the payment was recorded.
+       */
+      createdAt: string;
+    };
+    /** @description One page of payments. */
+    ListPaymentResponse: {
+      /** @description Payments on this page. */
+      data: components['schemas']['Payment'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /**
+     * @description A payment to record against an account. The request has no idempotency key and no caller-chosen identifier,
+     *     so a retried request may record the same payment twice.
+     */
+    CreatePaymentRequest: {
+      /** @description Short summary of the payment. */
+      description?: string;
+      /** @description Longer free-text remarks about the payment. */
+      notes?: string;
+      /** @description Your identifier of the account that made the payment. */
+      accountId: string;
+      /** @description Source of the payment outside Togai. */
+      externalPaymentReference: components['schemas']['ExternalPaymentReference'];
+      /** @description How the payment is allocated to invoices, credits or wallet credits. */
+      lineItemRecords: components['schemas']['PaymentLineItemRecord'][];
+      /** @description ISO 4217 code of the currency the payment was made in. */
+      currency: string;
+      /** @description Total amount of the payment, in `currency`. */
+      totalAmount: number;
+    };
   };
   responses: {
     /** @description Any other error, most often a temporary failure on the server side. The body still carries a message. */
@@ -2310,6 +5614,27 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
+    /**
+     * @description The request was well formed but exceeds one of Togai's limits (for example the size of the event payload or
+     *     the query options), so it was not processed.
+     */
+    UnprocessableEntity: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponse'];
+      };
+    };
+    /** @description Togai is temporarily unable to process the request; try again later. */
+    ServiceUnavailable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponse'];
+      };
+    };
   };
   parameters: {
     /**
@@ -2332,7 +5657,7 @@ export interface components {
      * @description Your own identifier of the customer that owns the account.
      * @example CUS00001
      */
-    CustomerId: string;
+    SandboxCustomerId: string;
     /**
      * @description How many items to return in one page, sent as a string of digits in this API version (for example `"10"`).
      *     When omitted, the server picks its default page size.
@@ -2344,6 +5669,124 @@ export interface components {
      * @example ACC00001
      */
     SandboxAccountId: string;
+    /**
+     * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+     * @example CUS00001
+     */
+    CustomerId: string;
+    /**
+     * @description The alias value itself, exactly as it was registered.
+     * @example acme_primary
+     */
+    AliasValue: string;
+    /**
+     * @description How many events to return in one page, at most 50. When omitted, pages hold 50 events.
+     * @example 10
+     */
+    EventsPageSize: number;
+    /**
+     * @description Identifier of the event to fetch, as given in its `id` when it was ingested.
+     * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
+     */
+    EventId: string;
+    /**
+     * @description Which state to read. `ACTIVE` returns what is currently in force; `DRAFT` returns the pending draft that has
+     *     not been finalized yet.
+     * @example ACTIVE
+     */
+    ScheduleMode: 'ACTIVE' | 'DRAFT';
+    /**
+     * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+     * @example sch.20aUyEZSuYq.SoGbS
+     */
+    ScheduleId: string;
+    /**
+     * @description How many wallet entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+     * @example 10
+     */
+    WalletEntriesPageSize: number;
+    /**
+     * @description How many credits to return in one page, at most 50. When omitted, pages hold 50 credits.
+     * @example 10
+     */
+    CreditsPageSize: number;
+    /**
+     * @description Togai's identifier of the credit grant, as returned in `id` when the credit was granted or listed.
+     * @example cred.20u0AbCdEfG.h1j2k
+     */
+    CreditId: string;
+    /**
+     * @description Identifier of the feature.
+     * @example feature.20tzK4mNpQr.a7b8c
+     */
+    FeatureId: string;
+    /**
+     * @description How many feature credit entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+     * @example 10
+     */
+    FeatureCreditEntriesPageSize: number;
+    /**
+     * @description Identifier of one feature credit entry, as listed by the feature credit entries operation. Its form depends on
+     *     where the credits came from:
+     *
+     *     - an entitlement grant rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN`
+     *     - an entitlement overage rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$OVERAGE`
+     *     - a purchase: `<purchase_id>#<index>$PURCHASE`
+     *
+     *     The `#` and `$` characters must be percent-encoded in the URL path.
+     * @example purchase.20txzB7vYqN.f4K2s#0$PURCHASE
+     */
+    FeatureCreditEntryId: string;
+    /**
+     * @description Identifier of the invoice, as Togai assigned it.
+     * @example invoice.20uKj3mNpQr.k7m2p
+     */
+    InvoiceId: string;
+    /**
+     * @description Return only invoices in this status (for example `DUE`).
+     * @example DUE
+     */
+    InvoiceStatusFilter: string;
+    /**
+     * @description Return only invoices owned by this account or invoice group.
+     * @example ACC00001
+     */
+    OwnerId: string;
+    /**
+     * @description Return only invoices of this customer.
+     * @example CUS00001
+     */
+    CustomerIdFilter: string;
+    /**
+     * @description How many invoices to return in one page, at most 50. When omitted, pages hold 50 invoices.
+     * @example 10
+     */
+    InvoicesPageSize: number;
+    /**
+     * @description Return only invoices from this instant on, in milliseconds since the Unix epoch.
+     * @example 1717200000000
+     */
+    StartTime: number;
+    /**
+     * @description Return only invoices up to this instant, in milliseconds since the Unix epoch.
+     * @example 1719791999000
+     */
+    EndTime: number;
+    /**
+     * @description When true, the bill run job is created but only starts once it has been confirmed.
+     * @example false
+     */
+    RequireConfirmation: boolean;
+    /**
+     * @description Identifier that Togai assigned to the invoice group when it was created.
+     * @example inv_grp.20tzKq3LmNp.b7c8d
+     */
+    InvoiceGroupId: string;
+    /**
+     * @description Identifier that Togai assigned to the payment when it was recorded.
+     * @example payment.20u1Ab2CdEf.h3j4k
+     */
+    PaymentId: string;
   };
   requestBodies: never;
   headers: never;
@@ -2450,18 +5893,164 @@ export type SandboxRateCard = components['schemas']['SandboxRateCard'];
 export type SandboxAssociatePricePlanRequest = components['schemas']['SandboxAssociatePricePlanRequest'];
 export type SandboxPlanOverride = components['schemas']['SandboxPlanOverride'];
 export type SandboxAssociatePricePlanResponse = components['schemas']['SandboxAssociatePricePlanResponse'];
+export type Customer = components['schemas']['Customer'];
+export type CustomerPaginatedResponse = components['schemas']['CustomerPaginatedResponse'];
+export type CreateAccountRequestWithoutCustomerId = components['schemas']['CreateAccountRequestWithoutCustomerId'];
+export type CreateCustomerRequest = components['schemas']['CreateCustomerRequest'];
+export type CreateCustomerResponse = components['schemas']['CreateCustomerResponse'];
+export type UpdateCustomerRequest = components['schemas']['UpdateCustomerRequest'];
+export type CreateCustomerContactRequest = components['schemas']['CreateCustomerContactRequest'];
+export type CreateCustomerContactResponse = components['schemas']['CreateCustomerContactResponse'];
+export type Alias = components['schemas']['Alias'];
+export type AliasPaginatedResponse = components['schemas']['AliasPaginatedResponse'];
+export type CreateAliasRequest = components['schemas']['CreateAliasRequest'];
+export type CreateBulkAliasRequest = components['schemas']['CreateBulkAliasRequest'];
+export type TokenResponse = components['schemas']['TokenResponse'];
+export type Attribute = components['schemas']['Attribute'];
+export type Event = components['schemas']['Event'];
+export type IngestionStatus = components['schemas']['IngestionStatus'];
+export type EventSource = components['schemas']['EventSource'];
+export type EventWithStatus = components['schemas']['EventWithStatus'];
+export type GetEventsResponse = components['schemas']['GetEventsResponse'];
+export type EventCorrectionRequest = components['schemas']['EventCorrectionRequest'];
+export type EventCorrectionInfo = components['schemas']['EventCorrectionInfo'];
+export type EventsCorrectionResponse = components['schemas']['EventsCorrectionResponse'];
+export type EventPipelineInfoEventSchema = components['schemas']['EventPipelineInfoEventSchema'];
+export type EventPipelineInfoUsageMeters = components['schemas']['EventPipelineInfoUsageMeters'];
+export type EventPipelineInfoPricePlans = components['schemas']['EventPipelineInfoPricePlans'];
+export type EventPipelineInfoAccount = components['schemas']['EventPipelineInfoAccount'];
+export type EventPipelineInfoCustomer = components['schemas']['EventPipelineInfoCustomer'];
+export type EventPipelineInfoFeatureDetails = components['schemas']['EventPipelineInfoFeatureDetails'];
+export type EnrichedField = components['schemas']['EnrichedField'];
+export type EnrichmentDependency = components['schemas']['EnrichmentDependency'];
+export type EventPipelineInfoEnrichments = components['schemas']['EventPipelineInfoEnrichments'];
+export type EventPipelineInfoRevenueDetails = components['schemas']['EventPipelineInfoRevenueDetails'];
+export type EventPipelineInfo = components['schemas']['EventPipelineInfo'];
+export type EventWithStatusAndEventPipelineInfo = components['schemas']['EventWithStatusAndEventPipelineInfo'];
+export type GetEventResponse = components['schemas']['GetEventResponse'];
+export type IngestEventRequest = components['schemas']['IngestEventRequest'];
+export type IngestEventResponse = components['schemas']['IngestEventResponse'];
+export type IngestBatchEventRequest = components['schemas']['IngestBatchEventRequest'];
+export type IngestError = components['schemas']['IngestError'];
+export type IngestBatchEventResponse = components['schemas']['IngestBatchEventResponse'];
+export type MetricName = components['schemas']['MetricName'];
+export type MetricQueryFilterEntry = components['schemas']['MetricQueryFilterEntry'];
+export type MetricQuery = components['schemas']['MetricQuery'];
+export type GetMetricsRequest = components['schemas']['GetMetricsRequest'];
+export type MetricDataPointsGroupedBy = components['schemas']['MetricDataPointsGroupedBy'];
+export type MetricDataPoints = components['schemas']['MetricDataPoints'];
+export type MetricQueryResponse = components['schemas']['MetricQueryResponse'];
+export type GetMetricsResponse = components['schemas']['GetMetricsResponse'];
+export type AssociationConfig = components['schemas']['AssociationConfig'];
+export type UpdateAccountScheduleV2Request = components['schemas']['UpdateAccountScheduleV2Request'];
+export type EditAccountScheduleRequest = components['schemas']['EditAccountScheduleRequest'];
+export type FinalizeAccountSchedules = components['schemas']['FinalizeAccountSchedules'];
+export type ScheduleInfo = components['schemas']['ScheduleInfo'];
+export type AccountSchedule = components['schemas']['AccountSchedule'];
+export type SchedulesPaginatedResponse = components['schemas']['SchedulesPaginatedResponse'];
+export type ValidatedEntityError = components['schemas']['ValidatedEntityError'];
+export type ValidatedEntityErrorsPaginatedResponse = components['schemas']['ValidatedEntityErrorsPaginatedResponse'];
+export type PricingRulesPaginatedResponse = components['schemas']['PricingRulesPaginatedResponse'];
+export type UpdatePricingRulesRequest = components['schemas']['UpdatePricingRulesRequest'];
+export type RateCardType = components['schemas']['RateCardType'];
+export type RateCardDetails = components['schemas']['RateCardDetails'];
+export type RateCard = components['schemas']['RateCard'];
+export type RateCardPaginatedResponse = components['schemas']['RateCardPaginatedResponse'];
+export type RateCardData = components['schemas']['RateCardData'];
+export type RateCardOperation = components['schemas']['RateCardOperation'];
+export type BulkRateCardOperationsRequest = components['schemas']['BulkRateCardOperationsRequest'];
+export type BulkRateCardOperationsResponse = components['schemas']['BulkRateCardOperationsResponse'];
+export type WalletStatus = components['schemas']['WalletStatus'];
+export type WalletBalanceResponse = components['schemas']['WalletBalanceResponse'];
+export type UpdateWalletRequest = components['schemas']['UpdateWalletRequest'];
+export type WalletEntry = components['schemas']['WalletEntry'];
+export type WalletEntriesPaginatedResponse = components['schemas']['WalletEntriesPaginatedResponse'];
+export type TopupWalletRequest = components['schemas']['TopupWalletRequest'];
+export type CreditBalanceResponse = components['schemas']['CreditBalanceResponse'];
+export type Credit = components['schemas']['Credit'];
+export type ListCreditsResponse = components['schemas']['ListCreditsResponse'];
+export type CreditRequest = components['schemas']['CreditRequest'];
+export type CreateCreditRequest = components['schemas']['CreateCreditRequest'];
+export type CreateCreditResponse = components['schemas']['CreateCreditResponse'];
+export type CreditTransaction = components['schemas']['CreditTransaction'];
+export type CreditDetailsResponse = components['schemas']['CreditDetailsResponse'];
+export type GetEntitlementValuesResponse = components['schemas']['GetEntitlementValuesResponse'];
+export type ValidateEntitlementValueRequest = components['schemas']['ValidateEntitlementValueRequest'];
+export type GetFeatureCreditsResponse = components['schemas']['GetFeatureCreditsResponse'];
+export type FeatureCreditEntry = components['schemas']['FeatureCreditEntry'];
+export type GetFeatureCreditEntriesPaginatedResponse =
+  components['schemas']['GetFeatureCreditEntriesPaginatedResponse'];
+export type UpdateFeatureCreditsRequest = components['schemas']['UpdateFeatureCreditsRequest'];
+export type MiscellaneousCharge = components['schemas']['MiscellaneousCharge'];
+export type ManageMiscellaneousChargesRequest = components['schemas']['ManageMiscellaneousChargesRequest'];
+export type MiscellaneousChargesResponse = components['schemas']['MiscellaneousChargesResponse'];
+export type PricingRuleChangesLog = components['schemas']['PricingRuleChangesLog'];
+export type PricingRuleInfo = components['schemas']['PricingRuleInfo'];
+export type PricingRulesValues = components['schemas']['PricingRulesValues'];
+export type PricingRulesLog = components['schemas']['PricingRulesLog'];
+export type PricingRulesLogsPaginatedResponse = components['schemas']['PricingRulesLogsPaginatedResponse'];
+export type InvoicesStatus = components['schemas']['InvoicesStatus'];
+export type InvoicesClass = components['schemas']['InvoicesClass'];
+export type InvoicesType = components['schemas']['InvoicesType'];
+export type InvoiceDetailsCustomer = components['schemas']['InvoiceDetailsCustomer'];
+export type InvoiceDetailsAccount = components['schemas']['InvoiceDetailsAccount'];
+export type InvoiceDetailsInvoiceGroup = components['schemas']['InvoiceDetailsInvoiceGroup'];
+export type InvoiceDetailsOrganization = components['schemas']['InvoiceDetailsOrganization'];
+export type InvoiceDetails = components['schemas']['InvoiceDetails'];
+export type InvoiceSummary = components['schemas']['InvoiceSummary'];
+export type ListInvoicesResponse = components['schemas']['ListInvoicesResponse'];
+export type CustomInvoiceLineItem = components['schemas']['CustomInvoiceLineItem'];
+export type CreateCustomInvoiceRequest = components['schemas']['CreateCustomInvoiceRequest'];
+export type InvoiceLineItem = components['schemas']['InvoiceLineItem'];
+export type InvoiceInfoInner = components['schemas']['InvoiceInfoInner'];
+export type Invoice = components['schemas']['Invoice'];
+export type UpdateInvoiceRequest = components['schemas']['UpdateInvoiceRequest'];
+export type InvoiceGroups = components['schemas']['InvoiceGroups'];
+export type InvoiceGroupPaginatedResponse = components['schemas']['InvoiceGroupPaginatedResponse'];
+export type CreateInvoiceGroupRequest = components['schemas']['CreateInvoiceGroupRequest'];
+export type InvoiceGroupAccountsPaginatedResponse = components['schemas']['InvoiceGroupAccountsPaginatedResponse'];
+export type UpdateInvoiceGroupAccounts = components['schemas']['UpdateInvoiceGroupAccounts'];
+export type ExternalPaymentReference = components['schemas']['ExternalPaymentReference'];
+export type PaymentLineItemRecord = components['schemas']['PaymentLineItemRecord'];
+export type Payment = components['schemas']['Payment'];
+export type ListPaymentResponse = components['schemas']['ListPaymentResponse'];
+export type CreatePaymentRequest = components['schemas']['CreatePaymentRequest'];
 export type ResponseUnexpectedError = components['responses']['UnexpectedError'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseTooManyRequests = components['responses']['TooManyRequests'];
+export type ResponseUnprocessableEntity = components['responses']['UnprocessableEntity'];
+export type ResponseServiceUnavailable = components['responses']['ServiceUnavailable'];
 export type ParameterNextToken = components['parameters']['NextToken'];
 export type ParameterPageSize = components['parameters']['PageSize'];
 export type ParameterAccountId = components['parameters']['AccountId'];
-export type ParameterCustomerId = components['parameters']['CustomerId'];
+export type ParameterSandboxCustomerId = components['parameters']['SandboxCustomerId'];
 export type ParameterSandboxPageSize = components['parameters']['SandboxPageSize'];
 export type ParameterSandboxAccountId = components['parameters']['SandboxAccountId'];
+export type ParameterCustomerId = components['parameters']['CustomerId'];
+export type ParameterAliasValue = components['parameters']['AliasValue'];
+export type ParameterEventsPageSize = components['parameters']['EventsPageSize'];
+export type ParameterEventId = components['parameters']['EventId'];
+export type ParameterScheduleMode = components['parameters']['ScheduleMode'];
+export type ParameterScheduleId = components['parameters']['ScheduleId'];
+export type ParameterWalletEntriesPageSize = components['parameters']['WalletEntriesPageSize'];
+export type ParameterCreditsPageSize = components['parameters']['CreditsPageSize'];
+export type ParameterCreditId = components['parameters']['CreditId'];
+export type ParameterFeatureId = components['parameters']['FeatureId'];
+export type ParameterFeatureCreditEntriesPageSize = components['parameters']['FeatureCreditEntriesPageSize'];
+export type ParameterFeatureCreditEntryId = components['parameters']['FeatureCreditEntryId'];
+export type ParameterInvoiceId = components['parameters']['InvoiceId'];
+export type ParameterInvoiceStatusFilter = components['parameters']['InvoiceStatusFilter'];
+export type ParameterOwnerId = components['parameters']['OwnerId'];
+export type ParameterCustomerIdFilter = components['parameters']['CustomerIdFilter'];
+export type ParameterInvoicesPageSize = components['parameters']['InvoicesPageSize'];
+export type ParameterStartTime = components['parameters']['StartTime'];
+export type ParameterEndTime = components['parameters']['EndTime'];
+export type ParameterRequireConfirmation = components['parameters']['RequireConfirmation'];
+export type ParameterInvoiceGroupId = components['parameters']['InvoiceGroupId'];
+export type ParameterPaymentId = components['parameters']['PaymentId'];
 export type $defs = Record<string, never>;
 export interface operations {
   getAccounts: {
@@ -3156,7 +6745,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
       };
       cookie?: never;
     };
@@ -3188,7 +6777,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
       };
       cookie?: never;
     };
@@ -3225,7 +6814,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3262,7 +6851,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3299,7 +6888,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3341,7 +6930,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3383,7 +6972,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3425,7 +7014,7 @@ export interface operations {
          * @description Your own identifier of the customer that owns the account.
          * @example CUS00001
          */
-        customer_id: components['parameters']['CustomerId'];
+        customer_id: components['parameters']['SandboxCustomerId'];
         /**
          * @description Your own identifier of the account inside the customer named by `customer_id`.
          * @example ACC00001
@@ -3448,6 +7037,2338 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SandboxAssociatePricePlanResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getCustomers: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of customers, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CustomerPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The customer to create and, optionally, its first account. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCustomerRequest'];
+      };
+    };
+    responses: {
+      /** @description The customer was created; the body also holds the account when one was requested. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreateCustomerResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested customer. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Customer'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The customer was deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateCustomerRequest'];
+      };
+    };
+    responses: {
+      /** @description The customer after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Customer'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createCustomerContact: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the customer (the `id` you chose when creating it), not the Togai-generated one.
+         * @example CUS00001
+         */
+        customer_id: components['parameters']['CustomerId'];
+      };
+      cookie?: never;
+    };
+    /** @description The contact to add. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCustomerContactRequest'];
+      };
+    };
+    responses: {
+      /** @description The contact was added to the customer. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreateCustomerContactResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listAliases: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of aliases, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AliasPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createAlias: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The aliases to register. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateBulkAliasRequest'];
+      };
+    };
+    responses: {
+      /** @description The aliases were registered. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AliasPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getAlias: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The alias value itself, exactly as it was registered.
+         * @example acme_primary
+         */
+        alias: components['parameters']['AliasValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested alias. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alias'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteAlias: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The alias value itself, exactly as it was registered.
+         * @example acme_primary
+         */
+        alias: components['parameters']['AliasValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The alias was deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  authenticate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The bearer token. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getEvents: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description Only return events in this processing status.
+         * @example PROCESSED
+         */
+        status?: string;
+        /**
+         * @description Only return events of the account with this identifier (your own account id).
+         * @example ACC00001
+         */
+        account_id?: string;
+        /**
+         * @description Only return events of the event schema with this name.
+         * @example api_calls
+         */
+        schema_name?: string;
+        /**
+         * @description How many events to return in one page, at most 50. When omitted, pages hold 50 events.
+         * @example 10
+         */
+        pageSize?: components['parameters']['EventsPageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of events, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetEventsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['UnprocessableEntity'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  eventCorrection: {
+    parameters: {
+      query: {
+        /**
+         * @description What to do with the event.
+         * @example UNDO
+         */
+        action: 'UNDO' | 'REDO' | 'REDO_EVENT';
+        /**
+         * @description When `true`, the correction is prepared but only carried out after it has been confirmed.
+         * @example false
+         */
+        require_confirmation?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The event to correct; with `REDO_EVENT`, the corrected event to ingest. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['EventCorrectionRequest'];
+      };
+    };
+    responses: {
+      /** @description The correction was processed; the body gives the outcome for each affected event. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventsCorrectionResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getSingleEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the event to fetch, as given in its `id` when it was ingested.
+         * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
+         */
+        event_id: components['parameters']['EventId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event with its processing trace. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetEventResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  ingest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The event to ingest. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IngestEventRequest'];
+      };
+    };
+    responses: {
+      /** @description The event was accepted and will be processed asynchronously. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IngestEventResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['UnprocessableEntity'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  ingestBatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The events to ingest, at most 500. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IngestBatchEventRequest'];
+      };
+    };
+    responses: {
+      /** @description Every event of the batch was accepted and will be processed asynchronously. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IngestEventResponse'];
+        };
+      };
+      /**
+       * @description Some events were rejected. Each entry of `errors` holds one rejected event (`eventPayload`, with its `id`)
+       *     and the reason (`message`); every event not listed was accepted.
+       */
+      207: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IngestBatchEventResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      422: components['responses']['UnprocessableEntity'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The time range and the metric queries to run. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['GetMetricsRequest'];
+      };
+    };
+    responses: {
+      /** @description One result per metric query. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetMetricsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  discardAccountSchedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The draft schedules were discarded. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  bulkEditSchedules: {
+    parameters: {
+      query?: {
+        /**
+         * @description Optional flag. Togai's reference names it but does not describe its effect.
+         * @example false
+         */
+        discard?: boolean;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /** @description The associations and disassociations to apply, in order. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EditAccountScheduleRequest'];
+      };
+    };
+    responses: {
+      /** @description The edits were accepted; the body lists the account's resulting schedules. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpdatePricingScheduleResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  finalizeAccountSchedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /** @description How to finalize the drafts. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FinalizeAccountSchedules'];
+      };
+    };
+    responses: {
+      /** @description The drafts are now active; the body lists the account's resulting schedules. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listaccountSchedules: {
+    parameters: {
+      query: {
+        /**
+         * @description Which state to read. `ACTIVE` returns what is currently in force; `DRAFT` returns the pending draft that has
+         *     not been finalized yet.
+         * @example ACTIVE
+         */
+        mode: components['parameters']['ScheduleMode'];
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the account's schedules. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listScheduleErrors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The validation problems of the schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ValidatedEntityErrorsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricingRules: {
+    parameters: {
+      query: {
+        /**
+         * @description Which state to read. `ACTIVE` returns what is currently in force; `DRAFT` returns the pending draft that has
+         *     not been finalized yet.
+         * @example ACTIVE
+         */
+        mode: components['parameters']['ScheduleMode'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pricing rules of the schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updatePricingRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    /** @description The pricing rules the schedule should have. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePricingRulesRequest'];
+      };
+    };
+    responses: {
+      /** @description The pricing rules now stored for the schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listScheduleRateCards: {
+    parameters: {
+      query: {
+        /**
+         * @description Which state to read. `ACTIVE` returns what is currently in force; `DRAFT` returns the pending draft that has
+         *     not been finalized yet.
+         * @example ACTIVE
+         */
+        mode: components['parameters']['ScheduleMode'];
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the schedule's rate cards. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateCardPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  bulkRateCardOperationsOnSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of an account schedule, as returned in the `id` of an account schedule.
+         * @example sch.20aUyEZSuYq.SoGbS
+         */
+        schedule_id: components['parameters']['ScheduleId'];
+      };
+      cookie?: never;
+    };
+    /** @description The rate card changes to apply, in order. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRateCardOperationsRequest'];
+      };
+    };
+    responses: {
+      /** @description The changes were applied; the body holds the resulting rate cards. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkRateCardOperationsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  walletBalanceForAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The wallet of the account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WalletBalanceResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateWalletForAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /** @description The wallet settings to change. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateWalletRequest'];
+      };
+    };
+    responses: {
+      /** @description The wallet after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WalletBalanceResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  walletEntriesForAccount: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many wallet entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+         * @example 10
+         */
+        pageSize?: components['parameters']['WalletEntriesPageSize'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of wallet entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WalletEntriesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  topUpWalletForAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /** @description The amount to add. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TopupWalletRequest'];
+      };
+    };
+    responses: {
+      /** @description The funds were added; the body holds the wallet with its new balance. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WalletBalanceResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  creditBalanceForAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The credit balance of the account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditBalanceResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listCredits: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description Only return credits in this status.
+         * @example ACTIVE
+         */
+        status?: string;
+        /**
+         * @description Only return credits granted to this account (your account identifier).
+         * @example ACC00001
+         */
+        account_id?: string;
+        /**
+         * @description Only return the credit with this identifier.
+         * @example cred.20u0AbCdEfG.h1j2k
+         */
+        id?: string;
+        /**
+         * @description How many credits to return in one page, at most 50. When omitted, pages hold 50 credits.
+         * @example 10
+         */
+        pageSize?: components['parameters']['CreditsPageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of credits, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListCreditsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createCredit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The credits to grant. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CreateCreditRequest'];
+      };
+    };
+    responses: {
+      /** @description The credits were granted; the body holds them as stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreateCreditResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getCreditDetails: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the credit grant, as returned in `id` when the credit was granted or listed.
+         * @example cred.20u0AbCdEfG.h1j2k
+         */
+        credit_id: components['parameters']['CreditId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The credit and its transactions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreditDetailsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  voidCredit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the credit grant, as returned in `id` when the credit was granted or listed.
+         * @example cred.20u0AbCdEfG.h1j2k
+         */
+        credit_id: components['parameters']['CreditId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The credit after it was voided. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Credit'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getEntitlements: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entitlement values of the account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetEntitlementValuesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getEntitlementValue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entitlement value of the feature for the account. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetEntitlementValuesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  validateEntitlementValue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /** @description The value to check. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['ValidateEntitlementValueRequest'];
+      };
+    };
+    responses: {
+      /** @description The outcome of the check. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getFeatureCredits: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The feature credit balance. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetFeatureCreditsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The request was understood but goes beyond one of Togai's API limits, so it was not processed. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listFeatureCreditEntries: {
+    parameters: {
+      query?: {
+        /**
+         * @description How many feature credit entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+         * @example 10
+         */
+        pageSize?: components['parameters']['FeatureCreditEntriesPageSize'];
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of feature credit entries, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetFeatureCreditEntriesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The request was understood but goes beyond one of Togai's API limits, so it was not processed. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateFeatureCreditEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+        /**
+         * @description Identifier of one feature credit entry, as listed by the feature credit entries operation. Its form depends on
+         *     where the credits came from:
+         *
+         *     - an entitlement grant rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN`
+         *     - an entitlement overage rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$OVERAGE`
+         *     - a purchase: `<purchase_id>#<index>$PURCHASE`
+         *
+         *     The `#` and `$` characters must be percent-encoded in the URL path.
+         * @example purchase.20txzB7vYqN.f4K2s#0$PURCHASE
+         */
+        entry_id: components['parameters']['FeatureCreditEntryId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateFeatureCreditsRequest'];
+      };
+    };
+    responses: {
+      /** @description The entry after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeatureCreditEntry'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  voidFeatureCreditEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+        /**
+         * @description Identifier of one feature credit entry, as listed by the feature credit entries operation. Its form depends on
+         *     where the credits came from:
+         *
+         *     - an entitlement grant rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$PRICE_PLAN`
+         *     - an entitlement overage rate card of a price plan: `<schedule_id>#<pricing_cycle_start_date>$OVERAGE`
+         *     - a purchase: `<purchase_id>#<index>$PURCHASE`
+         *
+         *     The `#` and `$` characters must be percent-encoded in the URL path.
+         * @example purchase.20txzB7vYqN.f4K2s#0$PURCHASE
+         */
+        entry_id: components['parameters']['FeatureCreditEntryId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry was voided. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  ingestEntitledEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The event to ingest. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['IngestEventRequest'];
+      };
+    };
+    responses: {
+      /** @description The account is entitled and the event was accepted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description An event with the same `id` was already ingested in the last 45 days, so this one was refused. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The request was understood but goes beyond one of Togai's API limits, so it was not processed. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  manageMiscellaneousChargesInAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Your own identifier of the account (the `id` you chose when creating it), not the Togai-generated one.
+         * @example ACC00001
+         */
+        account_id: components['parameters']['AccountId'];
+      };
+      cookie?: never;
+    };
+    /** @description The charges to add or update. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['ManageMiscellaneousChargesRequest'];
+      };
+    };
+    responses: {
+      /** @description The miscellaneous charges of the upcoming invoice after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MiscellaneousChargesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricingRuleLogs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pricing rule log entries of the invoice. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesLogsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listInvoices: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description Return only invoices in this status (for example `DUE`).
+         * @example DUE
+         */
+        status?: components['parameters']['InvoiceStatusFilter'];
+        /**
+         * @description Return only invoices owned by this account or invoice group.
+         * @example ACC00001
+         */
+        owner_id?: components['parameters']['OwnerId'];
+        /**
+         * @description Return only invoices of this customer.
+         * @example CUS00001
+         */
+        customer_id?: components['parameters']['CustomerIdFilter'];
+        /**
+         * @description How many invoices to return in one page, at most 50. When omitted, pages hold 50 invoices.
+         * @example 10
+         */
+        pageSize?: components['parameters']['InvoicesPageSize'];
+        /**
+         * @description Return only invoices from this instant on, in milliseconds since the Unix epoch.
+         * @example 1717200000000
+         */
+        start_time?: components['parameters']['StartTime'];
+        /**
+         * @description Return only invoices up to this instant, in milliseconds since the Unix epoch.
+         * @example 1719791999000
+         */
+        end_time?: components['parameters']['EndTime'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of invoice summaries, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListInvoicesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The query parameters could not be processed, for example because they exceed the API limits. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createCustomInvoice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The custom invoice to create. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CreateCustomInvoiceRequest'];
+      };
+    };
+    responses: {
+      /** @description The invoice was created; the body holds it as stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Invoice'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listInvoicesForBillRun: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description Return only invoices in this status (for example `DUE`).
+         * @example DUE
+         */
+        status?: components['parameters']['InvoiceStatusFilter'];
+        /**
+         * @description Return only invoices owned by this account or invoice group.
+         * @example ACC00001
+         */
+        owner_id?: components['parameters']['OwnerId'];
+        /**
+         * @description Return only invoices of this customer.
+         * @example CUS00001
+         */
+        customer_id?: components['parameters']['CustomerIdFilter'];
+        /**
+         * @description How many invoices to return in one page, at most 50. When omitted, pages hold 50 invoices.
+         * @example 10
+         */
+        pageSize?: components['parameters']['InvoicesPageSize'];
+        /**
+         * @description Return only invoices from this instant on, in milliseconds since the Unix epoch.
+         * @example 1717200000000
+         */
+        start_time?: components['parameters']['StartTime'];
+        /**
+         * @description Return only invoices up to this instant, in milliseconds since the Unix epoch.
+         * @example 1719791999000
+         */
+        end_time?: components['parameters']['EndTime'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of invoice summaries eligible for a bill run, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListInvoicesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createInvoiceBillRun: {
+    parameters: {
+      query?: {
+        /**
+         * @description When true, the bill run job is created but only starts once it has been confirmed.
+         * @example false
+         */
+        require_confirmation?: components['parameters']['RequireConfirmation'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The bill run job was requested. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getInvoice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Invoice'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteCustomInvoice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice was deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateInvoice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateInvoiceRequest'];
+      };
+    };
+    responses: {
+      /** @description The invoice after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Invoice'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  manageMiscellaneousChargesInInvoice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the invoice, as Togai assigned it.
+         * @example invoice.20uKj3mNpQr.k7m2p
+         */
+        invoice_id: components['parameters']['InvoiceId'];
+      };
+      cookie?: never;
+    };
+    /** @description The charges to add or update. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['ManageMiscellaneousChargesRequest'];
+      };
+    };
+    responses: {
+      /** @description The miscellaneous charges of the invoice after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MiscellaneousChargesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listInvoiceGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of invoice groups. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceGroupPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createInvoiceGroup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The invoice group to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateInvoiceGroupRequest'];
+      };
+    };
+    responses: {
+      /** @description The invoice group was created; the body holds it as stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceGroups'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getInvoiceGroup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invoice group and its member accounts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceGroupAccountsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  addInvoiceGroupAccounts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    /** @description The accounts to add. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateInvoiceGroupAccounts'];
+      };
+    };
+    responses: {
+      /** @description The accounts were added; the body holds the updated invoice group. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvoiceGroups'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  removeInvoiceGroupAccounts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the invoice group when it was created.
+         * @example inv_grp.20tzKq3LmNp.b7c8d
+         */
+        invoice_group_id: components['parameters']['InvoiceGroupId'];
+      };
+      cookie?: never;
+    };
+    /** @description The accounts to remove. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateInvoiceGroupAccounts'];
+      };
+    };
+    responses: {
+      /** @description The accounts were removed from the group. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPayments: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of payments, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListPaymentResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createPayments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The payment to record. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CreatePaymentRequest'];
+      };
+    };
+    responses: {
+      /** @description The payment was recorded; the body holds it as stored, including the identifier Togai assigned. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Payment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getPayment: {
+    parameters: {
+      query?: {
+        /**
+         * @description Version of the payment to return. When omitted, the latest version is returned.
+         * @example 2
+         */
+        version?: number;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the payment when it was recorded.
+         * @example payment.20u1Ab2CdEf.h3j4k
+         */
+        payment_id: components['parameters']['PaymentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested version of the payment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Payment'];
         };
       };
       400: components['responses']['BadRequest'];

@@ -7,9 +7,9 @@ import { assertSafeTransport, resolveCredential, type CredentialOptions } from '
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
 import { createFacade, type Facade } from './facade.js';
-import { ensureIdempotencyKey } from './idempotency.js';
+import { ensureGeneratedKeys } from './idempotency.js';
 import { operationForRoute } from './operations.js';
-import { createTransport, defaults } from './retry.js';
+import { createTransport, defaults, withCallOptions } from './retry.js';
 import { assertValidPathParams, createValidatingPathSerializer } from './validation.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
 
@@ -75,7 +75,9 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
       // Values were checked while the URL was built; this catches a call with no `params.path` at all.
       if (!params.path) assertValidPathParams(operation, undefined);
       deprecations.operationCalled(operation);
-      return operation.idempotencyKeyField ? ensureIdempotencyKey(request, operation) : undefined;
+      // A query sent as POST changes nothing, so it may be resent like a GET.
+      if (operation.retrySafe) return withCallOptions(request, { idempotent: true });
+      return operation.generatedKeys.length > 0 ? ensureGeneratedKeys(request, operation) : undefined;
     },
     onResponse({ request, response, schemaPath }) {
       deprecations.responseReceived(response, request.method, schemaPath, operationForRoute(request.method, schemaPath));

@@ -54,7 +54,7 @@ export function createDeprecationReporter(options: DeprecationOptions, seen = ne
         code: `TOGAI_DEPRECATED_${operation.operationId}`,
         message:
           `Togai operation ${operation.operationId} (${operation.method} ${operation.path}) is deprecated ` +
-          'and may be removed; see the API reference for its replacement.',
+          (operation.successor ? `and may be removed; use ${operation.successor}() instead.` : 'and may be removed.'),
         source: 'spec',
         method: operation.method,
         path: operation.path,

@@ -1,6 +1,7 @@
-// Operations whose body has an idempotency key (a purchase, per the spec) always send one: the caller's, or a
-// generated one. The key is fixed before the first attempt, so every retry repeats it and a retried purchase
-// cannot charge twice.
+// Operations whose body carries idempotency keys or event ids (the metadata's `generatedKeys`: a purchase's or a
+// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
+// caller's, or fresh ones. They are fixed before the first attempt, so every retry repeats them, and Togai's
+// deduplication makes a retried purchase, grant or usage event apply once.
 import type { OperationMetadata } from './operations.js';
 import { callOptionsOf, withCallOptions } from './retry.js';
 
@@ -8,10 +9,33 @@ export function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }
 
-/** Returns the request with an idempotency key in its body, and marks it safe to resend. */
-export async function ensureIdempotencyKey(request: Request, operation: OperationMetadata): Promise<Request> {
-  const field = operation.idempotencyKeyField;
-  if (!field || request.body === null) return request;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Fills the empty keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) inside `node`, in place.
+ * Returns whether every key along the path is now set; false when the body does not have the expected shape,
+ * so a request we could not key is never marked safe to resend.
+ */
+function fillKeys(node: Record<string, unknown>, path: readonly string[]): boolean {
+  const [segment, ...rest] = path as [string, ...string[]];
+  if (segment.endsWith('[]')) {
+    const items = node[segment.slice(0, -2)];
+    if (!Array.isArray(items) || items.length === 0) return false;
+    let complete = true;
+    for (const item of items) complete = (isRecord(item) && fillKeys(item, rest)) && complete;
+    return complete;
+  }
+  if (rest.length > 0) return isRecord(node[segment]) && fillKeys(node[segment] as Record<string, unknown>, rest);
+  const value = node[segment];
+  if (value === undefined || value === null || value === '') node[segment] = newIdempotencyKey();
+  else if (typeof value !== 'string') return false; // the caller's own value, wrong type: the API will say so
+  return true;
+}
+
+/** Returns the request with every generated key in its body, marked safe to resend when all are set. */
+export async function ensureGeneratedKeys(request: Request, operation: OperationMetadata): Promise<Request> {
+  if (request.body === null) return request;
   const text = await request.clone().text();
   let body: unknown;
   try {
@@ -19,9 +43,10 @@ export async function ensureIdempotencyKey(request: Request, operation: Operatio
   } catch {
     return request; // not JSON: nothing we can key; the transport will not resend it
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return request;
-  const record = body as Record<string, unknown>;
-  if (typeof record[field] === 'string' && record[field] !== '') return withCallOptions(request, { idempotent: true });
-  const keyed = new Request(request, { body: JSON.stringify({ ...record, [field]: newIdempotencyKey() }) });
-  return withCallOptions(keyed, { ...callOptionsOf(request), idempotent: true });
+  if (!isRecord(body)) return request;
+  let complete = true;
+  for (const path of operation.generatedKeys) complete = fillKeys(body, path.split('.')) && complete;
+  const serialized = JSON.stringify(body);
+  const keyed = serialized === text ? request : new Request(request, { body: serialized });
+  return complete ? withCallOptions(keyed, { ...callOptionsOf(request), idempotent: true }) : keyed;
 }

@@ -14,9 +14,12 @@ function exampleInputs(op: OperationMetadata) {
   const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(deref) as Json[];
   const path: Record<string, string> = {};
   for (const p of parameters.filter((p) => p.in === 'path')) path[p.name] = p.example ?? `${p.name}-1`;
+  // Required query parameters (e.g. a schedule list's `mode`) take their examples; optional ones are left out.
+  const query: Record<string, unknown> = {};
+  for (const p of parameters.filter((p) => p.in === 'query' && p.required)) query[p.name] = p.example;
   const body = operation.requestBody ? firstExample(operation.requestBody) : undefined;
   const expected = firstExample(operation.responses[String(specOperationsById[op.operationId]!.successStatus)]);
-  return { path, body, expected };
+  return { path, query: Object.keys(query).length > 0 ? query : undefined, body, expected };
 }
 
 /** Wraps the real fetch to see what Prism said about each request. */
@@ -46,10 +49,10 @@ function clientFor(op: OperationMetadata, fetchImpl: typeof fetch) {
 
 describe('facade', () => {
   test.each(all.map((op) => [`${op.variant} ${op.resource}.${op.sdkMethod} → ${op.operationId}`, op] as const))('%s', async (_, op) => {
-    const { path, body, expected } = exampleInputs(op);
+    const { path, query, body, expected } = exampleInputs(op);
     const recorder = recordingFetch();
     const togai = clientFor(op, recorder.fetch);
-    const args: Record<string, unknown> = { body };
+    const args: Record<string, unknown> = { query, body };
     for (const [name, value] of Object.entries(path)) args[camelCase(name)] = value;
     const resource = (togai as unknown as Record<string, Record<string, (a: unknown) => unknown>>)[op.resource]!;
     const call = resource[op.sdkMethod]!(args);
@@ -83,7 +86,7 @@ describe('facade', () => {
 
 describe('raw api', () => {
   test.each(all.map((op) => [`${op.method} ${op.path}`, op] as const))('%s', async (_, op) => {
-    const { path, body, expected } = exampleInputs(op);
+    const { path, query, body, expected } = exampleInputs(op);
     const recorder = recordingFetch();
     const togai = clientFor(op, recorder.fetch);
     const request = togai.api.request as unknown as (
@@ -91,7 +94,7 @@ describe('raw api', () => {
       url: string,
       init: unknown,
     ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-    const { data, error, response } = await request(op.method.toLowerCase(), op.path, { params: { path }, body });
+    const { data, error, response } = await request(op.method.toLowerCase(), op.path, { params: { path, query }, body });
 
     expect(error).toBeUndefined();
     expect(response.status).toBe(specOperationsById[op.operationId]!.successStatus);

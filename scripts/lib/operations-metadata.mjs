@@ -37,18 +37,38 @@ function pathParameterLimits(bundle, parameters) {
   return limits;
 }
 
-/** A list is paginated when it takes a `nextToken` query parameter and answers `{ data: [], nextToken }`. */
+/**
+ * A list is paginated when it takes a `nextToken` query parameter and answers `{ <items>: [], nextToken }`, where
+ * the items are `data` or, failing that, the response's only array property (`events` in getEvents).
+ */
 function paginationOf(bundle, queryNames, responseSchema) {
   const properties = responseSchema?.properties ?? {};
-  if (!queryNames.includes('nextToken') || !properties.nextToken || deref(bundle, properties.data)?.type !== 'array') {
-    return null;
-  }
+  const arrays = Object.keys(properties).filter((name) => deref(bundle, properties[name])?.type === 'array');
+  const itemsField = arrays.includes('data') ? 'data' : arrays.length === 1 ? arrays[0] : null;
+  if (!queryNames.includes('nextToken') || !properties.nextToken || !itemsField) return null;
   return {
     tokenParam: 'nextToken',
     tokenField: 'nextToken',
-    itemsField: 'data',
+    itemsField,
     pageSizeParam: queryNames.includes('pageSize') ? 'pageSize' : null,
   };
+}
+
+/**
+ * Body paths the SDK fills with a fresh id before the first attempt when the caller left them empty, so every
+ * retry repeats them: `idempotencyKey` at the top level or in the items of a top-level array
+ * (`creditRequests[].idempotencyKey`), plus the paths an operation lists in `x-sdk-generated-ids` (event ids,
+ * which Togai deduplicates on).
+ */
+function generatedKeysOf(bundle, bodySchema, operation) {
+  const keys = [];
+  const properties = bodySchema?.properties ?? {};
+  if (properties.idempotencyKey) keys.push('idempotencyKey');
+  for (const [name, property] of Object.entries(properties)) {
+    const items = deref(bundle, deref(bundle, property)?.items);
+    if (items?.properties?.idempotencyKey) keys.push(`${name}[].idempotencyKey`);
+  }
+  return [...keys, ...(operation['x-sdk-generated-ids'] ?? [])];
 }
 
 export function collectOperations(bundle) {
@@ -85,6 +105,7 @@ export function collectOperations(bundle) {
         pathParams: pathParameterLimits(bundle, parameters),
         pagination: paginationOf(bundle, queryNames, jsonSchemaOf(bundle, response)),
         idempotencyKeyField: bodySchema?.properties?.idempotencyKey ? 'idempotencyKey' : null,
+        generatedKeys: generatedKeysOf(bundle, bodySchema, operation),
         retrySafe: operation['x-sdk-idempotent'] === true,
         // Build-time only: docs, samples and tests read these; the runtime table leaves them out.
         summary: operation.summary,
@@ -95,6 +116,10 @@ export function collectOperations(bundle) {
         successStatus: status,
       };
     }
+  }
+  const facadeNames = new Set(Object.values(operations).map((op) => `${op.resource}.${op.sdkMethod}`));
+  for (const op of Object.values(operations)) {
+    if (op.successor && !facadeNames.has(op.successor)) throw new Error(`${op.operationId}: x-sdk-successor ${op.successor} is no facade method`);
   }
   return operations;
 }
@@ -123,6 +148,7 @@ export const runtimeFields = [
   'pathParams',
   'pagination',
   'idempotencyKeyField',
+  'generatedKeys',
   'retrySafe',
 ];
 
@@ -191,8 +217,13 @@ export interface OperationMetadata {
   readonly successor: string | null;
   readonly pathParams: Readonly<Record<string, PathParamLimits>>;
   readonly pagination: PaginationMetadata | null;
-  /** Request-body property that carries an idempotency key, when the operation has one. */
+  /** Top-level request-body property that carries an idempotency key (the per-call \`idempotencyKey\` option sets it). */
   readonly idempotencyKeyField: string | null;
+  /**
+   * Body paths (\`idempotencyKey\`, \`creditRequests[].idempotencyKey\`, \`events[].id\`) the SDK fills with a fresh
+   * id before the first attempt when empty; with all of them set, the request is safe to resend.
+   */
+  readonly generatedKeys: readonly string[];
   /** A POST or PATCH that changes nothing on the server (\`x-sdk-idempotent\`), so it is retried like a GET. */
   readonly retrySafe: boolean;
 }
