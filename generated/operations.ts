@@ -48,1800 +48,3032 @@ export const servers = {
   'customer-scoped': 'https://sandbox-api.togai.com',
 } as const satisfies Record<Variant, string>;
 
-export const operations = {
+/** Every operation's metadata, with literal types (types only; the values come from the compact rows below). */
+export interface Operations {
   getAccounts: {
-    operationId: 'getAccounts',
-    method: 'GET',
-    path: '/accounts',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'getAccounts';
+    method: 'GET';
+    path: '/accounts';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createAccount: {
-    operationId: 'createAccount',
-    method: 'POST',
-    path: '/accounts',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createAccount';
+    method: 'POST';
+    path: '/accounts';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getAccount: {
-    operationId: 'getAccount',
-    method: 'GET',
-    path: '/accounts/{account_id}',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getAccount';
+    method: 'GET';
+    path: '/accounts/{account_id}';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   deleteAccount: {
-    operationId: 'deleteAccount',
-    method: 'DELETE',
-    path: '/accounts/{account_id}',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'delete',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'deleteAccount';
+    method: 'DELETE';
+    path: '/accounts/{account_id}';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateAccount: {
-    operationId: 'updateAccount',
-    method: 'PATCH',
-    path: '/accounts/{account_id}',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'update',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateAccount';
+    method: 'PATCH';
+    path: '/accounts/{account_id}';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   addAliases: {
-    operationId: 'addAliases',
-    method: 'POST',
-    path: '/accounts/{account_id}/add_aliases',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'addAliases',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'addAliases';
+    method: 'POST';
+    path: '/accounts/{account_id}/add_aliases';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'addAliases';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listAccountAliases: {
-    operationId: 'listAccountAliases',
-    method: 'GET',
-    path: '/accounts/{account_id}/account_aliases',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'listAliases',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listAccountAliases';
+    method: 'GET';
+    path: '/accounts/{account_id}/account_aliases';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'listAliases';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   removeAliases: {
-    operationId: 'removeAliases',
-    method: 'POST',
-    path: '/accounts/{account_id}/remove_aliases',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'removeAliases',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'removeAliases';
+    method: 'POST';
+    path: '/accounts/{account_id}/remove_aliases';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'removeAliases';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updatePricingSchedule: {
-    operationId: 'updatePricingSchedule',
-    method: 'POST',
-    path: '/accounts/{account_id}/price_plans',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'updatePricingSchedule',
-    deprecated: true,
-    alternative: 'associatePricePlan',
-    successor: null,
+    operationId: 'updatePricingSchedule';
+    method: 'POST';
+    path: '/accounts/{account_id}/price_plans';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'updatePricingSchedule';
+    deprecated: true;
+    alternative: 'associatePricePlan';
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updatePricingScheduleBatch: {
-    operationId: 'updatePricingScheduleBatch',
-    method: 'POST',
-    path: '/accounts/{account_id}/edit_schedules',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'editPricingSchedules',
-    deprecated: true,
-    alternative: null,
-    successor: 'schedules.bulkEdit',
+    operationId: 'updatePricingScheduleBatch';
+    method: 'POST';
+    path: '/accounts/{account_id}/edit_schedules';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'editPricingSchedules';
+    deprecated: true;
+    alternative: null;
+    successor: 'schedules.bulkEdit';
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getPricingSchedules: {
-    operationId: 'getPricingSchedules',
-    method: 'GET',
-    path: '/accounts/{account_id}/pricing_schedules',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'listPricingSchedules',
-    deprecated: true,
-    alternative: null,
-    successor: 'schedules.list',
+    operationId: 'getPricingSchedules';
+    method: 'GET';
+    path: '/accounts/{account_id}/pricing_schedules';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'listPricingSchedules';
+    deprecated: true;
+    alternative: null;
+    successor: 'schedules.list';
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listAccountPurchases: {
-    operationId: 'listAccountPurchases',
-    method: 'GET',
-    path: '/accounts/{account_id}/purchases',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'listPurchases',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'listAccountPurchases';
+    method: 'GET';
+    path: '/accounts/{account_id}/purchases';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'listPurchases';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   initiateOneTimeEntitlementPlan: {
-    operationId: 'initiateOneTimeEntitlementPlan',
-    method: 'POST',
-    path: '/accounts/{account_id}/purchases',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'createPurchase',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'initiateOneTimeEntitlementPlan';
+    method: 'POST';
+    path: '/accounts/{account_id}/purchases';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'createPurchase';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: 'idempotencyKey',
-    generatedKeys: ['idempotencyKey'],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: 'idempotencyKey';
+    generatedKeys: ['idempotencyKey'];
+    retrySafe: false;
+  };
   getPurchase: {
-    operationId: 'getPurchase',
-    method: 'GET',
-    path: '/purchases/{purchase_id}',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'getPurchase',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'getPurchase';
+    method: 'GET';
+    path: '/purchases/{purchase_id}';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'getPurchase';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       purchase_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listAccountProposals: {
-    operationId: 'listAccountProposals',
-    method: 'GET',
-    path: '/accounts/{account_id}/purchase_proposals',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'listProposals',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'listAccountProposals';
+    method: 'GET';
+    path: '/accounts/{account_id}/purchase_proposals';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'listProposals';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createProposal: {
-    operationId: 'createProposal',
-    method: 'POST',
-    path: '/accounts/{account_id}/purchase_proposals',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'createProposal',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'createProposal';
+    method: 'POST';
+    path: '/accounts/{account_id}/purchase_proposals';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'createProposal';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: 'idempotencyKey',
-    generatedKeys: ['idempotencyKey'],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: 'idempotencyKey';
+    generatedKeys: ['idempotencyKey'];
+    retrySafe: false;
+  };
   getProposal: {
-    operationId: 'getProposal',
-    method: 'GET',
-    path: '/purchase_proposals/{purchase_proposal_id}',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'getProposal',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'getProposal';
+    method: 'GET';
+    path: '/purchase_proposals/{purchase_proposal_id}';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'getProposal';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       purchase_proposal_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateProposalStatus: {
-    operationId: 'updateProposalStatus',
-    method: 'POST',
-    path: '/purchase_proposals/{purchase_proposal_id}/update_status',
-    variant: 'flat',
-    resource: 'accounts',
-    sdkMethod: 'updateProposalStatus',
-    deprecated: true,
-    alternative: null,
-    successor: null,
+    operationId: 'updateProposalStatus';
+    method: 'POST';
+    path: '/purchase_proposals/{purchase_proposal_id}/update_status';
+    variant: 'flat';
+    resource: 'accounts';
+    sdkMethod: 'updateProposalStatus';
+    deprecated: true;
+    alternative: null;
+    successor: null;
     pathParams: {
       purchase_proposal_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getAccountsForCustomer: {
-    operationId: 'getAccountsForCustomer',
-    method: 'GET',
-    path: '/customers/{customer_id}/accounts',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getAccountsForCustomer';
+    method: 'GET';
+    path: '/customers/{customer_id}/accounts';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
+        minLength: 1;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createAccountForCustomer: {
-    operationId: 'createAccountForCustomer',
-    method: 'POST',
-    path: '/customers/{customer_id}/accounts',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'createAccountForCustomer';
+    method: 'POST';
+    path: '/customers/{customer_id}/accounts';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getAccountForCustomer: {
-    operationId: 'getAccountForCustomer',
-    method: 'GET',
-    path: '/customers/{customer_id}/accounts/{account_id}',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getAccountForCustomer';
+    method: 'GET';
+    path: '/customers/{customer_id}/accounts/{account_id}';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   deleteAccountForCustomer: {
-    operationId: 'deleteAccountForCustomer',
-    method: 'DELETE',
-    path: '/customers/{customer_id}/accounts/{account_id}',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'delete',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'deleteAccountForCustomer';
+    method: 'DELETE';
+    path: '/customers/{customer_id}/accounts/{account_id}';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateAccountForCustomer: {
-    operationId: 'updateAccountForCustomer',
-    method: 'PATCH',
-    path: '/customers/{customer_id}/accounts/{account_id}',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'update',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateAccountForCustomer';
+    method: 'PATCH';
+    path: '/customers/{customer_id}/accounts/{account_id}';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   addAliasesForCustomer: {
-    operationId: 'addAliasesForCustomer',
-    method: 'POST',
-    path: '/customers/{customer_id}/accounts/{account_id}/add_aliases',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'addAliases',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'addAliasesForCustomer';
+    method: 'POST';
+    path: '/customers/{customer_id}/accounts/{account_id}/add_aliases';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'addAliases';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   removeAliasesForCustomer: {
-    operationId: 'removeAliasesForCustomer',
-    method: 'POST',
-    path: '/customers/{customer_id}/accounts/{account_id}/remove_aliases',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'removeAliases',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'removeAliasesForCustomer';
+    method: 'POST';
+    path: '/customers/{customer_id}/accounts/{account_id}/remove_aliases';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'removeAliases';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   associatePricePlanForCustomer: {
-    operationId: 'associatePricePlanForCustomer',
-    method: 'POST',
-    path: '/customers/{customer_id}/accounts/{account_id}/price_plans',
-    variant: 'customer-scoped',
-    resource: 'accounts',
-    sdkMethod: 'associatePricePlan',
-    deprecated: false,
-    alternative: 'updatePricingSchedule',
-    successor: null,
+    operationId: 'associatePricePlanForCustomer';
+    method: 'POST';
+    path: '/customers/{customer_id}/accounts/{account_id}/price_plans';
+    variant: 'customer-scoped';
+    resource: 'accounts';
+    sdkMethod: 'associatePricePlan';
+    deprecated: false;
+    alternative: 'updatePricingSchedule';
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       account_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getCustomers: {
-    operationId: 'getCustomers',
-    method: 'GET',
-    path: '/customers',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'getCustomers';
+    method: 'GET';
+    path: '/customers';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createCustomer: {
-    operationId: 'createCustomer',
-    method: 'POST',
-    path: '/customers',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createCustomer';
+    method: 'POST';
+    path: '/customers';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getCustomer: {
-    operationId: 'getCustomer',
-    method: 'GET',
-    path: '/customers/{customer_id}',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getCustomer';
+    method: 'GET';
+    path: '/customers/{customer_id}';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   deleteCustomer: {
-    operationId: 'deleteCustomer',
-    method: 'DELETE',
-    path: '/customers/{customer_id}',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'delete',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'deleteCustomer';
+    method: 'DELETE';
+    path: '/customers/{customer_id}';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateCustomer: {
-    operationId: 'updateCustomer',
-    method: 'PATCH',
-    path: '/customers/{customer_id}',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'update',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateCustomer';
+    method: 'PATCH';
+    path: '/customers/{customer_id}';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createCustomerContact: {
-    operationId: 'createCustomerContact',
-    method: 'POST',
-    path: '/customers/{customer_id}/contacts',
-    variant: 'flat',
-    resource: 'customers',
-    sdkMethod: 'createContact',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'createCustomerContact';
+    method: 'POST';
+    path: '/customers/{customer_id}/contacts';
+    variant: 'flat';
+    resource: 'customers';
+    sdkMethod: 'createContact';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       customer_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listAliases: {
-    operationId: 'listAliases',
-    method: 'GET',
-    path: '/aliases',
-    variant: 'flat',
-    resource: 'aliases',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'listAliases';
+    method: 'GET';
+    path: '/aliases';
+    variant: 'flat';
+    resource: 'aliases';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createAlias: {
-    operationId: 'createAlias',
-    method: 'POST',
-    path: '/aliases',
-    variant: 'flat',
-    resource: 'aliases',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createAlias';
+    method: 'POST';
+    path: '/aliases';
+    variant: 'flat';
+    resource: 'aliases';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getAlias: {
-    operationId: 'getAlias',
-    method: 'GET',
-    path: '/aliases/{alias}',
-    variant: 'flat',
-    resource: 'aliases',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getAlias';
+    method: 'GET';
+    path: '/aliases/{alias}';
+    variant: 'flat';
+    resource: 'aliases';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       alias: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   deleteAlias: {
-    operationId: 'deleteAlias',
-    method: 'DELETE',
-    path: '/aliases/{alias}',
-    variant: 'flat',
-    resource: 'aliases',
-    sdkMethod: 'delete',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'deleteAlias';
+    method: 'DELETE';
+    path: '/aliases/{alias}';
+    variant: 'flat';
+    resource: 'aliases';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       alias: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   authenticate: {
-    operationId: 'authenticate',
-    method: 'POST',
-    path: '/authenticate',
-    variant: 'flat',
-    resource: 'auth',
-    sdkMethod: 'authenticate',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: true,
-  },
+    operationId: 'authenticate';
+    method: 'POST';
+    path: '/authenticate';
+    variant: 'flat';
+    resource: 'auth';
+    sdkMethod: 'authenticate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: true;
+  };
   getEvents: {
-    operationId: 'getEvents',
-    method: 'GET',
-    path: '/events',
-    variant: 'flat',
-    resource: 'events',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'getEvents';
+    method: 'GET';
+    path: '/events';
+    variant: 'flat';
+    resource: 'events';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'events',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'events';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   eventCorrection: {
-    operationId: 'eventCorrection',
-    method: 'POST',
-    path: '/events/correction',
-    variant: 'flat',
-    resource: 'events',
-    sdkMethod: 'correct',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'eventCorrection';
+    method: 'POST';
+    path: '/events/correction';
+    variant: 'flat';
+    resource: 'events';
+    sdkMethod: 'correct';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getSingleEvent: {
-    operationId: 'getSingleEvent',
-    method: 'GET',
-    path: '/events/{event_id}',
-    variant: 'flat',
-    resource: 'events',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getSingleEvent';
+    method: 'GET';
+    path: '/events/{event_id}';
+    variant: 'flat';
+    resource: 'events';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       event_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   ingest: {
-    operationId: 'ingest',
-    method: 'POST',
-    path: '/ingest',
-    variant: 'flat',
-    resource: 'events',
-    sdkMethod: 'ingest',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: ['event.id'],
-    retrySafe: false,
-  },
+    operationId: 'ingest';
+    method: 'POST';
+    path: '/ingest';
+    variant: 'flat';
+    resource: 'events';
+    sdkMethod: 'ingest';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: ['event.id'];
+    retrySafe: false;
+  };
   ingestBatch: {
-    operationId: 'ingestBatch',
-    method: 'POST',
-    path: '/ingestBatch',
-    variant: 'flat',
-    resource: 'events',
-    sdkMethod: 'ingestBatch',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: ['events[].id'],
-    retrySafe: false,
-  },
+    operationId: 'ingestBatch';
+    method: 'POST';
+    path: '/ingestBatch';
+    variant: 'flat';
+    resource: 'events';
+    sdkMethod: 'ingestBatch';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: ['events[].id'];
+    retrySafe: false;
+  };
   getMetrics: {
-    operationId: 'getMetrics',
-    method: 'POST',
-    path: '/metrics',
-    variant: 'flat',
-    resource: 'metrics',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: true,
-  },
+    operationId: 'getMetrics';
+    method: 'POST';
+    path: '/metrics';
+    variant: 'flat';
+    resource: 'metrics';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: true;
+  };
   discardAccountSchedules: {
-    operationId: 'discardAccountSchedules',
-    method: 'DELETE',
-    path: '/v2/accounts/{account_id}/discard_schedules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'discard',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'discardAccountSchedules';
+    method: 'DELETE';
+    path: '/v2/accounts/{account_id}/discard_schedules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'discard';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   bulkEditSchedules: {
-    operationId: 'bulkEditSchedules',
-    method: 'POST',
-    path: '/v2/accounts/{account_id}/edit_schedules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'bulkEdit',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'bulkEditSchedules';
+    method: 'POST';
+    path: '/v2/accounts/{account_id}/edit_schedules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'bulkEdit';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   finalizeAccountSchedules: {
-    operationId: 'finalizeAccountSchedules',
-    method: 'POST',
-    path: '/v2/accounts/{account_id}/finalize_schedules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'finalize',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'finalizeAccountSchedules';
+    method: 'POST';
+    path: '/v2/accounts/{account_id}/finalize_schedules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'finalize';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listaccountSchedules: {
-    operationId: 'listaccountSchedules',
-    method: 'GET',
-    path: '/v2/accounts/{account_id}/schedules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listaccountSchedules';
+    method: 'GET';
+    path: '/v2/accounts/{account_id}/schedules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listScheduleErrors: {
-    operationId: 'listScheduleErrors',
-    method: 'GET',
-    path: '/v2/schedules/{schedule_id}/errors',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'listErrors',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listScheduleErrors';
+    method: 'GET';
+    path: '/v2/schedules/{schedule_id}/errors';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'listErrors';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       schedule_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listPricingRules: {
-    operationId: 'listPricingRules',
-    method: 'GET',
-    path: '/v2/schedules/{schedule_id}/pricing_rules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'listPricingRules',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listPricingRules';
+    method: 'GET';
+    path: '/v2/schedules/{schedule_id}/pricing_rules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'listPricingRules';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       schedule_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updatePricingRules: {
-    operationId: 'updatePricingRules',
-    method: 'PUT',
-    path: '/v2/schedules/{schedule_id}/pricing_rules',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'updatePricingRules',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updatePricingRules';
+    method: 'PUT';
+    path: '/v2/schedules/{schedule_id}/pricing_rules';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'updatePricingRules';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       schedule_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listScheduleRateCards: {
-    operationId: 'listScheduleRateCards',
-    method: 'GET',
-    path: '/v2/schedules/{schedule_id}/rate_cards',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'listRateCards',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listScheduleRateCards';
+    method: 'GET';
+    path: '/v2/schedules/{schedule_id}/rate_cards';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'listRateCards';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       schedule_id: {
-        minLength: 1,
-      },
-    },
+        minLength: 1;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   bulkRateCardOperationsOnSchedule: {
-    operationId: 'bulkRateCardOperationsOnSchedule',
-    method: 'POST',
-    path: '/v2/schedules/{schedule_id}/rate_cards',
-    variant: 'flat',
-    resource: 'schedules',
-    sdkMethod: 'bulkRateCardOperations',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'bulkRateCardOperationsOnSchedule';
+    method: 'POST';
+    path: '/v2/schedules/{schedule_id}/rate_cards';
+    variant: 'flat';
+    resource: 'schedules';
+    sdkMethod: 'bulkRateCardOperations';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       schedule_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   walletBalanceForAccount: {
-    operationId: 'walletBalanceForAccount',
-    method: 'GET',
-    path: '/accounts/{account_id}/wallet',
-    variant: 'flat',
-    resource: 'wallet',
-    sdkMethod: 'getBalance',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'walletBalanceForAccount';
+    method: 'GET';
+    path: '/accounts/{account_id}/wallet';
+    variant: 'flat';
+    resource: 'wallet';
+    sdkMethod: 'getBalance';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateWalletForAccount: {
-    operationId: 'updateWalletForAccount',
-    method: 'PATCH',
-    path: '/accounts/{account_id}/wallet',
-    variant: 'flat',
-    resource: 'wallet',
-    sdkMethod: 'update',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateWalletForAccount';
+    method: 'PATCH';
+    path: '/accounts/{account_id}/wallet';
+    variant: 'flat';
+    resource: 'wallet';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   walletEntriesForAccount: {
-    operationId: 'walletEntriesForAccount',
-    method: 'GET',
-    path: '/accounts/{account_id}/wallet/entries',
-    variant: 'flat',
-    resource: 'wallet',
-    sdkMethod: 'listEntries',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'walletEntriesForAccount';
+    method: 'GET';
+    path: '/accounts/{account_id}/wallet/entries';
+    variant: 'flat';
+    resource: 'wallet';
+    sdkMethod: 'listEntries';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   topUpWalletForAccount: {
-    operationId: 'topUpWalletForAccount',
-    method: 'POST',
-    path: '/accounts/{account_id}/wallet_topup',
-    variant: 'flat',
-    resource: 'wallet',
-    sdkMethod: 'topUp',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'topUpWalletForAccount';
+    method: 'POST';
+    path: '/accounts/{account_id}/wallet_topup';
+    variant: 'flat';
+    resource: 'wallet';
+    sdkMethod: 'topUp';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   creditBalanceForAccount: {
-    operationId: 'creditBalanceForAccount',
-    method: 'GET',
-    path: '/accounts/{account_id}/credit_balance',
-    variant: 'flat',
-    resource: 'credits',
-    sdkMethod: 'getBalance',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'creditBalanceForAccount';
+    method: 'GET';
+    path: '/accounts/{account_id}/credit_balance';
+    variant: 'flat';
+    resource: 'credits';
+    sdkMethod: 'getBalance';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listCredits: {
-    operationId: 'listCredits',
-    method: 'GET',
-    path: '/credits',
-    variant: 'flat',
-    resource: 'credits',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'listCredits';
+    method: 'GET';
+    path: '/credits';
+    variant: 'flat';
+    resource: 'credits';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createCredit: {
-    operationId: 'createCredit',
-    method: 'POST',
-    path: '/credits',
-    variant: 'flat',
-    resource: 'credits',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: ['creditRequests[].idempotencyKey'],
-    retrySafe: false,
-  },
+    operationId: 'createCredit';
+    method: 'POST';
+    path: '/credits';
+    variant: 'flat';
+    resource: 'credits';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: ['creditRequests[].idempotencyKey'];
+    retrySafe: false;
+  };
   getCreditDetails: {
-    operationId: 'getCreditDetails',
-    method: 'GET',
-    path: '/credits/{credit_id}',
-    variant: 'flat',
-    resource: 'credits',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getCreditDetails';
+    method: 'GET';
+    path: '/credits/{credit_id}';
+    variant: 'flat';
+    resource: 'credits';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       credit_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   voidCredit: {
-    operationId: 'voidCredit',
-    method: 'POST',
-    path: '/credits/{credit_id}/void',
-    variant: 'flat',
-    resource: 'credits',
-    sdkMethod: 'void',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'voidCredit';
+    method: 'POST';
+    path: '/credits/{credit_id}/void';
+    variant: 'flat';
+    resource: 'credits';
+    sdkMethod: 'void';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       credit_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getEntitlements: {
-    operationId: 'getEntitlements',
-    method: 'GET',
-    path: '/accounts/{account_id}/entitlements',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getEntitlements';
+    method: 'GET';
+    path: '/accounts/{account_id}/entitlements';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getEntitlementValue: {
-    operationId: 'getEntitlementValue',
-    method: 'GET',
-    path: '/accounts/{account_id}/entitlements/{feature_id}',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'getValue',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getEntitlementValue';
+    method: 'GET';
+    path: '/accounts/{account_id}/entitlements/{feature_id}';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'getValue';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   validateEntitlementValue: {
-    operationId: 'validateEntitlementValue',
-    method: 'POST',
-    path: '/accounts/{account_id}/entitlements/{feature_id}',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'validateValue',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'validateEntitlementValue';
+    method: 'POST';
+    path: '/accounts/{account_id}/entitlements/{feature_id}';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'validateValue';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: true,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: true;
+  };
   getFeatureCredits: {
-    operationId: 'getFeatureCredits',
-    method: 'GET',
-    path: '/accounts/{account_id}/features/{feature_id}',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'getFeatureCredits',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getFeatureCredits';
+    method: 'GET';
+    path: '/accounts/{account_id}/features/{feature_id}';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'getFeatureCredits';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listFeatureCreditEntries: {
-    operationId: 'listFeatureCreditEntries',
-    method: 'GET',
-    path: '/accounts/{account_id}/features/{feature_id}/entries',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'listFeatureCreditEntries',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listFeatureCreditEntries';
+    method: 'GET';
+    path: '/accounts/{account_id}/features/{feature_id}/entries';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'listFeatureCreditEntries';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
-    },
+        minLength: 1;
+      };
+    };
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateFeatureCreditEntry: {
-    operationId: 'updateFeatureCreditEntry',
-    method: 'PATCH',
-    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'updateFeatureCreditEntry',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateFeatureCreditEntry';
+    method: 'PATCH';
+    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'updateFeatureCreditEntry';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       entry_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   voidFeatureCreditEntry: {
-    operationId: 'voidFeatureCreditEntry',
-    method: 'POST',
-    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'voidFeatureCreditEntry',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'voidFeatureCreditEntry';
+    method: 'POST';
+    path: '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'voidFeatureCreditEntry';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
+        minLength: 1;
+        maxLength: 50;
+      };
       feature_id: {
-        minLength: 1,
-      },
+        minLength: 1;
+      };
       entry_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   ingestEntitledEvent: {
-    operationId: 'ingestEntitledEvent',
-    method: 'POST',
-    path: '/entitled',
-    variant: 'flat',
-    resource: 'entitlements',
-    sdkMethod: 'ingestEntitledEvent',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: ['event.id'],
-    retrySafe: false,
-  },
+    operationId: 'ingestEntitledEvent';
+    method: 'POST';
+    path: '/entitled';
+    variant: 'flat';
+    resource: 'entitlements';
+    sdkMethod: 'ingestEntitledEvent';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: ['event.id'];
+    retrySafe: false;
+  };
   manageMiscellaneousChargesInAccount: {
-    operationId: 'manageMiscellaneousChargesInAccount',
-    method: 'PUT',
-    path: '/accounts/{account_id}/miscellaneous_charges',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'manageAccountMiscellaneousCharges',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'manageMiscellaneousChargesInAccount';
+    method: 'PUT';
+    path: '/accounts/{account_id}/miscellaneous_charges';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'manageAccountMiscellaneousCharges';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       account_id: {
-        minLength: 1,
-        maxLength: 50,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+        maxLength: 50;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listPricingRuleLogs: {
-    operationId: 'listPricingRuleLogs',
-    method: 'GET',
-    path: '/invoice/{invoice_id}/pricing_rules_logs',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'listPricingRuleLogs',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'listPricingRuleLogs';
+    method: 'GET';
+    path: '/invoice/{invoice_id}/pricing_rules_logs';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'listPricingRuleLogs';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listInvoices: {
-    operationId: 'listInvoices',
-    method: 'GET',
-    path: '/invoices',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'listInvoices';
+    method: 'GET';
+    path: '/invoices';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createCustomInvoice: {
-    operationId: 'createCustomInvoice',
-    method: 'POST',
-    path: '/invoices',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'createCustom',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: 'idempotencyKey',
-    generatedKeys: ['idempotencyKey'],
-    retrySafe: false,
-  },
+    operationId: 'createCustomInvoice';
+    method: 'POST';
+    path: '/invoices';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'createCustom';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: 'idempotencyKey';
+    generatedKeys: ['idempotencyKey'];
+    retrySafe: false;
+  };
   listInvoicesForBillRun: {
-    operationId: 'listInvoicesForBillRun',
-    method: 'GET',
-    path: '/invoices/bill_runs',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'listForBillRun',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'listInvoicesForBillRun';
+    method: 'GET';
+    path: '/invoices/bill_runs';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'listForBillRun';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createInvoiceBillRun: {
-    operationId: 'createInvoiceBillRun',
-    method: 'POST',
-    path: '/invoices/bill_runs',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'createBillRun',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createInvoiceBillRun';
+    method: 'POST';
+    path: '/invoices/bill_runs';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'createBillRun';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getInvoice: {
-    operationId: 'getInvoice',
-    method: 'GET',
-    path: '/invoices/{invoice_id}',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getInvoice';
+    method: 'GET';
+    path: '/invoices/{invoice_id}';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   deleteCustomInvoice: {
-    operationId: 'deleteCustomInvoice',
-    method: 'DELETE',
-    path: '/invoices/{invoice_id}',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'deleteCustom',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'deleteCustomInvoice';
+    method: 'DELETE';
+    path: '/invoices/{invoice_id}';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'deleteCustom';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   updateInvoice: {
-    operationId: 'updateInvoice',
-    method: 'PATCH',
-    path: '/invoices/{invoice_id}',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'update',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'updateInvoice';
+    method: 'PATCH';
+    path: '/invoices/{invoice_id}';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   manageMiscellaneousChargesInInvoice: {
-    operationId: 'manageMiscellaneousChargesInInvoice',
-    method: 'PUT',
-    path: '/invoices/{invoice_id}/miscellaneous_charges',
-    variant: 'flat',
-    resource: 'invoices',
-    sdkMethod: 'manageMiscellaneousCharges',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'manageMiscellaneousChargesInInvoice';
+    method: 'PUT';
+    path: '/invoices/{invoice_id}/miscellaneous_charges';
+    variant: 'flat';
+    resource: 'invoices';
+    sdkMethod: 'manageMiscellaneousCharges';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listInvoiceGroups: {
-    operationId: 'listInvoiceGroups',
-    method: 'GET',
-    path: '/invoice_groups',
-    variant: 'flat',
-    resource: 'invoiceGroups',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'listInvoiceGroups';
+    method: 'GET';
+    path: '/invoice_groups';
+    variant: 'flat';
+    resource: 'invoiceGroups';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createInvoiceGroup: {
-    operationId: 'createInvoiceGroup',
-    method: 'POST',
-    path: '/invoice_groups',
-    variant: 'flat',
-    resource: 'invoiceGroups',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createInvoiceGroup';
+    method: 'POST';
+    path: '/invoice_groups';
+    variant: 'flat';
+    resource: 'invoiceGroups';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getInvoiceGroup: {
-    operationId: 'getInvoiceGroup',
-    method: 'GET',
-    path: '/invoice_groups/{invoice_group_id}',
-    variant: 'flat',
-    resource: 'invoiceGroups',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getInvoiceGroup';
+    method: 'GET';
+    path: '/invoice_groups/{invoice_group_id}';
+    variant: 'flat';
+    resource: 'invoiceGroups';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_group_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   addInvoiceGroupAccounts: {
-    operationId: 'addInvoiceGroupAccounts',
-    method: 'POST',
-    path: '/invoice_groups/{invoice_group_id}/add_accounts',
-    variant: 'flat',
-    resource: 'invoiceGroups',
-    sdkMethod: 'addAccounts',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'addInvoiceGroupAccounts';
+    method: 'POST';
+    path: '/invoice_groups/{invoice_group_id}/add_accounts';
+    variant: 'flat';
+    resource: 'invoiceGroups';
+    sdkMethod: 'addAccounts';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_group_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   removeInvoiceGroupAccounts: {
-    operationId: 'removeInvoiceGroupAccounts',
-    method: 'POST',
-    path: '/invoice_groups/{invoice_group_id}/remove_accounts',
-    variant: 'flat',
-    resource: 'invoiceGroups',
-    sdkMethod: 'removeAccounts',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'removeInvoiceGroupAccounts';
+    method: 'POST';
+    path: '/invoice_groups/{invoice_group_id}/remove_accounts';
+    variant: 'flat';
+    resource: 'invoiceGroups';
+    sdkMethod: 'removeAccounts';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       invoice_group_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   listPayments: {
-    operationId: 'listPayments',
-    method: 'GET',
-    path: '/payments',
-    variant: 'flat',
-    resource: 'payments',
-    sdkMethod: 'list',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
+    operationId: 'listPayments';
+    method: 'GET';
+    path: '/payments';
+    variant: 'flat';
+    resource: 'payments';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
     pagination: {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: 'data',
-      pageSizeParam: 'pageSize',
-    },
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   createPayments: {
-    operationId: 'createPayments',
-    method: 'POST',
-    path: '/payments',
-    variant: 'flat',
-    resource: 'payments',
-    sdkMethod: 'create',
-    deprecated: false,
-    alternative: null,
-    successor: null,
-    pathParams: {},
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
+    operationId: 'createPayments';
+    method: 'POST';
+    path: '/payments';
+    variant: 'flat';
+    resource: 'payments';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
   getPayment: {
-    operationId: 'getPayment',
-    method: 'GET',
-    path: '/payments/{payment_id}',
-    variant: 'flat',
-    resource: 'payments',
-    sdkMethod: 'get',
-    deprecated: false,
-    alternative: null,
-    successor: null,
+    operationId: 'getPayment';
+    method: 'GET';
+    path: '/payments/{payment_id}';
+    variant: 'flat';
+    resource: 'payments';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
     pathParams: {
       payment_id: {
-        minLength: 1,
-      },
-    },
-    pagination: null,
-    idempotencyKeyField: null,
-    generatedKeys: [],
-    retrySafe: false,
-  },
-} as const satisfies Record<string, OperationMetadata>;
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    retrySafe: false;
+  };
+}
 
-export type OperationId = keyof typeof operations;
+type Row = readonly [
+  string,
+  string,
+  string,
+  0 | 1,
+  string,
+  string,
+  0 | 1,
+  string | null,
+  string | null,
+  readonly (readonly [string, number, (number | null)?, string?])[],
+  readonly [string, string | null] | null,
+  string | null,
+  readonly string[],
+  0 | 1,
+];
+
+const rows: readonly Row[] = [
+  ['getAccounts', 'GET', '/accounts', 0, 'accounts', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  ['createAccount', 'POST', '/accounts', 0, 'accounts', 'create', 0, null, null, [], null, null, [], 0],
+  [
+    'getAccount',
+    'GET',
+    '/accounts/{account_id}',
+    0,
+    'accounts',
+    'get',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'deleteAccount',
+    'DELETE',
+    '/accounts/{account_id}',
+    0,
+    'accounts',
+    'delete',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateAccount',
+    'PATCH',
+    '/accounts/{account_id}',
+    0,
+    'accounts',
+    'update',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'addAliases',
+    'POST',
+    '/accounts/{account_id}/add_aliases',
+    0,
+    'accounts',
+    'addAliases',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listAccountAliases',
+    'GET',
+    '/accounts/{account_id}/account_aliases',
+    0,
+    'accounts',
+    'listAliases',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'removeAliases',
+    'POST',
+    '/accounts/{account_id}/remove_aliases',
+    0,
+    'accounts',
+    'removeAliases',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updatePricingSchedule',
+    'POST',
+    '/accounts/{account_id}/price_plans',
+    0,
+    'accounts',
+    'updatePricingSchedule',
+    1,
+    'associatePricePlan',
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updatePricingScheduleBatch',
+    'POST',
+    '/accounts/{account_id}/edit_schedules',
+    0,
+    'accounts',
+    'editPricingSchedules',
+    1,
+    null,
+    'schedules.bulkEdit',
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getPricingSchedules',
+    'GET',
+    '/accounts/{account_id}/pricing_schedules',
+    0,
+    'accounts',
+    'listPricingSchedules',
+    1,
+    null,
+    'schedules.list',
+    [['account_id', 1, 50]],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'listAccountPurchases',
+    'GET',
+    '/accounts/{account_id}/purchases',
+    0,
+    'accounts',
+    'listPurchases',
+    1,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'initiateOneTimeEntitlementPlan',
+    'POST',
+    '/accounts/{account_id}/purchases',
+    0,
+    'accounts',
+    'createPurchase',
+    1,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    'idempotencyKey',
+    ['idempotencyKey'],
+    0,
+  ],
+  [
+    'getPurchase',
+    'GET',
+    '/purchases/{purchase_id}',
+    0,
+    'accounts',
+    'getPurchase',
+    1,
+    null,
+    null,
+    [['purchase_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listAccountProposals',
+    'GET',
+    '/accounts/{account_id}/purchase_proposals',
+    0,
+    'accounts',
+    'listProposals',
+    1,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'createProposal',
+    'POST',
+    '/accounts/{account_id}/purchase_proposals',
+    0,
+    'accounts',
+    'createProposal',
+    1,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    'idempotencyKey',
+    ['idempotencyKey'],
+    0,
+  ],
+  [
+    'getProposal',
+    'GET',
+    '/purchase_proposals/{purchase_proposal_id}',
+    0,
+    'accounts',
+    'getProposal',
+    1,
+    null,
+    null,
+    [['purchase_proposal_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateProposalStatus',
+    'POST',
+    '/purchase_proposals/{purchase_proposal_id}/update_status',
+    0,
+    'accounts',
+    'updateProposalStatus',
+    1,
+    null,
+    null,
+    [['purchase_proposal_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getAccountsForCustomer',
+    'GET',
+    '/customers/{customer_id}/accounts',
+    1,
+    'accounts',
+    'list',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'createAccountForCustomer',
+    'POST',
+    '/customers/{customer_id}/accounts',
+    1,
+    'accounts',
+    'create',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getAccountForCustomer',
+    'GET',
+    '/customers/{customer_id}/accounts/{account_id}',
+    1,
+    'accounts',
+    'get',
+    0,
+    null,
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'deleteAccountForCustomer',
+    'DELETE',
+    '/customers/{customer_id}/accounts/{account_id}',
+    1,
+    'accounts',
+    'delete',
+    0,
+    null,
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateAccountForCustomer',
+    'PATCH',
+    '/customers/{customer_id}/accounts/{account_id}',
+    1,
+    'accounts',
+    'update',
+    0,
+    null,
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'addAliasesForCustomer',
+    'POST',
+    '/customers/{customer_id}/accounts/{account_id}/add_aliases',
+    1,
+    'accounts',
+    'addAliases',
+    0,
+    null,
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'removeAliasesForCustomer',
+    'POST',
+    '/customers/{customer_id}/accounts/{account_id}/remove_aliases',
+    1,
+    'accounts',
+    'removeAliases',
+    0,
+    null,
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'associatePricePlanForCustomer',
+    'POST',
+    '/customers/{customer_id}/accounts/{account_id}/price_plans',
+    1,
+    'accounts',
+    'associatePricePlan',
+    0,
+    'updatePricingSchedule',
+    null,
+    [
+      ['customer_id', 1],
+      ['account_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['getCustomers', 'GET', '/customers', 0, 'customers', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  ['createCustomer', 'POST', '/customers', 0, 'customers', 'create', 0, null, null, [], null, null, [], 0],
+  [
+    'getCustomer',
+    'GET',
+    '/customers/{customer_id}',
+    0,
+    'customers',
+    'get',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'deleteCustomer',
+    'DELETE',
+    '/customers/{customer_id}',
+    0,
+    'customers',
+    'delete',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateCustomer',
+    'PATCH',
+    '/customers/{customer_id}',
+    0,
+    'customers',
+    'update',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'createCustomerContact',
+    'POST',
+    '/customers/{customer_id}/contacts',
+    0,
+    'customers',
+    'createContact',
+    0,
+    null,
+    null,
+    [['customer_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['listAliases', 'GET', '/aliases', 0, 'aliases', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  ['createAlias', 'POST', '/aliases', 0, 'aliases', 'create', 0, null, null, [], null, null, [], 0],
+  ['getAlias', 'GET', '/aliases/{alias}', 0, 'aliases', 'get', 0, null, null, [['alias', 1]], null, null, [], 0],
+  [
+    'deleteAlias',
+    'DELETE',
+    '/aliases/{alias}',
+    0,
+    'aliases',
+    'delete',
+    0,
+    null,
+    null,
+    [['alias', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['authenticate', 'POST', '/authenticate', 0, 'auth', 'authenticate', 0, null, null, [], null, null, [], 1],
+  ['getEvents', 'GET', '/events', 0, 'events', 'list', 0, null, null, [], ['events', 'pageSize'], null, [], 0],
+  ['eventCorrection', 'POST', '/events/correction', 0, 'events', 'correct', 0, null, null, [], null, null, [], 0],
+  [
+    'getSingleEvent',
+    'GET',
+    '/events/{event_id}',
+    0,
+    'events',
+    'get',
+    0,
+    null,
+    null,
+    [['event_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['ingest', 'POST', '/ingest', 0, 'events', 'ingest', 0, null, null, [], null, null, ['event.id'], 0],
+  [
+    'ingestBatch',
+    'POST',
+    '/ingestBatch',
+    0,
+    'events',
+    'ingestBatch',
+    0,
+    null,
+    null,
+    [],
+    null,
+    null,
+    ['events[].id'],
+    0,
+  ],
+  ['getMetrics', 'POST', '/metrics', 0, 'metrics', 'get', 0, null, null, [], null, null, [], 1],
+  [
+    'discardAccountSchedules',
+    'DELETE',
+    '/v2/accounts/{account_id}/discard_schedules',
+    0,
+    'schedules',
+    'discard',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'bulkEditSchedules',
+    'POST',
+    '/v2/accounts/{account_id}/edit_schedules',
+    0,
+    'schedules',
+    'bulkEdit',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'finalizeAccountSchedules',
+    'POST',
+    '/v2/accounts/{account_id}/finalize_schedules',
+    0,
+    'schedules',
+    'finalize',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listaccountSchedules',
+    'GET',
+    '/v2/accounts/{account_id}/schedules',
+    0,
+    'schedules',
+    'list',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'listScheduleErrors',
+    'GET',
+    '/v2/schedules/{schedule_id}/errors',
+    0,
+    'schedules',
+    'listErrors',
+    0,
+    null,
+    null,
+    [['schedule_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listPricingRules',
+    'GET',
+    '/v2/schedules/{schedule_id}/pricing_rules',
+    0,
+    'schedules',
+    'listPricingRules',
+    0,
+    null,
+    null,
+    [['schedule_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updatePricingRules',
+    'PUT',
+    '/v2/schedules/{schedule_id}/pricing_rules',
+    0,
+    'schedules',
+    'updatePricingRules',
+    0,
+    null,
+    null,
+    [['schedule_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listScheduleRateCards',
+    'GET',
+    '/v2/schedules/{schedule_id}/rate_cards',
+    0,
+    'schedules',
+    'listRateCards',
+    0,
+    null,
+    null,
+    [['schedule_id', 1]],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'bulkRateCardOperationsOnSchedule',
+    'POST',
+    '/v2/schedules/{schedule_id}/rate_cards',
+    0,
+    'schedules',
+    'bulkRateCardOperations',
+    0,
+    null,
+    null,
+    [['schedule_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'walletBalanceForAccount',
+    'GET',
+    '/accounts/{account_id}/wallet',
+    0,
+    'wallet',
+    'getBalance',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateWalletForAccount',
+    'PATCH',
+    '/accounts/{account_id}/wallet',
+    0,
+    'wallet',
+    'update',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'walletEntriesForAccount',
+    'GET',
+    '/accounts/{account_id}/wallet/entries',
+    0,
+    'wallet',
+    'listEntries',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'topUpWalletForAccount',
+    'POST',
+    '/accounts/{account_id}/wallet_topup',
+    0,
+    'wallet',
+    'topUp',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'creditBalanceForAccount',
+    'GET',
+    '/accounts/{account_id}/credit_balance',
+    0,
+    'credits',
+    'getBalance',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['listCredits', 'GET', '/credits', 0, 'credits', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  [
+    'createCredit',
+    'POST',
+    '/credits',
+    0,
+    'credits',
+    'create',
+    0,
+    null,
+    null,
+    [],
+    null,
+    null,
+    ['creditRequests[].idempotencyKey'],
+    0,
+  ],
+  [
+    'getCreditDetails',
+    'GET',
+    '/credits/{credit_id}',
+    0,
+    'credits',
+    'get',
+    0,
+    null,
+    null,
+    [['credit_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'voidCredit',
+    'POST',
+    '/credits/{credit_id}/void',
+    0,
+    'credits',
+    'void',
+    0,
+    null,
+    null,
+    [['credit_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getEntitlements',
+    'GET',
+    '/accounts/{account_id}/entitlements',
+    0,
+    'entitlements',
+    'list',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getEntitlementValue',
+    'GET',
+    '/accounts/{account_id}/entitlements/{feature_id}',
+    0,
+    'entitlements',
+    'getValue',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'validateEntitlementValue',
+    'POST',
+    '/accounts/{account_id}/entitlements/{feature_id}',
+    0,
+    'entitlements',
+    'validateValue',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+    ],
+    null,
+    null,
+    [],
+    1,
+  ],
+  [
+    'getFeatureCredits',
+    'GET',
+    '/accounts/{account_id}/features/{feature_id}',
+    0,
+    'entitlements',
+    'getFeatureCredits',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listFeatureCreditEntries',
+    'GET',
+    '/accounts/{account_id}/features/{feature_id}/entries',
+    0,
+    'entitlements',
+    'listFeatureCreditEntries',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+    ],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateFeatureCreditEntry',
+    'PATCH',
+    '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}',
+    0,
+    'entitlements',
+    'updateFeatureCreditEntry',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+      ['entry_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'voidFeatureCreditEntry',
+    'POST',
+    '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void',
+    0,
+    'entitlements',
+    'voidFeatureCreditEntry',
+    0,
+    null,
+    null,
+    [
+      ['account_id', 1, 50],
+      ['feature_id', 1],
+      ['entry_id', 1],
+    ],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'ingestEntitledEvent',
+    'POST',
+    '/entitled',
+    0,
+    'entitlements',
+    'ingestEntitledEvent',
+    0,
+    null,
+    null,
+    [],
+    null,
+    null,
+    ['event.id'],
+    0,
+  ],
+  [
+    'manageMiscellaneousChargesInAccount',
+    'PUT',
+    '/accounts/{account_id}/miscellaneous_charges',
+    0,
+    'invoices',
+    'manageAccountMiscellaneousCharges',
+    0,
+    null,
+    null,
+    [['account_id', 1, 50]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'listPricingRuleLogs',
+    'GET',
+    '/invoice/{invoice_id}/pricing_rules_logs',
+    0,
+    'invoices',
+    'listPricingRuleLogs',
+    0,
+    null,
+    null,
+    [['invoice_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['listInvoices', 'GET', '/invoices', 0, 'invoices', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  [
+    'createCustomInvoice',
+    'POST',
+    '/invoices',
+    0,
+    'invoices',
+    'createCustom',
+    0,
+    null,
+    null,
+    [],
+    null,
+    'idempotencyKey',
+    ['idempotencyKey'],
+    0,
+  ],
+  [
+    'listInvoicesForBillRun',
+    'GET',
+    '/invoices/bill_runs',
+    0,
+    'invoices',
+    'listForBillRun',
+    0,
+    null,
+    null,
+    [],
+    ['data', 'pageSize'],
+    null,
+    [],
+    0,
+  ],
+  [
+    'createInvoiceBillRun',
+    'POST',
+    '/invoices/bill_runs',
+    0,
+    'invoices',
+    'createBillRun',
+    0,
+    null,
+    null,
+    [],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'getInvoice',
+    'GET',
+    '/invoices/{invoice_id}',
+    0,
+    'invoices',
+    'get',
+    0,
+    null,
+    null,
+    [['invoice_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'deleteCustomInvoice',
+    'DELETE',
+    '/invoices/{invoice_id}',
+    0,
+    'invoices',
+    'deleteCustom',
+    0,
+    null,
+    null,
+    [['invoice_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'updateInvoice',
+    'PATCH',
+    '/invoices/{invoice_id}',
+    0,
+    'invoices',
+    'update',
+    0,
+    null,
+    null,
+    [['invoice_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'manageMiscellaneousChargesInInvoice',
+    'PUT',
+    '/invoices/{invoice_id}/miscellaneous_charges',
+    0,
+    'invoices',
+    'manageMiscellaneousCharges',
+    0,
+    null,
+    null,
+    [['invoice_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['listInvoiceGroups', 'GET', '/invoice_groups', 0, 'invoiceGroups', 'list', 0, null, null, [], null, null, [], 0],
+  ['createInvoiceGroup', 'POST', '/invoice_groups', 0, 'invoiceGroups', 'create', 0, null, null, [], null, null, [], 0],
+  [
+    'getInvoiceGroup',
+    'GET',
+    '/invoice_groups/{invoice_group_id}',
+    0,
+    'invoiceGroups',
+    'get',
+    0,
+    null,
+    null,
+    [['invoice_group_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'addInvoiceGroupAccounts',
+    'POST',
+    '/invoice_groups/{invoice_group_id}/add_accounts',
+    0,
+    'invoiceGroups',
+    'addAccounts',
+    0,
+    null,
+    null,
+    [['invoice_group_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  [
+    'removeInvoiceGroupAccounts',
+    'POST',
+    '/invoice_groups/{invoice_group_id}/remove_accounts',
+    0,
+    'invoiceGroups',
+    'removeAccounts',
+    0,
+    null,
+    null,
+    [['invoice_group_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+  ['listPayments', 'GET', '/payments', 0, 'payments', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
+  ['createPayments', 'POST', '/payments', 0, 'payments', 'create', 0, null, null, [], null, null, [], 0],
+  [
+    'getPayment',
+    'GET',
+    '/payments/{payment_id}',
+    0,
+    'payments',
+    'get',
+    0,
+    null,
+    null,
+    [['payment_id', 1]],
+    null,
+    null,
+    [],
+    0,
+  ],
+];
+
+function decode([
+  operationId,
+  method,
+  path,
+  variant,
+  resource,
+  sdkMethod,
+  deprecated,
+  alternative,
+  successor,
+  params,
+  pagination,
+  idempotencyKeyField,
+  generatedKeys,
+  retrySafe,
+]: Row): OperationMetadata {
+  const pathParams: Record<string, PathParamLimits> = {};
+  for (const [name, minLength, maxLength, pattern] of params) {
+    pathParams[name] = {
+      minLength,
+      ...(maxLength != null && { maxLength }),
+      ...(pattern !== undefined && { pattern }),
+    };
+  }
+  return {
+    operationId,
+    method: method as OperationMetadata['method'],
+    path,
+    variant: variant === 0 ? 'flat' : 'customer-scoped',
+    resource,
+    sdkMethod,
+    deprecated: deprecated === 1,
+    alternative,
+    successor,
+    pathParams,
+    pagination: pagination && {
+      tokenParam: 'nextToken',
+      tokenField: 'nextToken',
+      itemsField: pagination[0],
+      pageSizeParam: pagination[1],
+    },
+    idempotencyKeyField,
+    generatedKeys,
+    retrySafe: retrySafe === 1,
+  };
+}
+
+export const operations: Operations = Object.fromEntries(
+  rows.map((row) => [row[0], decode(row)]),
+) as unknown as Operations;
+
+export type OperationId = keyof Operations;
 
 /** Facade resources (`client.<resource>`), their methods, and the operation each method calls per path variant. */
 export interface SdkResources {

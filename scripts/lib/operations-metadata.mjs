@@ -180,10 +180,38 @@ function renderSdkResources(operations) {
   return `export interface SdkResources {\n${members.join('\n')}\n}`;
 }
 
+/**
+ * One operation as a compact row for the runtime table (decoded by \`decode\` in the generated module): positional
+ * fields, path parameters as [name, minLength, maxLength?, pattern?], pagination as [itemsField, pageSizeParam].
+ * Rows keep the bundle small as the spec grows; the literal types of every field are emitted as types instead.
+ */
+function compactRow(op) {
+  const params = Object.entries(op.pathParams).map(([name, l]) =>
+    l.pattern !== undefined ? [name, l.minLength, l.maxLength ?? null, l.pattern] : l.maxLength !== undefined ? [name, l.minLength, l.maxLength] : [name, l.minLength],
+  );
+  return [
+    op.operationId,
+    op.method,
+    op.path,
+    op.variant === 'flat' ? 0 : 1,
+    op.resource,
+    op.sdkMethod,
+    op.deprecated ? 1 : 0,
+    op.alternative,
+    op.successor,
+    params,
+    op.pagination && [op.pagination.itemsField, op.pagination.pageSizeParam],
+    op.idempotencyKeyField,
+    op.generatedKeys,
+    op.retrySafe ? 1 : 0,
+  ];
+}
+
 export function renderOperationsModule(bundle) {
   const operations = collectOperations(bundle);
   const runtime = Object.fromEntries(Object.entries(operations).map(([id, operation]) => [id, pick(operation)]));
   const json = (value) => JSON.stringify(value, null, 2);
+  const rows = Object.values(operations).map((op) => JSON.stringify(compactRow(op)));
   return `
 export type Variant = 'flat' | 'customer-scoped';
 
@@ -230,9 +258,43 @@ export interface OperationMetadata {
 
 export const servers = ${json(collectServers(operations))} as const satisfies Record<Variant, string>;
 
-export const operations = ${json(runtime)} as const satisfies Record<string, OperationMetadata>;
+/** Every operation's metadata, with literal types (types only; the values come from the compact rows below). */
+export interface Operations ${json(runtime).replace(/"([^"]+)":/g, (_, key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}:`).replace(/"/g, "'").replace(/,\n/g, ';\n')}
 
-export type OperationId = keyof typeof operations;
+type Row = readonly [string, string, string, 0 | 1, string, string, 0 | 1, string | null, string | null,
+  readonly (readonly [string, number, (number | null)?, string?])[], readonly [string, string | null] | null,
+  string | null, readonly string[], 0 | 1];
+
+const rows: readonly Row[] = [
+${rows.join(',\n')}
+];
+
+function decode([operationId, method, path, variant, resource, sdkMethod, deprecated, alternative, successor, params, pagination, idempotencyKeyField, generatedKeys, retrySafe]: Row): OperationMetadata {
+  const pathParams: Record<string, PathParamLimits> = {};
+  for (const [name, minLength, maxLength, pattern] of params) {
+    pathParams[name] = { minLength, ...(maxLength != null && { maxLength }), ...(pattern !== undefined && { pattern }) };
+  }
+  return {
+    operationId,
+    method: method as OperationMetadata['method'],
+    path,
+    variant: variant === 0 ? 'flat' : 'customer-scoped',
+    resource,
+    sdkMethod,
+    deprecated: deprecated === 1,
+    alternative,
+    successor,
+    pathParams,
+    pagination: pagination && { tokenParam: 'nextToken', tokenField: 'nextToken', itemsField: pagination[0], pageSizeParam: pagination[1] },
+    idempotencyKeyField,
+    generatedKeys,
+    retrySafe: retrySafe === 1,
+  };
+}
+
+export const operations: Operations = Object.fromEntries(rows.map((row) => [row[0], decode(row)])) as unknown as Operations;
+
+export type OperationId = keyof Operations;
 
 /** Facade resources (\`client.<resource>\`), their methods, and the operation each method calls per path variant. */
 ${renderSdkResources(operations)}
