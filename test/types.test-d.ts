@@ -117,3 +117,50 @@ describe('the facade is typed by path style', () => {
     expectTypeOf<FirstPage>().toEqualTypeOf<Page<Schemas['Account'], Schemas['AccountPaginatedResponse']>>();
   });
 });
+
+describe('resources and named models', () => {
+  test('every schema is exported under its own name from the package root', () => {
+    expectTypeOf<import('../src/index.js').Account>().toEqualTypeOf<Schemas['Account']>();
+    expectTypeOf<import('../src/index.js').Customer>().toEqualTypeOf<Schemas['Customer']>();
+    expectTypeOf<import('../src/index.js').Invoice>().toEqualTypeOf<Schemas['Invoice']>();
+  });
+
+  test('each area is a resource of the client, routed to its operation', () => {
+    const togai = createTogaiClient({ token: 't' });
+    expectTypeOf(togai.customers.get).parameter(0).toEqualTypeOf<{ customerId: string }>();
+    expectTypeOf(togai.invoiceGroups.addAccounts).returns.resolves.toEqualTypeOf<Schemas['InvoiceGroups']>();
+    // @ts-expect-error: path arguments are camelCase
+    void togai.customers.get({ customer_id: 'CUS1' });
+  });
+
+  test('a literal variant lists only the methods it can call', () => {
+    const flat = createTogaiClient({ token: 't', environment: 'production' });
+    const scoped = createTogaiClient({ token: 't', environment: 'sandbox' });
+    // @ts-expect-error: associatePricePlan exists only on customer-scoped paths
+    void flat.accounts.associatePricePlan;
+    // @ts-expect-error: listAliases exists only on flat paths
+    void scoped.accounts.listAliases;
+    // @ts-expect-error: the customers resource has no customer-scoped operation at all
+    void scoped.customers;
+    expectTypeOf(flat.accounts).not.toHaveProperty('associatePricePlan');
+    expectTypeOf(scoped.accounts).toHaveProperty('associatePricePlan');
+  });
+
+  test('a variant known only at run time keeps every method', () => {
+    const style = (process.env.STYLE === 'flat' ? 'flat' : 'customer-scoped') as 'flat' | 'customer-scoped';
+    const togai = createTogaiClient({ token: 't', pathStyle: style });
+    expectTypeOf(togai.accounts).toHaveProperty('associatePricePlan');
+    expectTypeOf(togai.accounts).toHaveProperty('listAliases');
+    expectTypeOf(togai).toHaveProperty('customers');
+  });
+
+  test('.withResponse() gives data and the response; pages carry their response', () => {
+    const togai = createTogaiClient({ token: 't' });
+    expectTypeOf(togai.accounts.get({ accountId: 'A' }).withResponse()).resolves.toEqualTypeOf<{
+      data: Schemas['Account'];
+      response: Response;
+    }>();
+    expectTypeOf(togai.accounts.list().withResponse()).resolves.toHaveProperty('response').toEqualTypeOf<Response>();
+    expectTypeOf<Page<Schemas['Account'], Schemas['AccountPaginatedResponse']>['response']>().toEqualTypeOf<Response>();
+  });
+});
