@@ -70,7 +70,7 @@ describe('write safety driven by the spec', () => {
   });
 
   test('a single event gets an id at event.id, the same on every attempt', async () => {
-    const api = await server((_, res, index) => (index < 2 ? res.destroy() : sendJson(res, 202, { message: 'ok' })));
+    const api = await server((_, res, index) => void (index < 2 ? res.destroy() : sendJson(res, 202, { message: 'ok' })));
     const togai = clientFor(api.url);
     await togai.events.ingest({ body: { event: event('ACC1') } });
     const ids = api.requests.map((r) => JSON.parse(r.body).event.id);
