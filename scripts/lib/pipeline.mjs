@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import * as prettier from 'prettier';
 import { renderOperationsModule } from './operations-metadata.mjs';
+import { renderReadme } from './readme-tables.mjs';
 
 const run = promisify(execFile);
 
@@ -77,5 +78,8 @@ export async function buildGenerated({ lint = true } = {}) {
     [join(generatedDir, 'operations.ts'), banner + renderOperationsModule(bundle)],
   ]);
   for (const [path, content] of files) files.set(path, await format(content, path));
+  // Not formatted: prettier would re-wrap the hand-written prose around the tables.
+  const readme = join(root, 'README.md');
+  files.set(readme, renderReadme(await readFile(readme, 'utf8'), bundle));
   return files;
 }
