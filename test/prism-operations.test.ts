@@ -5,22 +5,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { operations } from '../generated/operations.js';
 import { createTogaiClient, type OperationMetadata } from '../src/index.js';
 import { camelCase } from '../src/operations.js';
-import { deref, firstExample, spec, specOperationsById, type Json } from './support/spec.js';
-
-/** Arguments for one operation, taken from the spec's own examples. */
-function exampleInputs(op: OperationMetadata) {
-  const item = spec.paths[op.path] as Json;
-  const operation = item[op.method.toLowerCase()] as Json;
-  const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(deref) as Json[];
-  const path: Record<string, string> = {};
-  for (const p of parameters.filter((p) => p.in === 'path')) path[p.name] = p.example ?? `${p.name}-1`;
-  // Required query parameters (e.g. a schedule list's `mode`) take their examples; optional ones are left out.
-  const query: Record<string, unknown> = {};
-  for (const p of parameters.filter((p) => p.in === 'query' && p.required)) query[p.name] = p.example;
-  const body = operation.requestBody ? firstExample(operation.requestBody) : undefined;
-  const expected = firstExample(operation.responses[String(specOperationsById[op.operationId]!.successStatus)]);
-  return { path, query: Object.keys(query).length > 0 ? query : undefined, body, expected };
-}
+import { exampleInputs, specOperationsById } from './support/spec.js';
 
 /** Wraps the real fetch to see what Prism said about each request. */
 function recordingFetch() {
