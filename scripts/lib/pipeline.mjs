@@ -70,8 +70,8 @@ async function format(source, filepath) {
  * Returns a Map of absolute path → content.
  */
 export async function buildGenerated({ lint = true } = {}) {
-  if (lint) await lintSpec();
-  const bundle = await bundleSpec();
+  // Lint and bundle are separate CLI processes; running them side by side halves their share of the wall time.
+  const [bundle] = await Promise.all([bundleSpec(), lint ? lintSpec() : undefined]);
   const files = new Map([
     [join(generatedDir, 'openapi.json'), JSON.stringify(bundle)],
     [join(generatedDir, 'schema.ts'), await renderTypes(bundle)],
