@@ -12,6 +12,7 @@ import {
   TogaiApiError,
   TogaiConnectionError,
   TogaiError,
+  TogaiPaginationError,
   TogaiProtocolError,
   TogaiRedirectError,
   TogaiResponseParseError,
@@ -505,5 +506,53 @@ describe('server text in error messages', () => {
     const client = createTogaiClient({ baseUrl: server.url, token: 'abc123', pathStyle: 'flat' });
     const error = await failure(client.accounts.get({ accountId: 'ACC1' }));
     expect(error.message).toContain('bad token [redacted] in abc1234');
+  });
+});
+
+describe('pagination against a server that goes round in circles', () => {
+  const cyclic = (tokens: string[]) =>
+    serve((request, res) => {
+      const current = new URL(request.url, 'http://x').searchParams.get('nextToken');
+      const next = current === null ? tokens[0]! : tokens[(tokens.indexOf(current) + 1) % tokens.length]!;
+      sendJson(res, 200, { data: [{ ...account, id: `after-${current}` }], nextToken: next });
+    });
+
+  it.each([[['A']], [['A', 'B']], [['A', 'B', 'C']], [['A', 'B', 'C', 'D', 'E', 'F', 'G']]])(
+    'tokens cycling through %j: TogaiPaginationError after one lap',
+    async (tokens) => {
+      const server = await cyclic(tokens);
+      const seen: string[] = [];
+      const error = await failure(async () => {
+        for await (const item of clientFor(server.url).accounts.list()) seen.push(item.id);
+      });
+      expect(error).toBeInstanceOf(TogaiPaginationError);
+      expect(error.message).toMatch(/endless loop/);
+      expect(server.requests).toHaveLength(tokens.length + 1);
+      expect(seen).toHaveLength(tokens.length + 1);
+    },
+  );
+
+  it('getNextPage() on the last page throws TogaiPaginationError', async () => {
+    const server = await serve((_, res) => sendJson(res, 200, { data: [account] }));
+    const page = await clientFor(server.url).accounts.list();
+    expect(page.hasNextPage()).toBe(false);
+    expect(await failure(page.getNextPage())).toBeInstanceOf(TogaiPaginationError);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('a failed page is not kept', () => {
+  it('awaiting or iterating the list again asks for the first page again', async () => {
+    const server = await serve((_, res, index) =>
+      index === 0 ? sendJson(res, 500, { message: 'flaky' }) : sendJson(res, 200, { data: [account] }),
+    );
+    const list = clientFor(server.url, { maxRetries: 0 }).accounts.list();
+    expect(await failure(Promise.resolve(list))).toBeInstanceOf(InternalServerError);
+    const page = await list;
+    expect(page.items).toEqual([account]);
+    const again: unknown[] = [];
+    for await (const item of list) again.push(item);
+    expect(again).toEqual([account]);
+    expect(server.requests).toHaveLength(2); // the failure, then one success kept for both
   });
 });
