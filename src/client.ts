@@ -3,31 +3,27 @@
 // out and retries.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
-import { assertSafeTransport, resolveCredential, type CredentialOptions } from './auth.js';
+import { resolveCredential, type CredentialOptions } from './auth.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
 import { createFacade, type Facade } from './facade.js';
+import { assertSendableHeaders } from './headers.js';
 import { ensureGeneratedKeys } from './idempotency.js';
 import { operationForRoute } from './operations.js';
-import { createTransport, defaults, withCallOptions } from './retry.js';
-import { assertValidPathParams, createValidatingPathSerializer } from './validation.js';
+import { assertSafeOverrides, resolveTuning, type credentialRoutingOptions, type Tuning } from './options.js';
+import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
+import { createTransport, withCallOptions } from './retry.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
 
-export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions {
-  /** Retries after the first attempt, when it is safe to resend (see README). Default 2; 0 disables. */
-  maxRetries?: number | undefined;
-  /** Longest pause between attempts in milliseconds, whatever `Retry-After` asks for. Default 30 000. */
-  maxRetryDelay?: number | undefined;
-  /** Milliseconds per attempt, until the whole response has arrived. Default 60 000. */
-  timeout?: number | undefined;
+export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions, Partial<Tuning> {
   /** The fetch implementation to send requests with. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
 }
 
-/** Options `withOptions` may change: everything but the credential and the variant. */
-export type TogaiClientOverrides = Omit<TogaiClientOptions, 'token' | 'apiKey' | 'environment' | 'baseUrl' | 'pathStyle'>;
+/** Options `withOptions` may change: everything but what decides where the credential goes. */
+export type TogaiClientOverrides = Omit<TogaiClientOptions, (typeof credentialRoutingOptions)[number]>;
 
 export type TogaiApi = Client<paths, `${string}/${string}`>;
 
@@ -49,31 +45,19 @@ export interface TogaiClientCore<S extends PathStyle = PathStyle> {
  */
 export type TogaiClient<S extends PathStyle = PathStyle> = TogaiClientCore<S> & Facade<S>;
 
-function checkCount(name: string, value: number | undefined, fallback: number, { allowZero }: { allowZero: boolean }) {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0) || !Number.isInteger(value)) {
-    throw new TogaiConfigurationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}.`);
-  }
-  return value;
-}
-
 function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>): TogaiClient {
   const credential = resolveCredential(options);
   const { environment, baseUrl, pathStyle } = resolveVariant(options);
-  assertSafeTransport(baseUrl);
-  const maxRetries = checkCount('maxRetries', options.maxRetries, defaults.maxRetries, { allowZero: true });
-  const timeout = checkCount('timeout', options.timeout, defaults.timeout, { allowZero: false });
-  const maxRetryDelay = checkCount('maxRetryDelay', options.maxRetryDelay, defaults.maxRetryDelay, { allowZero: true });
+  const tuning = resolveTuning(options);
+  assertSendableHeaders(options.headers, 'headers', TogaiConfigurationError);
   const baseFetch = options.fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
 
   const deprecations = createDeprecationReporter(options, seenDeprecations);
   const sdkMiddleware: Middleware = {
-    onRequest({ request, schemaPath, params }) {
+    onRequest({ request, schemaPath }) {
       const operation = operationForRoute(request.method, schemaPath);
       if (!operation) return undefined;
-      // Values were checked while the URL was built; this catches a call with no `params.path` at all.
-      if (!params.path) assertValidPathParams(operation, undefined);
       deprecations.operationCalled(operation);
       // A query sent as POST changes nothing, so it may be resent like a GET.
       if (operation.retrySafe) return withCallOptions(request, { idempotent: true });
@@ -86,29 +70,28 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
   };
 
   const apiBase = baseUrl.href.replace(/\/$/, '');
-  const api = createClient<paths>({
-    baseUrl: apiBase,
-    pathSerializer: createValidatingPathSerializer(apiBase),
-    headers: options.headers,
-    fetch: createTransport({
-      fetch: baseFetch.bind(globalThis),
-      credential,
-      credentialOrigin: baseUrl.origin,
-      maxRetries,
-      timeout,
-      maxRetryDelay,
+  const api = guardRawApi(
+    createClient<paths>({
+      baseUrl: apiBase,
+      bodySerializer: serializeBody,
+      querySerializer: serializeQuery,
+      headers: options.headers,
+      fetch: createTransport({ fetch: baseFetch.bind(globalThis), credential, credentialOrigin: baseUrl.origin, ...tuning }),
     }),
-  });
+  );
   api.use(sdkMiddleware);
 
-  const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries, timeout };
+  const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
   return {
     ...createFacade(api, pathStyle),
     api,
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
-    withOptions: (overrides) => buildClient({ ...options, ...overrides }, seenDeprecations),
+    withOptions: (overrides) => {
+      assertSafeOverrides(overrides);
+      return buildClient({ ...options, ...overrides }, seenDeprecations);
+    },
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
     toString: () => `TogaiClient(${JSON.stringify(summary)})`,

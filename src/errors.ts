@@ -1,6 +1,7 @@
 // Every error this SDK throws is a TogaiError. API errors carry one class per status so callers can
 // `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
 import type { components } from '../generated/schema.js';
+import { cleanServerText, redactDeep, redactHeaders, redactorFor, type Redactor } from './redaction.js';
 
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 
@@ -51,6 +52,46 @@ export class TogaiResponseParseError extends TogaiError {
   }
 }
 
+/** A redirect this client will not follow: a loop, too many hops, or a target it refuses. Never retried. */
+export class TogaiRedirectError extends TogaiError {
+  override name = 'TogaiRedirectError';
+}
+
+/** The response body grew past `maxResponseBytes` (counted after decompression); the rest was not read. */
+export class TogaiResponseTooLargeError extends TogaiError {
+  override name = 'TogaiResponseTooLargeError';
+  constructor(
+    message: string,
+    readonly limit: number,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The server answered, but not with a usable HTTP response: a status outside 200–599, or bytes that are not
+ * HTTP at all. It did receive the request, so this is never retried.
+ */
+export class TogaiProtocolError extends TogaiError {
+  override name = 'TogaiProtocolError';
+  constructor(
+    message: string,
+    /** The status line's code, when there was one. */
+    readonly status: number | undefined,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A list the API pages through misbehaves (a page token seen before), or there is no next page to get. */
+export class TogaiPaginationError extends TogaiError {
+  override name = 'TogaiPaginationError';
+}
+
 const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 'x-correlation-id'];
 
 export interface ApiErrorDetails {
@@ -73,10 +114,12 @@ export class TogaiApiError extends TogaiError {
   readonly path: string;
 
   constructor(details: ApiErrorDetails) {
-    super(describe(details));
+    const redact = redactorFor(details.headers);
+    super(describe(details, redact));
     this.status = details.status;
-    this.body = details.body;
-    this.headers = details.headers;
+    // An echoed credential is blotted out here too: errors get logged whole.
+    this.body = redactDeep(details.body, redact);
+    this.headers = redactHeaders(details.headers, redact);
     this.method = details.method;
     this.path = details.path;
     this.requestId = requestIdHeaders.map((h) => details.headers.get(h)).find((v) => v) ?? undefined;
@@ -122,23 +165,15 @@ const classByStatus: Record<number, typeof TogaiApiError> = {
   429: RateLimitError,
 };
 
-function describe({ status, body, method, path }: ApiErrorDetails): string {
-  const detail =
+function describe({ status, body, method, path }: ApiErrorDetails, redact: Redactor): string {
+  const serverText =
     typeof body === 'object' && body && typeof body.message === 'string'
       ? body.message
-      : typeof body === 'string' && body.trim()
-        ? snippet(body)
-        : 'no error details in the response body';
+      : typeof body === 'string'
+        ? body.replace(/<[^>]*>/g, ' ') // an HTML error page reads as its text
+        : '';
+  const detail = cleanServerText(serverText, redact) || 'no error details in the response body';
   return `${method} ${path} failed with ${status}: ${detail}`;
-}
-
-/** First line of a non-JSON body, tags stripped, so an HTML error page still gives a readable message. */
-function snippet(text: string): string {
-  const plain = text
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain || '(non-text body)';
 }
 
 /** Parses an error body without ever throwing: JSON when it is JSON, text otherwise. */

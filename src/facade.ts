@@ -13,17 +13,15 @@ import {
   type ErrorResponse,
 } from './errors.js';
 import { camelCase, facadeResources, type OperationMetadata } from './operations.js';
+import type { Tuning } from './options.js';
 import { pagedList, type PagedList, type WithResponse } from './pagination.js';
 import { callOptionsInitKey } from './retry.js';
-import { assertValidPathParams } from './validation.js';
+import { assertValidPathParams, fillPath } from './validation.js';
 
-/** Per-call options; each overrides the client's setting for this call only. */
-export interface RequestOptions {
+/** Per-call options; each overrides the client's setting for this call only (same ranges, see README). */
+export interface RequestOptions extends Partial<Tuning> {
   /** Aborts the call and every further retry at once. */
   signal?: AbortSignal | undefined;
-  /** Milliseconds per attempt. */
-  timeout?: number | undefined;
-  maxRetries?: number | undefined;
   /** For operations whose body has `idempotencyKey` (purchases): the key to send instead of a generated one. */
   idempotencyKey?: string | undefined;
   /** Extra request headers. */
@@ -141,7 +139,7 @@ function normalizeErrorBody(error: unknown): ErrorResponse | string | undefined 
 
 /** The path as sent, for error messages (computed only when one is needed). */
 function concretePath(operation: OperationMetadata, params: Record<string, unknown>): string {
-  return operation.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  return fillPath(operation.path, params);
 }
 
 function parseSuccess(text: unknown, response: Response, operation: OperationMetadata, params: Record<string, unknown>): unknown {
@@ -188,7 +186,13 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries },
+        // Picked one by one: nothing else in `options` may reach the transport (an `idempotent` flag, say).
+        [callOptionsInitKey]: {
+          timeout: options.timeout,
+          maxRetries: options.maxRetries,
+          maxRetryDelay: options.maxRetryDelay,
+          maxResponseBytes: options.maxResponseBytes,
+        },
       },
     );
     if (response.ok) return { data: parseSuccess(data, response, operation, params), response };

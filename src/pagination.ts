@@ -3,6 +3,8 @@
 //   for await (const item of it)   → every item of every page
 //   for await (const page of it.pages()) → one page at a time
 import type { PaginationMetadata } from '../generated/operations.js';
+import { TogaiPaginationError } from './errors.js';
+import { cleanServerText, noRedaction } from './redaction.js';
 
 /** A parsed body together with the HTTP response it came in (`.withResponse()`). */
 export interface WithResponse<T> {
@@ -49,27 +51,39 @@ function toPage<Item, Body>({ data: body, response }: WithResponse<Body>, meta: 
     response,
     hasNextPage: () => nextToken !== undefined,
     async getNextPage() {
-      if (nextToken === undefined) throw new RangeError('This is the last page; check hasNextPage() first.');
+      if (nextToken === undefined) throw new TogaiPaginationError('This is the last page; check hasNextPage() first.');
       return toPage<Item, Body>(await fetchPage(nextToken), meta, fetchPage);
     },
   };
 }
 
 export function pagedList<Item, Body>(meta: PaginationMetadata, fetchPage: PageFetcher<Body>): PagedList<Item, Body> {
-  // The first page is requested once, however often the list is awaited or iterated.
+  // The first page is requested once, however often the list is awaited or iterated; a failure is not kept,
+  // so the next await or iteration asks again.
   let first: Promise<Page<Item, Body>> | undefined;
-  const firstPage = () => (first ??= fetchPage(undefined).then((page) => toPage<Item, Body>(page, meta, fetchPage)));
+  const firstPage = () => {
+    if (first) return first;
+    const request = fetchPage(undefined).then((page) => toPage<Item, Body>(page, meta, fetchPage));
+    request.catch(() => {
+      if (first === request) first = undefined;
+    });
+    return (first = request);
+  };
 
   async function* pages(): AsyncIterableIterator<Page<Item, Body>> {
     let page = await firstPage();
-    let previousToken: string | undefined;
+    // Any token seen before in this walk means the API is going round in circles (A → B → A).
+    const seenTokens = new Set<string>();
     for (let count = 1; ; count += 1) {
       yield page;
-      if (!page.hasNextPage()) return;
-      if (page.nextToken === previousToken || count >= maxPages) {
-        throw new RangeError(`The API keeps returning page token "${page.nextToken}"; stopping to avoid an endless loop.`);
+      if (page.nextToken === undefined) return;
+      if (seenTokens.has(page.nextToken)) {
+        throw new TogaiPaginationError(
+          `The API returned page token "${cleanServerText(page.nextToken, noRedaction, 100)}" a second time; stopping to avoid an endless loop.`,
+        );
       }
-      previousToken = page.nextToken;
+      if (count >= maxPages) throw new TogaiPaginationError(`Stopped after ${maxPages} pages; the API keeps handing out page tokens.`);
+      seenTokens.add(page.nextToken);
       page = await page.getNextPage();
     }
   }

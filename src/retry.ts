@@ -1,32 +1,35 @@
 // The transport beneath openapi-fetch's middleware: attaches credentials (same origin only), follows redirects
-// by hand, applies the per-attempt timeout and retries with backoff when it is safe to resend.
+// by hand, applies the per-attempt timeout and size cap, and retries with backoff when it is safe to resend.
 //
 // Resend policy (money moves through POST): GET, HEAD, OPTIONS, PUT and DELETE are retried freely.
-// POST and PATCH are retried only when the server cannot have acted on them (429, or the connection was
-// refused before anything was sent) or when the request carries an idempotency key.
+// POST and PATCH are retried only when the server cannot have acted on them (a 429 to the request itself, or
+// the connection was refused before anything was sent) or when the request carries an idempotency key. Once
+// any hop of a POST or PATCH has been answered (a redirect included), the original is never sent again.
 import type { Credential } from './auth.js';
-import { TogaiAbortError, TogaiConnectionError, TogaiError, TogaiTimeoutError } from './errors.js';
+import {
+  TogaiAbortError,
+  TogaiConnectionError,
+  TogaiError,
+  TogaiProtocolError,
+  TogaiRedirectError,
+  TogaiResponseTooLargeError,
+  TogaiTimeoutError,
+} from './errors.js';
+import type { Tuning } from './options.js';
+import { cleanServerText, rememberRedactor } from './redaction.js';
+import { isFollowedRedirect, nextHop, type Hop } from './redirects.js';
+import { declaredTooLarge, maxErrorBodyBytes, readBody } from './response-body.js';
+import { retryAfterMs } from './retry-after.js';
 
 export const retryableStatuses: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const freelyRetriedMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+/** Statuses whose Response must be built without a body. */
+const nullBodyStatuses = new Set([204, 205, 304]);
 /** Network errors that mean the request never left this machine, so even a POST may be resent. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-const maxRedirects = 5;
-
-export const defaults = {
-  maxRetries: 2,
-  /** Per attempt, from sending the request to the last byte of the response. */
-  timeout: 60_000,
-  /** Longest pause between attempts, whatever `Retry-After` asks for. */
-  maxRetryDelay: 30_000,
-} as const;
 
 /** Overrides for one call, attached to its Request by the client (see `callOptionsOf`). */
-export interface CallOptions {
-  maxRetries?: number | undefined;
-  timeout?: number | undefined;
+export interface CallOptions extends Partial<Tuning> {
   /** The request carries an idempotency key, so resending it cannot apply it twice. */
   idempotent?: boolean | undefined;
 }
@@ -47,14 +50,11 @@ export function withCallOptions(request: Request, options: CallOptions): Request
   return request;
 }
 
-export interface TransportOptions {
+export interface TransportOptions extends Tuning {
   fetch: typeof globalThis.fetch;
   credential: Credential;
   /** Credentials are attached only to requests for this origin (the configured base URL). */
   credentialOrigin: string;
-  maxRetries: number;
-  timeout: number;
-  maxRetryDelay?: number;
   /** Injected for tests of the backoff schedule; defaults to Math.random. */
   random?: () => number;
 }
@@ -83,15 +83,6 @@ function abortError(signal: AbortSignal): TogaiAbortError {
   return error;
 }
 
-/** Parses `Retry-After` (delay-seconds or HTTP-date) into milliseconds; undefined when absent or unusable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function backoffMs(retry: number, random: () => number): number {
   const base = Math.min(500 * 2 ** retry, 8_000);
   return base * (1 - 0.25 * random()); // jitter keeps many clients from retrying in lockstep
@@ -106,87 +97,121 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-interface Attempt {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: ArrayBuffer | undefined;
+/** The server sent bytes that are not an HTTP response (llhttp's parse errors, undici's refusals of a stray 1xx). */
+function isProtocolViolation(error: Error, code: string | undefined): boolean {
+  if (code?.startsWith('HPE_')) return true;
+  const cause = (error as { cause?: { message?: unknown } }).cause;
+  return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
 
-/** A redirect hop: credentials stay behind when it leaves the configured origin. */
-function followRedirect(attempt: Attempt, response: Response, options: TransportOptions): Attempt {
-  const location = response.headers.get('location');
-  if (!location) throw new TogaiConnectionError(`Redirect ${response.status} without a Location header.`);
-  const target = new URL(location, attempt.url);
-  const headers = new Headers(attempt.headers);
-  if (target.origin !== options.credentialOrigin) {
-    headers.delete('authorization');
-    headers.delete('x-api-key');
-    headers.delete('cookie');
-  }
-  const becomesGet = response.status === 303 || ((response.status === 301 || response.status === 302) && attempt.method === 'POST');
-  if (becomesGet) {
-    headers.delete('content-type');
-    headers.delete('content-length');
-  }
-  return {
-    url: target.href,
-    method: becomesGet && attempt.method !== 'HEAD' ? 'GET' : attempt.method,
-    headers,
-    body: becomesGet ? undefined : attempt.body,
-  };
+/** What one attempt learned before it ended, however it ended. */
+interface Progress {
+  /** Some hop got an HTTP answer: the server has seen the request. */
+  answered: boolean;
+  /** Some hop was answered with a redirect that was followed. */
+  redirected: boolean;
 }
+
+const pathOf = (url: string) => new URL(url).pathname;
 
 export function createTransport(options: TransportOptions): Transport {
   const random = options.random ?? Math.random;
-  const maxRetryDelay = options.maxRetryDelay ?? defaults.maxRetryDelay;
+  const { credential } = options;
 
   // Request URLs are normalized, so "same origin" is a prefix test (the trailing slash stops
   // https://api.togai.com.evil.example from matching). The scheme was checked once, at client creation.
   const credentialPrefix = `${options.credentialOrigin}/`;
 
+  /** Reads the final response whole, within the size cap, and hands it back as a fresh Response. */
+  async function buffered(response: Response, hop: Hop, maxResponseBytes: number): Promise<Response> {
+    let body: Uint8Array<ArrayBuffer> | null = null;
+    if (nullBodyStatuses.has(response.status)) {
+      await response.body?.cancel();
+    } else if (response.body !== null) {
+      const tooLarge = () =>
+        new TogaiResponseTooLargeError(
+          `The response to ${hop.method} ${pathOf(hop.url)} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further.`,
+          maxResponseBytes,
+          hop.method,
+          pathOf(hop.url),
+        );
+      if (!response.ok) {
+        // An error keeps only the start of its body: enough for a message, never a flood held in memory.
+        body = await readBody(response.body, Math.min(maxErrorBodyBytes, maxResponseBytes));
+      } else if (declaredTooLarge(response.headers, maxResponseBytes)) {
+        await response.body.cancel();
+        throw tooLarge();
+      } else {
+        body = await readBody(response.body, maxResponseBytes, tooLarge);
+      }
+    }
+    const result = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    rememberRedactor(result.headers, credential.redact);
+    return result;
+  }
+
   /** One attempt, redirects included, with the whole body read inside the timeout. */
-  async function attemptOnce(first: Attempt, callerSignal: AbortSignal, timeout: number): Promise<Response> {
+  async function attemptOnce(first: Hop, callerSignal: AbortSignal, tuning: Tuning, progress: Progress): Promise<Response> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, timeout);
+    }, tuning.timeout);
     const onCallerAbort = () => controller.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    let hop = first;
     try {
-      let attempt = first;
-      for (let hop = 0; ; hop += 1) {
-        if (attempt.url.startsWith(credentialPrefix)) options.credential.apply(attempt.headers);
-        const response = await options.fetch(attempt.url, {
-          method: attempt.method,
-          headers: attempt.headers,
-          body: attempt.body ?? null,
+      const visited = new Set([`${hop.method} ${hop.url}`]);
+      for (;;) {
+        if (!hop.crossed && hop.url.startsWith(credentialPrefix)) credential.apply(hop.headers);
+        const response = await options.fetch(hop.url, {
+          method: hop.method,
+          headers: hop.headers,
+          body: hop.body ?? null,
           signal: controller.signal,
           redirect: 'manual',
         });
+        progress.answered = true;
         if (response.type === 'opaqueredirect') {
-          throw new TogaiConnectionError('The server answered with a redirect that this runtime cannot follow safely.');
+          throw new TogaiRedirectError('The server answered with a redirect that this runtime cannot follow safely.');
         }
-        if (redirectStatuses.has(response.status) && response.headers.has('location')) {
+        if (response.status < 200 || response.status > 599) {
           await response.body?.cancel();
-          if (hop >= maxRedirects) throw new TogaiConnectionError(`More than ${maxRedirects} redirects.`);
-          attempt = followRedirect(attempt, response, options);
-          continue;
+          const statusText = cleanServerText(response.statusText, credential.redact, 100);
+          throw new TogaiProtocolError(
+            `${hop.method} ${pathOf(hop.url)} was answered with status ${response.status}${statusText ? ` "${statusText}"` : ''}, which is not an HTTP status from 200 to 599.`,
+            response.status,
+            hop.method,
+            pathOf(hop.url),
+          );
         }
-        // Buffer the body so the timeout also covers a server that stalls mid-response, and so a
-        // reset connection surfaces here, where it can be retried, instead of in the caller's parser.
-        const body = nullBodyStatuses.has(response.status) ? null : await response.arrayBuffer();
-        return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes);
+        await response.body?.cancel();
+        progress.redirected = true;
+        hop = nextHop(hop, response, visited, credential.redact);
       }
     } catch (error) {
       if (callerSignal.aborted) throw abortError(callerSignal);
-      if (timedOut) throw new TogaiTimeoutError(`No complete response within ${timeout} ms.`);
+      if (timedOut) throw new TogaiTimeoutError(`No complete response within ${tuning.timeout} ms.`);
       if (error instanceof TogaiError || !(error instanceof Error)) throw error;
-      const connectionError = new TogaiConnectionError(`Could not reach the Togai API: ${error.message}`);
+      const code = errorCode(error);
+      if (isProtocolViolation(error, code)) {
+        progress.answered = true;
+        const violation = new TogaiProtocolError(
+          `${hop.method} ${pathOf(hop.url)} was answered with bytes that are not a valid HTTP response (${code}).`,
+          undefined,
+          hop.method,
+          pathOf(hop.url),
+        );
+        (violation as { cause?: unknown }).cause = error;
+        throw violation;
+      }
+      const connectionError = new TogaiConnectionError(
+        `Could not reach the Togai API: ${cleanServerText(error.message, credential.redact)}`,
+      );
       (connectionError as { cause?: unknown }).cause = error;
-      (connectionError as { code?: string }).code = errorCode(error);
+      (connectionError as { code?: string }).code = code;
       throw connectionError;
     } finally {
       clearTimeout(timer);
@@ -196,40 +221,54 @@ export function createTransport(options: TransportOptions): Transport {
 
   return async function transport(input, init) {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const call = callOptionsOf(request) ?? {};
-    const maxRetries = Math.max(0, call.maxRetries ?? options.maxRetries);
-    const timeout = call.timeout ?? options.timeout;
-    const mayResendAnyway = freelyRetriedMethods.has(request.method) || call.idempotent === true;
+    const call = callOptionsOf(request);
+    // Per-call values were range-checked where the call was made (raw-api.ts), the client's at creation.
+    const tuning: Tuning = {
+      maxRetries: call?.maxRetries ?? options.maxRetries,
+      timeout: call?.timeout ?? options.timeout,
+      maxRetryDelay: call?.maxRetryDelay ?? options.maxRetryDelay,
+      maxResponseBytes: call?.maxResponseBytes ?? options.maxResponseBytes,
+    };
+    const mayResendAnyway = freelyRetriedMethods.has(request.method) || call?.idempotent === true;
     const callerSignal = request.signal;
     // Every attempt resends these: the body is read once, so a retried POST body is intact. Only a redirect
     // changes the headers, and it works on a copy.
-    const first: Attempt = {
+    const first: Hop = {
       url: request.url,
       method: request.method,
       headers: request.headers,
       body: request.body === null ? undefined : await request.arrayBuffer(),
+      crossed: false,
+    };
+    /** Every pause, Retry-After or backoff, is capped by maxRetryDelay (0: retry at once). */
+    const pause = (ms: number) => {
+      const capped = Math.min(ms, tuning.maxRetryDelay);
+      return capped > 0 ? sleep(capped, callerSignal) : undefined;
     };
 
     for (let retry = 0; ; retry += 1) {
       if (callerSignal.aborted) throw abortError(callerSignal);
+      const progress: Progress = { answered: false, redirected: false };
       let response: Response;
       try {
-        response = await attemptOnce(first, callerSignal, timeout);
+        response = await attemptOnce(first, callerSignal, tuning, progress);
       } catch (error) {
-        const neverSent = notSentCodes.has((error as { code?: string }).code ?? '');
-        const canRetry =
-          retry < maxRetries &&
-          error instanceof TogaiConnectionError &&
-          (mayResendAnyway || (neverSent && !(error instanceof TogaiTimeoutError)));
+        const neverSent =
+          !progress.answered &&
+          !(error instanceof TogaiTimeoutError) &&
+          notSentCodes.has((error as { code?: string }).code ?? '');
+        const canRetry = retry < tuning.maxRetries && error instanceof TogaiConnectionError && (mayResendAnyway || neverSent);
         if (!canRetry) throw error;
-        await sleep(backoffMs(retry, random), callerSignal);
+        await pause(backoffMs(retry, random));
         continue;
       }
+      // A 429 says the server did not act on the request, but only when the request itself got it, not a hop.
       const canRetry =
-        retry < maxRetries && retryableStatuses.has(response.status) && (mayResendAnyway || response.status === 429);
+        retry < tuning.maxRetries &&
+        retryableStatuses.has(response.status) &&
+        (mayResendAnyway || (response.status === 429 && !progress.redirected));
       if (!canRetry) return response;
-      const asked = retryAfterMs(response.headers.get('retry-after'));
-      await sleep(Math.min(asked ?? backoffMs(retry, random), maxRetryDelay), callerSignal);
+      await pause(retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(retry, random));
     }
   };
 }

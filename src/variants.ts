@@ -1,6 +1,7 @@
 // Environments and path variants. Hosts come from the spec: each variant's path items name their default
 // server, and each environment is the host of the variant Togai serves there.
 import { servers, type Variant } from '../generated/operations.js';
+import { parseBaseUrl } from './base-url.js';
 import { TogaiConfigurationError } from './errors.js';
 
 export type PathStyle = Variant;
@@ -41,15 +42,6 @@ export function resolveVariant(options: VariantOptions): { environment: Environm
   if (pathStyle !== 'flat' && pathStyle !== 'customer-scoped') {
     throw new TogaiConfigurationError(`Unknown pathStyle "${String(pathStyle)}"; use 'flat' or 'customer-scoped'.`);
   }
-  const raw = options.baseUrl ?? environments[environment];
-  let baseUrl: URL;
-  try {
-    baseUrl = new URL(raw);
-  } catch {
-    throw new TogaiConfigurationError(`baseUrl "${raw}" is not an absolute URL.`);
-  }
-  if (baseUrl.username || baseUrl.password || baseUrl.search || baseUrl.hash) {
-    throw new TogaiConfigurationError('baseUrl must not contain credentials, a query or a fragment.');
-  }
+  const baseUrl = parseBaseUrl(options.baseUrl ?? environments[environment]);
   return { environment, baseUrl, pathStyle };
 }

@@ -1,7 +1,8 @@
 // Properties over generated inputs, checked against a real node:http server on 127.0.0.1:
 // - a path parameter either lands in exactly its own path segment, or is refused before anything is sent;
 // - no error body, however malformed, breaks error handling;
-// - the credential never shows up in anything the SDK throws or prints.
+// - the credential never shows up in anything the SDK throws or prints;
+// - a write without an idempotency key reaches the server at most once, whatever comes back.
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ import {
   TogaiValidationError,
   type TogaiClient,
 } from '../src/index.js';
-import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { deadUrl, sendJson, startServer, type RecordedRequest, type TestServer } from './support/http-server.js';
 
 const numRuns = 200;
 const account = { id: 'ACC1', togaiAccountId: 'TACC1', togaiCustomerId: 'TCUS1', name: 'Acme', customerId: 'CUS1' };
@@ -270,5 +271,101 @@ describe('credential secrecy', () => {
       }),
       { numRuns },
     );
+  });
+});
+
+describe('writes without an idempotency key', () => {
+  type Action =
+    | { kind: 'status'; status: number; retryAfter: string | undefined }
+    | { kind: 'redirect'; status: number; to: 'home' | 'away' | 'dead' | 'itself' }
+    | { kind: 'drop' }
+    | { kind: 'cut' };
+
+  const action: fc.Arbitrary<Action> = fc.oneof(
+    fc.record({
+      kind: fc.constant('status' as const),
+      status: fc.constantFrom(200, 201, 204, 400, 404, 408, 409, 429, 500, 502, 503, 504, 999),
+      retryAfter: fc.constantFrom(undefined, '0', '-5', 'soon', 'Sun, 06 Nov 1994 08:49:37 GMT'),
+    }),
+    fc.record({
+      kind: fc.constant('redirect' as const),
+      status: fc.constantFrom(301, 302, 303, 307, 308),
+      to: fc.constantFrom('home' as const, 'away' as const, 'dead' as const, 'itself' as const),
+    }),
+    fc.constantFrom({ kind: 'drop' as const }, { kind: 'cut' as const }),
+  );
+
+  /** A request the servers received, and how the script answered it. */
+  interface Delivery {
+    server: 'home' | 'away';
+    method: string;
+    url: string;
+    body: string;
+    answer: Action | undefined;
+  }
+
+  it('reach the server at most once, whatever redirects, statuses and connection failures come back', async () => {
+    let script: Action[] = [];
+    let deliveries: Delivery[] = [];
+    let hops = 0;
+    const urls = { home: '', away: '', dead: await deadUrl() };
+    const answer = (server: Delivery['server']) => (request: RecordedRequest, res: import('node:http').ServerResponse) => {
+      const next = script.shift();
+      deliveries.push({ server, method: request.method, url: request.url, body: request.body, answer: next });
+      if (!next) return sendJson(res, 200, account);
+      if (next.kind === 'drop') return void res.destroy();
+      if (next.kind === 'cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        return void res.write('{"id":', () => res.destroy());
+      }
+      if (next.kind === 'redirect') {
+        hops += 1;
+        const location = next.to === 'itself' ? request.url : `${urls[next.to]}/hop/${hops}`;
+        res.writeHead(next.status, { location, 'content-length': '0' });
+        return void res.end();
+      }
+      const headers: Record<string, string> = next.retryAfter === undefined ? {} : { 'retry-after': next.retryAfter };
+      if (next.status === 204) {
+        res.writeHead(204, headers);
+        return void res.end();
+      }
+      sendJson(res, next.status, next.status < 300 ? account : { message: 'scripted' }, headers);
+    };
+    const home = await startServer(answer('home'));
+    const away = await startServer(answer('away'));
+    urls.home = home.url;
+    urls.away = away.url;
+    const { accounts } = createTogaiClient({ baseUrl: home.url, token: 'properties-token', pathStyle: 'flat', maxRetries: 3, maxRetryDelay: 0 });
+    const create = { id: 'ACC1', name: 'Acme', customerId: 'CUS1' };
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(action, { maxLength: 12 }), async (actions) => {
+          script = [...actions];
+          deliveries = [];
+          const outcome = await accounts.create({ body: create }).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          if (outcome !== undefined) expect(outcome).toBeInstanceOf(TogaiError);
+          expect(deliveries.length).toBeLessThanOrEqual(4 * 6); // attempts × (1 + redirects)
+          const writes = deliveries.filter((d) => d.method === 'POST' && d.body === JSON.stringify(create));
+          // The original request goes out again only after every earlier delivery was a plain 429 to it.
+          writes.forEach((write, index) => {
+            if (index === 0 || write.server !== 'home' || write.url !== '/accounts') return;
+            for (const earlier of writes.slice(0, index)) {
+              expect(earlier).toMatchObject({ server: 'home', url: '/accounts', answer: { kind: 'status', status: 429 } });
+            }
+          });
+          // And at most one delivery can have been applied: all others were refused with 429 or passed on (307/308).
+          const passedOn = (answer: Action | undefined) =>
+            (answer?.kind === 'status' && answer.status === 429) ||
+            (answer?.kind === 'redirect' && (answer.status === 307 || answer.status === 308));
+          expect(writes.filter((write) => !passedOn(write.answer)).length).toBeLessThanOrEqual(1);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await Promise.all([home.close(), away.close()]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Scripted node:http servers on 127.0.0.1 for behaviour Prism cannot produce (faults, headers, paging).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
@@ -50,4 +50,52 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+export interface RawServer {
+  url: string;
+  /** The head (request line and headers) of every request received, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that answers each request with the bytes `reply` gives, then closes the connection:
+ * for answers node:http refuses to write (status 999, a final 1xx, bytes that are not HTTP).
+ */
+export async function startRawServer(reply: (index: number) => string | Buffer): Promise<RawServer> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      requests.push(received.slice(0, end));
+      received = '';
+      socket.end(reply(requests.length - 1));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A loopback URL nothing listens on (a port that was free a moment ago): connecting to it is refused. */
+export async function deadUrl(): Promise<string> {
+  const probe = await startServer(() => undefined);
+  await probe.close();
+  return probe.url;
 }

@@ -1,0 +1,101 @@
+// `client.api` is openapi-fetch with a guard in front of every call: the call's own options (base URL, headers,
+// path parameters, retry and size settings) are checked before openapi-fetch builds anything, and what
+// openapi-fetch would throw itself (a SyntaxError for a success body that is not JSON, a TypeError for a body
+// JSON cannot carry) becomes a TogaiError. The facade calls through the same guard.
+import { createQuerySerializer, defaultBodySerializer } from 'openapi-fetch';
+import { parseBaseUrl } from './base-url.js';
+import { TogaiResponseParseError, TogaiValidationError } from './errors.js';
+import { assertSendableHeaders } from './headers.js';
+import { assertTuning } from './options.js';
+import { callOptionsInitKey } from './retry.js';
+import { assertValidCallPath, fillPath } from './validation.js';
+
+interface CallInit {
+  baseUrl?: unknown;
+  headers?: unknown;
+  params?: { path?: Record<string, unknown>; header?: unknown };
+  parseAs?: string;
+  [key: string]: unknown;
+}
+
+interface CallResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+/** The init to hand to openapi-fetch once the call's options passed their checks, and whether to parse JSON here. */
+function checkedInit(template: unknown, init: CallInit | undefined): { init: CallInit; parseJson: boolean } {
+  if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
+  if (init === undefined) {
+    assertValidCallPath(template, undefined);
+    return { init: { parseAs: 'text' }, parseJson: true };
+  }
+  if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
+  assertValidCallPath(template, init.params?.path);
+  assertSendableHeaders(init.headers, 'headers', TogaiValidationError);
+  assertSendableHeaders(init.params?.header, 'params.header', TogaiValidationError);
+  const tuning = init[callOptionsInitKey];
+  if (tuning !== undefined) assertTuning(tuning as Record<string, unknown>, TogaiValidationError);
+  // A call's own base URL takes the client's checks, and is normalized so the transport recognizes the
+  // client's origin (and only it) however the text was spelled.
+  const baseUrl = init.baseUrl === undefined ? undefined : parseBaseUrl(init.baseUrl, TogaiValidationError).href.replace(/\/$/, '');
+  // JSON is parsed here rather than by openapi-fetch, whose parse errors are plain SyntaxErrors.
+  const parseJson = init.parseAs === undefined || init.parseAs === 'json';
+  if (baseUrl === undefined && !parseJson) return { init, parseJson };
+  return { init: { ...init, ...(parseJson && { parseAs: 'text' }), ...(baseUrl !== undefined && { baseUrl }) }, parseJson };
+}
+
+function parseJsonData(result: CallResult, method: string, template: string, init: CallInit | undefined): CallResult {
+  if (typeof result.data !== 'string') return result;
+  if (result.data === '') return { ...result, data: undefined }; // as openapi-fetch does for an empty body
+  try {
+    return { ...result, data: JSON.parse(result.data) };
+  } catch {
+    // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
+    const path = fillPath(template, init?.params?.path);
+    const { status } = result.response;
+    throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, status, method, path);
+  }
+}
+
+/** Wraps every call method of an openapi-fetch client in the guard; `use` and `eject` stay as they are. */
+export function guardRawApi<C>(api: C): C {
+  const inner = api as unknown as { request(method: string, template: string, init: CallInit): Promise<CallResult> };
+  async function call(method: string, template: string, init: CallInit | undefined): Promise<CallResult> {
+    const checked = checkedInit(template, init);
+    const result = await inner.request(method, template, checked.init);
+    return checked.parseJson ? parseJsonData(result, method, template, init) : result;
+  }
+  const wrapped: Record<string, unknown> = { ...(api as object) };
+  for (const method of methods) wrapped[method] = (template: string, init?: CallInit) => call(method, template, init);
+  wrapped.request = (method: string, template: string, init?: CallInit) => call(String(method).toUpperCase(), template, init);
+  return wrapped as C;
+}
+
+/** Request bodies openapi-fetch serializes, with a TogaiValidationError for one JSON cannot carry (a BigInt, a cycle). */
+export function serializeBody(body: unknown, headers?: Headers | Record<string, string>): unknown {
+  try {
+    // openapi-fetch's own serializer takes the headers too (for form bodies), though its types omit them.
+    return (defaultBodySerializer as (body: unknown, headers?: unknown) => unknown)(body, headers);
+  } catch (cause) {
+    const error = new TogaiValidationError(`The request body cannot be sent as JSON: ${(cause as Error).message.split('\n')[0]}`);
+    (error as { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
+
+const defaultQuery = createQuerySerializer();
+
+/** Query strings as openapi-fetch builds them, with a TogaiValidationError for a value it cannot encode. */
+export function serializeQuery(query: Record<string, unknown>): string {
+  try {
+    return defaultQuery(query);
+  } catch (cause) {
+    const error = new TogaiValidationError(`A query parameter cannot be sent: ${(cause as Error).message}`);
+    (error as { cause?: unknown }).cause = cause;
+    throw error;
+  }
+}
