@@ -263,7 +263,7 @@ export const operations = {
         maxLength: 50,
       },
     },
-    queryParams: ['dryRun'],
+    queryParams: ['dry_run'],
     hasBody: true,
     successStatus: 200,
     pagination: null,
@@ -286,7 +286,7 @@ export const operations = {
         maxLength: 50,
       },
     },
-    queryParams: ['nextToken', 'pageSize', 'startDate', 'endDate', 'includePricePlanInfo', 'compact'],
+    queryParams: ['nextToken', 'pageSize', 'start_date', 'end_date', 'include_price_plan_info', 'compact'],
     hasBody: false,
     successStatus: 200,
     pagination: {

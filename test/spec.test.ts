@@ -105,9 +105,9 @@ describe('operations', () => {
     expect(operations.getAccountsForCustomer.queryParams).toEqual(['nextToken', 'pageSize']);
     expect(operations.getAccount.queryParams).toEqual(['effectiveOn', 'includeGroupDetails']);
     expect([...operations.getPricingSchedules.queryParams].sort()).toEqual(
-      ['compact', 'endDate', 'includePricePlanInfo', 'nextToken', 'pageSize', 'startDate'].sort(),
+      ['compact', 'end_date', 'include_price_plan_info', 'nextToken', 'pageSize', 'start_date'].sort(),
     );
-    expect(operations.updatePricingScheduleBatch.queryParams).toEqual(['dryRun']);
+    expect(operations.updatePricingScheduleBatch.queryParams).toEqual(['dry_run']);
     const pageSize = (id: string) =>
       deref(deref(spec.paths[operations[id as keyof typeof operations].path])!.get.parameters.map(deref).find((p: Json) => p.name === 'pageSize').schema);
     expect(pageSize('getAccounts')?.type).toBe('number'); // BigDecimal in the production docs
