@@ -1,11 +1,12 @@
-// The package as users get it: build, check its shape with publint and attw, pack it, install the tarball
-// into a scratch project (offline) and use it from ESM, CommonJS and TypeScript against a local server.
+// The package as users get it: build, check its shape with publint and attw (from .ci/tools), pack it, install the
+// tarball into a scratch project (offline) and use it from ESM, CommonJS and TypeScript against a local server.
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { root, withBuiltDist } from './support/built-dist.js';
+import { ciTool, missingToolNote } from './support/ci-tools.js';
 import { sendJson, startServer, type TestServer } from './support/http-server.js';
 import { account } from './support/fixtures.js';
 import { describeRun, run, type RunResult } from './support/run.js';
@@ -13,6 +14,8 @@ import { installTarball, pack, type Packed } from './support/scratch-project.js'
 
 interface Manifest {
   engines: { node: string };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
   repository?: { url?: string };
   homepage?: string;
   bugs?: { url?: string };
@@ -23,7 +26,9 @@ const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 let workDir = '';
 let projectDir = '';
 let publint: RunResult;
-let attw: RunResult;
+let attw: RunResult | undefined;
+const attwBin = ciTool('attw');
+if (!attwBin) console.warn(missingToolNote('attw (arethetypeswrong)', 'The check of the package types under every resolution mode is'));
 let packed: Packed;
 let server: TestServer | undefined;
 
@@ -36,7 +41,7 @@ beforeAll(async () => {
     packed = await pack(root, workDir);
   });
   // Every profile, including node10 (TypeScript's `moduleResolution: node`, which ignores `exports`).
-  attw = await run(bin('attw'), [packed.tarball, '--format', 'json'], { cwd: workDir, timeoutMs: 120_000 });
+  if (attwBin) attw = await run(attwBin, [packed.tarball, '--format', 'json'], { cwd: workDir, timeoutMs: 120_000 });
   await installTarball(projectDir, packed.tarball, workDir);
   server = await startServer((request, response) => {
     if (request.method === 'GET' && request.url === '/accounts/ACC1') sendJson(response, 200, account);
@@ -55,7 +60,8 @@ describe('package shape', () => {
     expect(publint.stdout).toContain('All good!');
   });
 
-  it('has types that resolve for every entry point under every resolution attw checks (node10 too)', () => {
+  it('has types that resolve for every entry point under every resolution attw checks (node10 too)', (context) => {
+    if (!attw) return context.skip(missingToolNote('attw', 'this test is'));
     expect(attw.code, describeRun('attw', attw)).toBe(0);
     const report = JSON.parse(attw.stdout) as {
       analysis: { entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string } }> }> };
@@ -80,6 +86,20 @@ describe('package shape', () => {
     const stated = [...readme.matchAll(/\bNode(?:\.js)? (\d+(?:\.\d+)?)\+/g)].map((match) => match[1]);
     expect(stated.length).toBeGreaterThan(0);
     expect(new Set(stated)).toEqual(new Set([minimum]));
+  });
+
+  it('keeps Bun, Deno and attw out of the dev dependencies, pinned in .ci/tools, which CI installs', async () => {
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as Manifest;
+    const tools = JSON.parse(await readFile(join(root, '.ci', 'tools', 'package.json'), 'utf8')) as Manifest;
+    const toolsLock = JSON.parse(await readFile(join(root, '.ci', 'tools', 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; dependencies?: Record<string, string> }>;
+    };
+    const pinned = { bun: '1.4.5', deno: '2.9.5', '@arethetypeswrong/cli': '0.18.5' };
+    for (const name of Object.keys(pinned)) expect(manifest.devDependencies, name).not.toHaveProperty(name);
+    expect(tools.dependencies).toEqual(pinned);
+    expect(toolsLock.packages['']?.dependencies).toEqual(pinned);
+    for (const [name, version] of Object.entries(pinned)) expect(toolsLock.packages[`node_modules/${name}`]?.version).toBe(version);
+    expect(await readFile(join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm ci [^\n]*--prefix \.ci\/tools$/m);
   });
 
   it('builds dist/ when packed from a clean checkout (prepack), so a tarball always carries the code', async () => {
