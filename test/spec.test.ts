@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
 import { operations, servers } from '../generated/operations.js';
-import { deref, spec, type Json } from './support/spec.js';
+import { deref, firstExample, spec, type Json } from './support/spec.js';
 
 // [method, path, operationId, deprecated] from togai-docs/{production,sandbox}/AccountsApi.md
 const flat: [string, string, string, boolean][] = [
@@ -159,6 +159,18 @@ describe('examples', () => {
     const schema = pointer.$ref ? { $ref: `spec.json${pointer.$ref}` } : pointer;
     const validate = ajv.compile(schema);
     expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  test('the first example of every paginated list is a last page, so walking a list against the mock ends', () => {
+    // Prism answers with an operation's first example, whatever nextToken a request carries.
+    const paginated = Object.values(operations).filter((op) => op.pagination);
+    expect(paginated.map((op) => op.operationId)).toEqual(expect.arrayContaining(['getAccounts', 'getAccountsForCustomer', 'getPricingSchedules']));
+    for (const op of paginated) {
+      const response = spec.paths[op.path][op.method.toLowerCase()].responses[String(op.successStatus)];
+      const first = firstExample(response) as Json;
+      expect(first[op.pagination!.itemsField], op.operationId).not.toEqual([]);
+      expect(first, op.operationId).not.toHaveProperty(op.pagination!.tokenField);
+    }
   });
 
   test('a broken example is caught (the validation above can fail)', () => {
