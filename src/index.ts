@@ -24,6 +24,7 @@ export {
   TogaiVariantError,
 } from './errors.js';
 export type { ErrorResponse } from './errors.js';
+export type { RequestViolation } from './violations.js';
 export { operations, servers } from '../generated/operations.js';
 export type { OperationMetadata, SdkMethods, Variant } from '../generated/operations.js';
 export type { components, operations as OperationTypes, paths } from '../generated/schema.js';
