@@ -25,8 +25,10 @@ export function parseViolations(headers: Headers): RequestViolation[] | undefine
   }
 }
 
-/** A brief mention for an error message: the first violation and how many others there are. */
+/** A brief mention for an error message: the first violation (one line, at most 200 characters) and a count of the others. */
 export function describeViolations([first, ...others]: RequestViolation[]): string {
+  const line = first!.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const brief = line.length > 200 ? `${line.slice(0, 200)}…` : line;
   const more = others.length > 0 ? ` (+${others.length} more)` : '';
-  return `the mock rejected the request: ${first!.message}${more}; see error.violations`;
+  return `the mock rejected the request: ${brief}${more}; see error.violations`;
 }

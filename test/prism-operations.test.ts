@@ -106,9 +106,10 @@ describe('facade', () => {
     expect(notFound.message).not.toMatch(/mock rejected/);
   });
 
-  test('an unreadable sl-violations header is left out rather than thrown (a loopback server sends one)', async () => {
-    const server = await startServer((_, response) => {
-      response.writeHead(400, { 'content-type': 'application/json', 'sl-violations': 'not json' });
+  test('an unreadable sl-violations header is left out, and a long one is cut short in the message (loopback server)', async () => {
+    const long = JSON.stringify([{ location: ['request'], severity: 'Error', code: 'x', message: `\u001b[31m${'y'.repeat(500)}` }]);
+    const server = await startServer((request, response) => {
+      response.writeHead(400, { 'content-type': 'application/json', 'sl-violations': request.url.includes('long') ? long : 'not json' });
       response.end(JSON.stringify({ message: 'bad request' }));
     });
     try {
@@ -116,6 +117,11 @@ describe('facade', () => {
       const error = (await togai.accounts.get({ accountId: 'ACC1' }).catch((e: unknown) => e)) as BadRequestError;
       expect(error).toBeInstanceOf(BadRequestError);
       expect([error.violations, error.apiMessage, error.headers.get('sl-violations')]).toEqual([undefined, 'bad request', 'not json']);
+      // A violation goes into the message as one short line, without control characters; in full in `violations`.
+      const noisy = (await togai.accounts.get({ accountId: 'long' }).catch((e: unknown) => e)) as BadRequestError;
+      expect(noisy.violations?.[0]?.message).toHaveLength(505);
+      expect(noisy.message).toMatch(/rejected the request: \[31my{196}…; see error\.violations\)$/); // 200 characters
+      expect(noisy.message).not.toMatch(/\u001b/);
     } finally {
       await server.close();
     }
