@@ -204,7 +204,7 @@ export interface paths {
      *     example to schedule a move from one plan to another at a given date. Each entry of `edits` has the same
      *     shape as a single association request (without pre-actions).
      *
-     *     Set `dryRun=true` to preview the schedules the edits would produce. The response lists the account's
+     *     Set `dry_run=true` to preview the schedules the edits would produce. The response lists the account's
      *     resulting pricing schedules. Deprecated.
      */
     post: operations['updatePricingScheduleBatch'];
@@ -232,7 +232,7 @@ export interface paths {
      * @deprecated
      * @description Returns, one page at a time, the pricing schedules of an account: which price plan applies during which
      *     period, at which version, and whether it was overridden for this account. Narrow the listing to a time
-     *     window with `startDate` and `endDate`, add the plan's name and description with `includePricePlanInfo`,
+     *     window with `start_date` and `end_date`, add the plan's name and description with `include_price_plan_info`,
      *     and continue with the `nextToken` of the previous page. Deprecated.
      */
     get: operations['getPricingSchedules'];
@@ -2795,8 +2795,11 @@ export interface components {
       type?: components['schemas']['PricePlanType'];
       /** @description When true, revenue from the plan is recognised over time rather than up front. */
       deferredRevenue?: boolean;
-      /** @description Whether the plan may be changed starting from the beginning of the current pricing cycle (expected to be a boolean). */
-      allowOngoingCycleUpdates?: unknown;
+      /**
+       * @description When true, a change to the plan may take effect from the start of the pricing cycle already under way.
+       *     Unlike the other properties, its wire name is snake_case.
+       */
+      allow_ongoing_cycle_updates?: boolean;
     };
     /** @description Basic identifying information about a price plan. */
     PricePlanInfo: {
@@ -6384,7 +6387,7 @@ export interface operations {
          * @description When `true`, the edits are checked and the resulting schedules returned without being saved.
          * @example true
          */
-        dryRun?: boolean;
+        dry_run?: boolean;
       };
       header?: never;
       path: {
@@ -6438,17 +6441,17 @@ export interface operations {
          * @description Start of the time window of interest, as an ISO 8601 timestamp.
          * @example 2024-07-01T00:00:00
          */
-        startDate?: string;
+        start_date?: string;
         /**
          * @description End of the time window of interest, as an ISO 8601 timestamp.
          * @example 2025-07-01T00:00:00
          */
-        endDate?: string;
+        end_date?: string;
         /**
          * @description When `true`, each schedule also carries the name and description of its price plan (`pricePlanInfo`).
          * @example true
          */
-        includePricePlanInfo?: boolean;
+        include_price_plan_info?: boolean;
         /**
          * @description When `true`, asks for a condensed form of each schedule. Togai does not document which fields are left out.
          * @example false

@@ -2,6 +2,7 @@
 // `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
 import type { components } from '../generated/schema.js';
 import { cleanServerText, redactDeep, redactHeaders, redactorFor, type Redactor } from './redaction.js';
+import { describeViolations, parseViolations, type RequestViolation } from './violations.js';
 
 export type ErrorResponse = components['schemas']['ErrorResponse'];
 
@@ -112,6 +113,8 @@ export class TogaiApiError extends TogaiError {
   readonly requestId: string | undefined;
   readonly method: string;
   readonly path: string;
+  /** Why a validating mock (Prism, `npm run mock`) rejected the request: its `sl-violations` header, parsed. */
+  readonly violations: RequestViolation[] | undefined;
 
   constructor(details: ApiErrorDetails) {
     const redact = redactorFor(details.headers);
@@ -123,6 +126,8 @@ export class TogaiApiError extends TogaiError {
     this.method = details.method;
     this.path = details.path;
     this.requestId = requestIdHeaders.map((h) => details.headers.get(h)).find((v) => v) ?? undefined;
+    this.violations = parseViolations(details.headers);
+    if (this.violations) this.message += ` (${describeViolations(this.violations)})`;
   }
 
   /** The `message` of Togai's `ErrorResponse`, when there was one. */
@@ -133,8 +138,8 @@ export class TogaiApiError extends TogaiError {
   }
 
   toJSON() {
-    const { name, message, status, body, requestId, method, path } = this;
-    return { name, message, status, body, requestId, method, path };
+    const { name, message, status, body, requestId, method, path, violations } = this;
+    return { name, message, status, body, requestId, method, path, ...(violations && { violations }) };
   }
 }
 

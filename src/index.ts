@@ -37,6 +37,7 @@ export {
   TogaiVariantError,
 } from './errors.js';
 export type { ErrorResponse } from './errors.js';
+export type { RequestViolation } from './violations.js';
 export { operations, servers } from '../generated/operations.js';
 export type { OperationMetadata, SdkResources, Variant } from '../generated/operations.js';
 export type { components, operations as OperationTypes, paths } from '../generated/schema.js';

@@ -62,6 +62,28 @@ describe('configuration and auth', () => {
     expect(() => createTogaiClient({ token: 't', maxRetries: -1 })).toThrow(/maxRetries/);
   });
 
+  test("today's sandbox (README): environment 'sandbox' with pathStyle 'flat' calls flat paths on the sandbox host", async () => {
+    // The loopback server stands in for sandbox-api.togai.com: the client's fetch sees the real URL, then forwards.
+    const api = await server((req, res) => sendJson(res, 200, account));
+    const sent: string[] = [];
+    const togai = createTogaiClient({
+      environment: 'sandbox',
+      pathStyle: 'flat',
+      token: 't',
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
+        sent.push(request.url);
+        const url = new URL(request.url);
+        return fetch(new Request(`${api.url}${url.pathname}${url.search}`, request));
+      },
+    });
+    expect([togai.baseUrl, togai.pathStyle]).toEqual(['https://sandbox-api.togai.com/', 'flat']);
+    const found = await togai.accounts.get({ accountId: 'ACC1' }); // typed for flat paths: no customerId
+    expect(found.id).toBe('ACC1');
+    expect(sent).toEqual(['https://sandbox-api.togai.com/accounts/ACC1']);
+    expect(api.requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/accounts/ACC1', 'Bearer t']]);
+  });
+
   test('the credential never shows in String, JSON or inspect of the client', () => {
     const secret = 'tok_secret_1234567890';
     const client = createTogaiClient({ token: secret });

@@ -6,7 +6,7 @@ import { root, withBuiltDist } from './support/built-dist.js';
 import { describeRun, run } from './support/run.js';
 
 const expectations: Record<string, RegExp[]> = {
-  'quickstart.mjs': [/^account ACC00001 \(.+\) is ACTIVE$/m, /^listed \d+ account\(s\)$/m],
+  'quickstart.mjs': [/^account ACC00001 \(.+\) is ACTIVE$/m, /^first page: \d+ account\(s\), more: false$/m, /^listed \d+ account\(s\) in all$/m],
   'customer-scoped.mjs': [/^created \S+ with \d+ alias\(es\)$/m, /^aliases now: .+$/m, /has \d+ pricing schedule\(s\)$/m],
   'errors-and-retries.mjs': [/^not found: .+ \(status 404, GET \/accounts\/ACC-missing\)$/m, /^validation: .*must not be "\.\."/m, /^PermissionDeniedError: 403$/m],
   'purchase.mjs': [/^deprecated: TOGAI_DEPRECATED_initiateOneTimeEntitlementPlan$/m, /^purchase \S+: [A-Z_]+$/m, /purchase\(s\) on this page$/m],
@@ -20,6 +20,7 @@ test('every example runs against the mock and prints what it promises', { timeou
       timeoutMs: 120_000,
     });
     expect(typecheck.code, describeRun('tsc -p examples', typecheck)).toBe(0);
+    const stdout: Record<string, string> = {};
     for (const [name, patterns] of Object.entries(expectations)) {
       const result = await run(process.execPath, [join(root, 'examples', name)], {
         cwd: root,
@@ -28,6 +29,12 @@ test('every example runs against the mock and prints what it promises', { timeou
       });
       expect(result.code, describeRun(name, result)).toBe(0);
       for (const pattern of patterns) expect(result.stdout, describeRun(name, result)).toMatch(pattern);
+      stdout[name] = result.stdout;
     }
+    // The quickstart's `for await` (no `break`) ran to the end of the list: every item of the one page, once.
+    const firstPage = Number(/^first page: (\d+)/m.exec(stdout['quickstart.mjs']!)?.[1]);
+    expect(firstPage).toBeGreaterThan(0);
+    expect(stdout['quickstart.mjs']!.match(/^  listed \S+$/gm)).toHaveLength(firstPage);
+    expect(stdout['quickstart.mjs']).toContain(`listed ${firstPage} account(s) in all`);
   });
 });

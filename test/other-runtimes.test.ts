@@ -1,9 +1,11 @@
-// The built ESM package, unchanged, on Bun and Deno (both installed from npm as dev dependencies): one facade
-// call that succeeds and one that must become a typed NotFoundError, against a loopback server.
+// The built ESM package, unchanged, on Bun and Deno (pinned, from .ci/tools: CI installs them, a contributor's
+// `npm test` skips this with a message): one facade call that succeeds and one that must become a typed
+// NotFoundError, against a loopback server.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { root, withBuiltDist } from './support/built-dist.js';
+import { ciTool, missingToolNote } from './support/ci-tools.js';
 import { account } from './support/fixtures.js';
 import { sendJson, startServer, type TestServer } from './support/http-server.js';
 import { describeRun, run } from './support/run.js';
@@ -34,10 +36,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+for (const name of Object.keys(runtimes)) {
+  if (!ciTool(name)) console.warn(missingToolNote(name, `The ${name} runtime test is`));
+}
+
 describe.each(Object.entries(runtimes))('%s', (name, args) => {
-  test('runs the built package', { timeout: 180_000 }, async () => {
+  test('runs the built package', { timeout: 180_000 }, async (context) => {
+    const executable = ciTool(name);
+    if (!executable) return context.skip(missingToolNote(name, 'this test is'));
     const result = await withBuiltDist(() =>
-      run(join(root, 'node_modules', '.bin', name), args(join(scriptDir, 'call.mjs'), server.url), {
+      run(executable, args(join(scriptDir, 'call.mjs'), server.url), {
         cwd: root,
         timeoutMs: 60_000,
         env: { DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', BUN_DISABLE_TELEMETRY: '1', DO_NOT_TRACK: '1' },

@@ -1,10 +1,12 @@
-// All 26 operations, through the facade and through the raw `api`, against a Prism mock of our own spec.
+// All 26 operations, through the facade and through the raw `api`, against a Prism mock of our own spec (and how
+// the SDK reports Prism's rejections).
 // Prism validates each request (path, query, body, auth) and answers the operation's first example, so a
 // success without `sl-violations` means the SDK sent what the spec allows, and the result must equal that example.
 import { describe, expect, inject, test } from 'vitest';
 import { operations } from '../generated/operations.js';
-import { createTogaiClient, type OperationMetadata } from '../src/index.js';
+import { BadRequestError, createTogaiClient, NotFoundError, type OperationMetadata } from '../src/index.js';
 import { camelCase } from '../src/operations.js';
+import { startServer } from './support/http-server.js';
 import { exampleInputs, specOperationsById } from './support/spec.js';
 
 /** Wraps the real fetch to see what Prism said about each request. */
@@ -66,6 +68,52 @@ describe('facade', () => {
     const bad = togai.accounts.create({ body: { id: 'A', name: 'N' } as never });
     await expect(bad).rejects.toMatchObject({ status: 400 });
     expect(recorder.seen[0]?.violations).toContain('customerId');
+  });
+
+  test("a rejection by the mock carries Prism's reasons (sl-violations) in error.violations and says so", async () => {
+    const togai = createTogaiClient({ baseUrl: inject('prismUrl'), token: 't', maxRetries: 0 });
+    const error = await togai.accounts
+      .get({ accountId: 'ACC00001', query: { includeGroupDetails: 'maybe' as unknown as boolean } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    const { violations, message } = error as BadRequestError;
+    expect(violations).toEqual([
+      expect.objectContaining({ location: ['request', 'query', 'includegroupdetails'], message: expect.stringMatching(/must be boolean/) }),
+    ]);
+    expect(message).toMatch(/the mock rejected the request: Request query parameter includegroupdetails must be boolean; see error\.violations/);
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ status: 400, violations });
+
+    // Two reasons at once: the message names the first and counts the rest.
+    const both = (await togai.accounts.create({ body: { name: 7 } as never }).catch((e: unknown) => e)) as BadRequestError;
+    expect(both.violations!.length).toBeGreaterThanOrEqual(2);
+    expect(both.message).toContain(`(+${both.violations!.length - 1} more)`);
+
+    // An error Prism was asked for (not a rejection) has no violations, and its message does not mention any.
+    const notFound = (await togai.accounts.get({ accountId: 'ACC00001' }, { headers: { Prefer: 'code=404' } }).catch((e: unknown) => e)) as NotFoundError;
+    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound.violations).toBeUndefined();
+    expect(notFound.message).not.toMatch(/mock rejected/);
+  });
+
+  test('an unreadable sl-violations header is left out, and a long one is cut short in the message (loopback server)', async () => {
+    const long = JSON.stringify([{ location: ['request'], severity: 'Error', code: 'x', message: `\u001b[31m${'y'.repeat(500)}` }]);
+    const server = await startServer((request, response) => {
+      response.writeHead(400, { 'content-type': 'application/json', 'sl-violations': request.url.includes('long') ? long : 'not json' });
+      response.end(JSON.stringify({ message: 'bad request' }));
+    });
+    try {
+      const togai = createTogaiClient({ baseUrl: server.url, token: 't', maxRetries: 0 });
+      const error = (await togai.accounts.get({ accountId: 'ACC1' }).catch((e: unknown) => e)) as BadRequestError;
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect([error.violations, error.apiMessage, error.headers.get('sl-violations')]).toEqual([undefined, 'bad request', 'not json']);
+      // A violation goes into the message as one short line, without control characters; in full in `violations`.
+      const noisy = (await togai.accounts.get({ accountId: 'long' }).catch((e: unknown) => e)) as BadRequestError;
+      expect(noisy.violations?.[0]?.message).toHaveLength(505);
+      expect(noisy.message).toMatch(/rejected the request: \[31my{196}…; see error\.violations\)$/); // 200 characters
+      expect(noisy.message).not.toMatch(/\u001b/);
+    } finally {
+      await server.close();
+    }
   });
 });
 

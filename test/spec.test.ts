@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { operations, servers } from '../generated/operations.js';
-import { deref, spec, specOperationsById, type Json } from './support/spec.js';
+import { deref, firstExample, spec, specOperationsById, type Json } from './support/spec.js';
 
 const reference = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'reference', 'togai-docs');
 
@@ -122,9 +122,9 @@ describe('operations', () => {
     expect(specOperationsById.getAccountsForCustomer!.queryParams).toEqual(['nextToken', 'pageSize']);
     expect(specOperationsById.getAccount!.queryParams).toEqual(['effectiveOn', 'includeGroupDetails']);
     expect([...specOperationsById.getPricingSchedules!.queryParams].sort()).toEqual(
-      ['compact', 'endDate', 'includePricePlanInfo', 'nextToken', 'pageSize', 'startDate'].sort(),
+      ['compact', 'end_date', 'include_price_plan_info', 'nextToken', 'pageSize', 'start_date'].sort(),
     );
-    expect(specOperationsById.updatePricingScheduleBatch!.queryParams).toEqual(['dryRun']);
+    expect(specOperationsById.updatePricingScheduleBatch!.queryParams).toEqual(['dry_run']);
     const pageSize = (id: string) =>
       deref(deref(spec.paths[operations[id as keyof typeof operations].path])!.get.parameters.map(deref).find((p: Json) => p.name === 'pageSize').schema);
     expect(pageSize('getAccounts')?.type).toBe('number'); // BigDecimal in the production docs
@@ -176,6 +176,18 @@ describe('examples', () => {
     const schema = pointer.$ref ? { $ref: `spec.json${pointer.$ref}` } : pointer;
     const validate = ajv.compile(schema);
     expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  test('the first example of every paginated list is a last page, so walking a list against the mock ends', () => {
+    // Prism answers with an operation's first example, whatever nextToken a request carries.
+    const paginated = Object.values(operations).filter((op) => op.pagination);
+    expect(paginated.map((op) => op.operationId)).toEqual(expect.arrayContaining(['getAccounts', 'getAccountsForCustomer', 'getPricingSchedules']));
+    for (const op of paginated) {
+      const response = spec.paths[op.path][op.method.toLowerCase()].responses[String(specOperationsById[op.operationId]!.successStatus)];
+      const first = firstExample(response) as Json;
+      expect(first[op.pagination!.itemsField], op.operationId).not.toEqual([]);
+      expect(first, op.operationId).not.toHaveProperty(op.pagination!.tokenField);
+    }
   });
 
   test('a broken example is caught (the validation above can fail)', () => {

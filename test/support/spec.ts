@@ -6,16 +6,21 @@ import { collectOperations, type SpecOperation } from '../../scripts/lib/operati
 export type Json = Record<string, any>;
 export const spec = bundle as Json;
 
-export function deref(node: Json | undefined): Json | undefined {
-  let current = node;
-  for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
-    current = (current.$ref as string)
-      .slice(2)
-      .split('/')
-      .reduce((value: Json, key) => value[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-  }
-  return current;
+/** A `deref` over another document than our bundled spec (e.g. a modified copy of it). */
+export function derefIn(document: Json): (node: Json | undefined) => Json | undefined {
+  return (node) => {
+    let current = node;
+    for (let hops = 0; current?.$ref && hops < 20; hops += 1) {
+      current = (current.$ref as string)
+        .slice(2)
+        .split('/')
+        .reduce((value: Json | undefined, key) => value?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+    }
+    return current;
+  };
 }
+
+export const deref = derefIn(spec);
 
 /** The value of the first JSON example of a request body or response. */
 export function firstExample(holder: Json | undefined): unknown {
