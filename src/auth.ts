@@ -17,6 +17,13 @@ export interface Credential {
   apply(headers: Headers): void;
   /** Blots the secret out of server text before it goes into an error message. */
   readonly redact: Redactor;
+  /** For a credential obtained at run time (a short-lived token): resolves once it is usable. */
+  ready?(): Promise<void>;
+  /**
+   * After a 401 to a request sent with `sent` headers: renews the credential if that one was rejected. Resolves
+   * true when a resend with the new credential is worth one try.
+   */
+  renewAfterUnauthorized?(sent: Headers): Promise<boolean>;
 }
 
 function fromEnvironment(name: string): string | undefined {

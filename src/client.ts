@@ -3,7 +3,7 @@
 // out and retries.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
-import { resolveCredential, type CredentialOptions } from './auth.js';
+import { resolveCredential, type Credential, type CredentialOptions } from './auth.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
 import { createFacade, type Facade } from './facade.js';
@@ -12,7 +12,8 @@ import { ensureGeneratedKeys } from './idempotency.js';
 import { operationForRoute } from './operations.js';
 import { assertSafeOverrides, resolveTuning, type credentialRoutingOptions, type Tuning } from './options.js';
 import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
-import { createTransport, withCallOptions } from './retry.js';
+import { createTransport, withCallOptions, type TransportOptions } from './retry.js';
+import { createExchangingCredential, exchangeToken } from './token-exchange.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
 
 export interface TogaiClientOptions extends CredentialOptions, VariantOptions, DeprecationOptions, Partial<Tuning> {
@@ -20,6 +21,11 @@ export interface TogaiClientOptions extends CredentialOptions, VariantOptions, D
   fetch?: typeof globalThis.fetch | undefined;
   /** Headers sent with every request. */
   headers?: Record<string, string> | undefined;
+  /**
+   * Trade the credential for a short-lived bearer token at `POST /authenticate` (valid 24 hours) and send that
+   * instead: one exchange serves concurrent calls; it is renewed before it expires, or once after a 401.
+   */
+  shortLivedToken?: boolean | undefined;
 }
 
 /** Options `withOptions` may change: everything but what decides where the credential goes. */
@@ -45,15 +51,32 @@ export interface TogaiClientCore<S extends PathStyle = PathStyle> {
  */
 export type TogaiClient<S extends PathStyle = PathStyle> = TogaiClientCore<S> & Facade<S>;
 
-function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>): TogaiClient {
-  const credential = resolveCredential(options);
+/** The client's credential: the configured one, or a short-lived token obtained with it. */
+function resolveClientCredential(options: TogaiClientOptions, transport: Omit<TransportOptions, 'credential'>, apiBase: string): Credential {
+  const configured = resolveCredential(options);
+  if (options.shortLivedToken === undefined || options.shortLivedToken === false) return configured;
+  if (options.shortLivedToken !== true) throw new TogaiConfigurationError('shortLivedToken must be true or false.');
+  const send = createTransport({ ...transport, credential: configured });
+  return createExchangingCredential(configured, { exchange: () => exchangeToken(send, apiBase) });
+}
+
+/** What a client shares with those `withOptions` derives from it. */
+interface Shared {
+  seenDeprecations: Set<string>;
+  /** The credential, once resolved: a short-lived token is exchanged once for all of them. */
+  credential?: Credential;
+}
+
+function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const { environment, baseUrl, pathStyle } = resolveVariant(options);
   const tuning = resolveTuning(options);
+  const apiBase = baseUrl.href.replace(/\/$/, '');
   assertSendableHeaders(options.headers, 'headers', TogaiConfigurationError);
   const baseFetch = options.fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
 
-  const deprecations = createDeprecationReporter(options, seenDeprecations);
+  const credential = (shared.credential ??= resolveClientCredential(options, { fetch: baseFetch.bind(globalThis), credentialOrigin: baseUrl.origin, ...tuning }, apiBase));
+  const deprecations = createDeprecationReporter(options, shared.seenDeprecations);
   const sdkMiddleware: Middleware = {
     onRequest({ request, schemaPath }) {
       const operation = operationForRoute(request.method, schemaPath);
@@ -69,7 +92,6 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
     },
   };
 
-  const apiBase = baseUrl.href.replace(/\/$/, '');
   const api = guardRawApi(
     createClient<paths>({
       baseUrl: apiBase,
@@ -81,7 +103,8 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
   );
   api.use(sdkMiddleware);
 
-  const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
+  const auth = options.shortLivedToken ? 'shortLivedToken' : credential.kind;
+  const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
   return {
     ...createFacade(api, pathStyle),
     api,
@@ -90,7 +113,7 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
     pathStyle,
     withOptions: (overrides) => {
       assertSafeOverrides(overrides);
-      return buildClient({ ...options, ...overrides }, seenDeprecations);
+      return buildClient({ ...options, ...overrides }, shared);
     },
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
@@ -111,5 +134,5 @@ export function createTogaiClient<
   const E extends Environment | undefined = undefined,
   const P extends PathStyle | undefined = undefined,
 >(options?: TogaiClientOptions & { environment?: E; pathStyle?: P }): TogaiClient<PathStyleFor<E, P>> {
-  return buildClient(options ?? {}, new Set()) as unknown as TogaiClient<PathStyleFor<E, P>>;
+  return buildClient(options ?? {}, { seenDeprecations: new Set() }) as unknown as TogaiClient<PathStyleFor<E, P>>;
 }

@@ -59,7 +59,7 @@ export function resolveTuning(given: Readonly<Partial<Record<keyof Tuning, unkno
 }
 
 /** Options that decide where requests, and with them the credential, are sent: fixed once a client exists. */
-export const credentialRoutingOptions = ['token', 'apiKey', 'environment', 'baseUrl', 'pathStyle', 'fetch'] as const;
+export const credentialRoutingOptions = ['token', 'apiKey', 'shortLivedToken', 'environment', 'baseUrl', 'pathStyle', 'fetch'] as const;
 
 /** Throws unless `overrides` (for `withOptions`) is an object that leaves the credential where it is. */
 export function assertSafeOverrides(overrides: unknown): void {

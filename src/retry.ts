@@ -246,8 +246,11 @@ export function createTransport(options: TransportOptions): Transport {
       return capped > 0 ? sleep(capped, callerSignal) : undefined;
     };
 
+    let renewed = false;
     for (let retry = 0; ; retry += 1) {
       if (callerSignal.aborted) throw abortError(callerSignal);
+      // A short-lived token is obtained (or renewed shortly before it expires) before the attempt leaves.
+      if (credential.ready && first.url.startsWith(credentialPrefix)) await credential.ready();
       const progress: Progress = { answered: false, redirected: false };
       let response: Response;
       try {
@@ -261,6 +264,15 @@ export function createTransport(options: TransportOptions): Transport {
         if (!canRetry) throw error;
         await pause(backoffMs(retry, random));
         continue;
+      }
+      // A 401 to a short-lived token: renew it once and resend, outside the retry budget. The server refused
+      // the request before acting on it, unless the 401 came from a redirect's target.
+      if (response.status === 401 && credential.renewAfterUnauthorized && !renewed && (mayResendAnyway || !progress.redirected)) {
+        renewed = true;
+        if (await credential.renewAfterUnauthorized(first.headers)) {
+          retry -= 1;
+          continue;
+        }
       }
       // A 429 says the server did not act on the request, but only when the request itself got it, not a hop.
       const canRetry =
