@@ -10,7 +10,7 @@ import { createAccountsFacade, type AccountsFacade } from './facade.js';
 import { assertSendableHeaders } from './headers.js';
 import { ensureIdempotencyKey } from './idempotency.js';
 import { operationForRoute } from './operations.js';
-import { assertSafeOverrides, resolveTuning, type credentialRoutingOptions, type Tuning } from './options.js';
+import { resolveTuning, safeOverrides, type credentialRoutingOptions, type Tuning } from './options.js';
 import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
 import { createTransport } from './retry.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
@@ -80,10 +80,7 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
-    withOptions: (overrides) => {
-      assertSafeOverrides(overrides);
-      return buildClient({ ...options, ...overrides }, seenDeprecations);
-    },
+    withOptions: (overrides) => buildClient({ ...options, ...safeOverrides(overrides) }, seenDeprecations),
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
     toString: () => `TogaiClient(${JSON.stringify(summary)})`,

@@ -122,7 +122,7 @@ export class TogaiApiError extends TogaiError {
     this.headers = redactHeaders(details.headers, redact);
     this.method = details.method;
     this.path = details.path;
-    this.requestId = requestIdHeaders.map((h) => details.headers.get(h)).find((v) => v) ?? undefined;
+    this.requestId = requestIdHeaders.map((h) => this.headers.get(h)).find((v) => v) ?? undefined;
   }
 
   /** The `message` of Togai's `ErrorResponse`, when there was one. */

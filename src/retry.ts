@@ -97,9 +97,12 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The server sent bytes that are not an HTTP response (llhttp's parse errors, undici's refusals of a stray 1xx). */
+/**
+ * The server sent bytes that are not an HTTP response: llhttp's parse errors, undici's refusals of a stray 1xx,
+ * and the assertion undici fails on a status below 100 (000, 099).
+ */
 function isProtocolViolation(error: Error, code: string | undefined): boolean {
-  if (code?.startsWith('HPE_')) return true;
+  if (code?.startsWith('HPE_') || code === 'ERR_ASSERTION') return true;
   const cause = (error as { cause?: { message?: unknown } }).cause;
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
