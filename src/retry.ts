@@ -98,11 +98,14 @@ function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * The server sent bytes that are not an HTTP response: llhttp's parse errors, undici's refusals of a stray 1xx,
- * and the assertion undici fails on a status below 100 (000, 099).
+ * The server sent bytes that are not an HTTP response a client can take: llhttp's parse errors, undici's
+ * refusals of a stray 1xx or of headers past its size limit, and the assertion undici fails on a status below
+ * 100 (000, 099). Asking again would get the same answer.
  */
+const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW']);
+
 function isProtocolViolation(error: Error, code: string | undefined): boolean {
-  if (code?.startsWith('HPE_') || code === 'ERR_ASSERTION') return true;
+  if (code?.startsWith('HPE_') || protocolViolationCodes.has(code ?? '')) return true;
   const cause = (error as { cause?: { message?: unknown } }).cause;
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }

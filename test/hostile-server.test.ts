@@ -235,6 +235,8 @@ describe('answers that are not HTTP responses with a status from 200 to 599', ()
     ['a 101 nobody asked for', 'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n', undefined],
     ['an unsolicited 100', 'HTTP/1.1 100 Continue\r\n\r\n', undefined],
     ['bytes that are not HTTP', 'SSH-2.0-OpenSSH_9.6\r\n\r\n', undefined],
+    ['two different Content-Lengths', 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}', undefined],
+    ['a 70 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70_000)}\r\ncontent-length: 2\r\n\r\n{}`, undefined],
   ];
 
   it.each(replies)('%s: one request, a TogaiProtocolError, never retried (GET)', async (_, reply, status) => {
@@ -341,6 +343,18 @@ describe('maxResponseBytes', () => {
     });
     const error = await failure(clientFor(server.url, { maxResponseBytes: 1024 * 1024 }).accounts.get({ accountId: 'ACC1' }));
     expect(error).toBeInstanceOf(TogaiResponseTooLargeError);
+  });
+
+  it('reads only the first 8 KiB of an error body that is a gzip bomb', async () => {
+    const compressed = gzipSync(bytes(64 * 1024 * 1024));
+    const server = await serve((_, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': compressed.length });
+      res.end(compressed);
+    });
+    const error = await failure(clientFor(server.url, { maxRetries: 1 }).accounts.get({ accountId: 'ACC1' }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).body).toHaveLength(8 * 1024);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('keeps only the first 8 KiB of a huge error body, and a short message', async () => {
@@ -491,6 +505,20 @@ describe('server text in error messages', () => {
       // V8's SyntaxError quotes the start of the text ("Bearer hos"...); as the cause it would be in every log.
       expect(inspect(error, { depth: 8 })).not.toContain('Bearer');
     }
+  });
+
+  it('a token with quotes and backslashes is redacted in its JSON-escaped form too (a body cut short stays text)', async () => {
+    const awkward = 'sk_"quoted"\\back\\slash';
+    const server = await serve((_, res) => {
+      const text = JSON.stringify({ message: `token ${awkward} refused`, pad: 'p'.repeat(9000) });
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    const client = createTogaiClient({ baseUrl: server.url, token: awkward, pathStyle: 'flat' });
+    const error = (await failure(client.accounts.get({ accountId: 'ACC1' }))) as TogaiApiError;
+    expect(typeof error.body).toBe('string');
+    expect(error.message).toContain('token [redacted] refused');
+    expect(String(error.body)).toContain('token [redacted] refused');
   });
 
   it('the token echoed inside an HTML error page is redacted', async () => {
