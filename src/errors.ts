@@ -60,13 +60,14 @@ export class TogaiRedirectError extends TogaiError {
 /** The response body grew past `maxResponseBytes` (counted after decompression); the rest was not read. */
 export class TogaiResponseTooLargeError extends TogaiError {
   override name = 'TogaiResponseTooLargeError';
-  constructor(
-    message: string,
-    readonly limit: number,
-    readonly method: string,
-    readonly path: string,
-  ) {
+  /** The cap it passed, in bytes. */
+  declare readonly limit: number;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: { limit: number; method: string; path: string }) {
     super(message);
+    Object.assign(this, details);
   }
 }
 
@@ -76,14 +77,14 @@ export class TogaiResponseTooLargeError extends TogaiError {
  */
 export class TogaiProtocolError extends TogaiError {
   override name = 'TogaiProtocolError';
-  constructor(
-    message: string,
-    /** The status line's code, when there was one. */
-    readonly status: number | undefined,
-    readonly method: string,
-    readonly path: string,
-  ) {
+  /** The status line's code, when there was one. */
+  declare readonly status: number | undefined;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: { status?: number | undefined; method: string; path: string }) {
     super(message);
+    Object.assign(this, { status: undefined, ...details });
   }
 }
 

@@ -137,9 +137,7 @@ export function createTransport(options: TransportOptions): Transport {
       const tooLarge = () =>
         new TogaiResponseTooLargeError(
           `The response to ${hop.method} ${pathOf(hop.url)} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further.`,
-          maxResponseBytes,
-          hop.method,
-          pathOf(hop.url),
+          { limit: maxResponseBytes, method: hop.method, path: pathOf(hop.url) },
         );
       if (!response.ok) {
         // An error keeps only the start of its body: enough for a message, never a flood held in memory.
@@ -187,9 +185,7 @@ export function createTransport(options: TransportOptions): Transport {
           const statusText = cleanServerText(response.statusText, credential.redact, 100);
           throw new TogaiProtocolError(
             `${hop.method} ${pathOf(hop.url)} was answered with status ${response.status}${statusText ? ` "${statusText}"` : ''}, which is not an HTTP status from 200 to 599.`,
-            response.status,
-            hop.method,
-            pathOf(hop.url),
+            { status: response.status, method: hop.method, path: pathOf(hop.url) },
           );
         }
         if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes);
@@ -206,9 +202,7 @@ export function createTransport(options: TransportOptions): Transport {
         progress.answered = true;
         const violation = new TogaiProtocolError(
           `${hop.method} ${pathOf(hop.url)} was answered with bytes that are not a valid HTTP response (${code}).`,
-          undefined,
-          hop.method,
-          pathOf(hop.url),
+          { method: hop.method, path: pathOf(hop.url) },
         );
         (violation as { cause?: unknown }).cause = error;
         throw violation;
