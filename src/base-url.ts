@@ -6,8 +6,9 @@ type ErrorClass = new (message: string) => TogaiError;
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/** Hosts that are this machine whatever DNS says (`*.localhost` is not: Node asks the resolver for it). */
 export function isLoopback(url: URL): boolean {
-  return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname) || url.hostname.endsWith('.localhost');
+  return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
 }
 
 /** Requests travel over TLS, except to this machine (a local mock or test server). */

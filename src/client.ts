@@ -10,7 +10,7 @@ import { createFacade, type Facade } from './facade.js';
 import { assertSendableHeaders } from './headers.js';
 import { ensureGeneratedKeys } from './idempotency.js';
 import { operationForRoute } from './operations.js';
-import { assertSafeOverrides, resolveTuning, type credentialRoutingOptions, type Tuning } from './options.js';
+import { resolveTuning, safeOverrides, type credentialRoutingOptions, type Tuning } from './options.js';
 import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
 import { createTransport, withCallOptions, type TransportOptions } from './retry.js';
 import { createExchangingCredential, exchangeToken } from './token-exchange.js';
@@ -111,10 +111,7 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
-    withOptions: (overrides) => {
-      assertSafeOverrides(overrides);
-      return buildClient({ ...options, ...overrides }, shared);
-    },
+    withOptions: (overrides) => buildClient({ ...options, ...safeOverrides(overrides) }, shared),
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
     toString: () => `TogaiClient(${JSON.stringify(summary)})`,

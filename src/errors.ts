@@ -61,13 +61,14 @@ export class TogaiRedirectError extends TogaiError {
 /** The response body grew past `maxResponseBytes` (counted after decompression); the rest was not read. */
 export class TogaiResponseTooLargeError extends TogaiError {
   override name = 'TogaiResponseTooLargeError';
-  constructor(
-    message: string,
-    readonly limit: number,
-    readonly method: string,
-    readonly path: string,
-  ) {
+  /** The cap it passed, in bytes. */
+  declare readonly limit: number;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: { limit: number; method: string; path: string }) {
     super(message);
+    Object.assign(this, details);
   }
 }
 
@@ -77,14 +78,14 @@ export class TogaiResponseTooLargeError extends TogaiError {
  */
 export class TogaiProtocolError extends TogaiError {
   override name = 'TogaiProtocolError';
-  constructor(
-    message: string,
-    /** The status line's code, when there was one. */
-    readonly status: number | undefined,
-    readonly method: string,
-    readonly path: string,
-  ) {
+  /** The status line's code, when there was one. */
+  declare readonly status: number | undefined;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: { status?: number | undefined; method: string; path: string }) {
     super(message);
+    Object.assign(this, { status: undefined, ...details });
   }
 }
 
@@ -125,7 +126,7 @@ export class TogaiApiError extends TogaiError {
     this.headers = redactHeaders(details.headers, redact);
     this.method = details.method;
     this.path = details.path;
-    this.requestId = requestIdHeaders.map((h) => details.headers.get(h)).find((v) => v) ?? undefined;
+    this.requestId = requestIdHeaders.map((h) => this.headers.get(h)).find((v) => v) ?? undefined;
     this.violations = parseViolations(details.headers);
     if (this.violations) this.message += ` (${describeViolations(this.violations)})`;
   }

@@ -144,18 +144,17 @@ function concretePath(operation: OperationMetadata, params: Record<string, unkno
 
 function parseSuccess(text: unknown, response: Response, operation: OperationMetadata, params: Record<string, unknown>): unknown {
   if (response.status === 204) return undefined;
-  const fail = (problem: string, cause?: unknown) => {
+  const fail = (problem: string) => {
     const { method } = operation;
     const path = concretePath(operation, params);
-    const error = new TogaiResponseParseError(`${method} ${path} answered ${response.status} with ${problem}.`, response.status, method, path);
-    if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
-    return error;
+    return new TogaiResponseParseError(`${method} ${path} answered ${response.status} with ${problem}.`, response.status, method, path);
   };
   if (typeof text !== 'string' || text.trim() === '') throw fail('an empty body; expected JSON');
   try {
     return JSON.parse(text);
-  } catch (cause) {
-    throw fail('a body that is not valid JSON', cause);
+  } catch {
+    // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
+    throw fail('a body that is not valid JSON');
   }
 }
 
@@ -215,6 +214,9 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
       if (!operation) return fail(unavailable(name, variant, variants[otherVariant(variant)] as OperationMetadata));
       if (typeof args !== 'object' || args === null) {
         return fail(new TogaiValidationError(`${name}() takes an object of arguments.`));
+      }
+      if (typeof options !== 'object' || options === null) {
+        return fail(new TogaiValidationError(`${name}() takes an object of options.`));
       }
       if (options.idempotencyKey !== undefined && !operation.idempotencyKeyField) {
         // Accepting it would promise a safe retry that nothing on the wire backs up.

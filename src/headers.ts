@@ -8,6 +8,23 @@ export const unsendableInHeader = /[^\t\x20-\x7e\x80-\xff]/;
 /** An RFC 9110 token: what a header name may be. */
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/**
+ * Headers that frame the message or the connection. fetch sets them itself; given by a caller, undici either
+ * throws or (a wrong content-length) waits for bytes that never come.
+ */
+const framingHeaders = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 /** Why `value` cannot travel in a header, in words that do not repeat it; undefined when it can. */
 export function unsendableReason(value: string): string | undefined {
   if (!unsendableInHeader.test(value)) return undefined;
@@ -28,6 +45,9 @@ export function assertSendableHeaders(headers: unknown, where: string, ErrorClas
   for (const [name, value] of Object.entries(headers)) {
     if (!headerName.test(name)) {
       throw new ErrorClass(`${where}: ${JSON.stringify(name.slice(0, 40))} is not a valid header name.`);
+    }
+    if (framingHeaders.has(name.toLowerCase())) {
+      throw new ErrorClass(`${where}: "${name}" is set by the HTTP client itself and cannot be given.`);
     }
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === undefined || item === null) continue;

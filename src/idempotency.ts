@@ -2,6 +2,7 @@
 // custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
 // caller's, or fresh ones. They are fixed before the first attempt, so every retry repeats them, and Togai's
 // deduplication makes a retried purchase, grant or usage event apply once.
+import { TogaiValidationError } from './errors.js';
 import type { OperationMetadata } from './operations.js';
 import { callOptionsOf, withCallOptions } from './retry.js';
 
@@ -17,19 +18,22 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * Returns whether every key along the path is now set; false when the body does not have the expected shape,
  * so a request we could not key is never marked safe to resend.
  */
-function fillKeys(node: Record<string, unknown>, path: readonly string[]): boolean {
+function fillKeys(node: Record<string, unknown>, path: readonly string[], where: string): boolean {
   const [segment, ...rest] = path as [string, ...string[]];
   if (segment.endsWith('[]')) {
     const items = node[segment.slice(0, -2)];
     if (!Array.isArray(items) || items.length === 0) return false;
     let complete = true;
-    for (const item of items) complete = (isRecord(item) && fillKeys(item, rest)) && complete;
+    for (const item of items) complete = (isRecord(item) && fillKeys(item, rest, where)) && complete;
     return complete;
   }
-  if (rest.length > 0) return isRecord(node[segment]) && fillKeys(node[segment] as Record<string, unknown>, rest);
+  if (rest.length > 0) return isRecord(node[segment]) && fillKeys(node[segment] as Record<string, unknown>, rest, where);
   const value = node[segment];
-  if (value === undefined || value === null || value === '') node[segment] = newIdempotencyKey();
-  else if (typeof value !== 'string') return false; // the caller's own value, wrong type: the API will say so
+  if (value === undefined) node[segment] = newIdempotencyKey();
+  else if (typeof value !== 'string' || value === '') {
+    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
+    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+  }
   return true;
 }
 
@@ -45,7 +49,7 @@ export async function ensureGeneratedKeys(request: Request, operation: Operation
   }
   if (!isRecord(body)) return request;
   let complete = true;
-  for (const path of operation.generatedKeys) complete = fillKeys(body, path.split('.')) && complete;
+  for (const path of operation.generatedKeys) complete = fillKeys(body, path.split('.'), `${operation.operationId}: ${path}`) && complete;
   const serialized = JSON.stringify(body);
   const keyed = serialized === text ? request : new Request(request, { body: serialized });
   return complete ? withCallOptions(keyed, { ...callOptionsOf(request), idempotent: true }) : keyed;

@@ -61,15 +61,21 @@ export function resolveTuning(given: Readonly<Partial<Record<keyof Tuning, unkno
 /** Options that decide where requests, and with them the credential, are sent: fixed once a client exists. */
 export const credentialRoutingOptions = ['token', 'apiKey', 'shortLivedToken', 'environment', 'baseUrl', 'pathStyle', 'fetch'] as const;
 
-/** Throws unless `overrides` (for `withOptions`) is an object that leaves the credential where it is. */
-export function assertSafeOverrides(overrides: unknown): void {
+/**
+ * The options `withOptions` was given, as a plain copy that leaves the credential where it is; throws
+ * otherwise. The copy is what gets checked and used, so an object cannot show one thing to the check and
+ * another to the client (a Proxy, a getter).
+ */
+export function safeOverrides<T extends object>(overrides: T): T {
   if (typeof overrides !== 'object' || overrides === null) {
     throw new TogaiConfigurationError('withOptions() takes an object of options.');
   }
-  const moved = credentialRoutingOptions.filter((name) => Object.hasOwn(overrides, name));
+  const copy = { ...overrides };
+  const moved = credentialRoutingOptions.filter((name) => Object.hasOwn(copy, name));
   if (moved.length > 0) {
     throw new TogaiConfigurationError(
       `withOptions() cannot change ${moved.join(', ')}: they decide where the credential is sent; create a new client instead.`,
     );
   }
+  return copy;
 }

@@ -27,7 +27,7 @@ interface CallResult {
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
 /** The init to hand to openapi-fetch once the call's options passed their checks, and whether to parse JSON here. */
-function checkedInit(template: unknown, init: CallInit | undefined): { init: CallInit; parseJson: boolean } {
+function checkedInit(method: string, template: unknown, init: CallInit | undefined): { init: CallInit; parseJson: boolean } {
   if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
   if (init === undefined) {
     assertValidCallPath(template, undefined);
@@ -35,6 +35,12 @@ function checkedInit(template: unknown, init: CallInit | undefined): { init: Cal
   }
   if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
   assertValidCallPath(template, init.params?.path);
+  if (init.signal !== undefined && init.signal !== null && !(init.signal instanceof AbortSignal)) {
+    throw new TogaiValidationError('signal must be an AbortSignal.');
+  }
+  if (init.body !== undefined && (method === 'GET' || method === 'HEAD')) {
+    throw new TogaiValidationError(`A ${method} request cannot have a body.`);
+  }
   assertSendableHeaders(init.headers, 'headers', TogaiValidationError);
   assertSendableHeaders(init.params?.header, 'params.header', TogaiValidationError);
   const tuning = init[callOptionsInitKey];
@@ -65,7 +71,7 @@ function parseJsonData(result: CallResult, method: string, template: string, ini
 export function guardRawApi<C>(api: C): C {
   const inner = api as unknown as { request(method: string, template: string, init: CallInit): Promise<CallResult> };
   async function call(method: string, template: string, init: CallInit | undefined): Promise<CallResult> {
-    const checked = checkedInit(template, init);
+    const checked = checkedInit(method, template, init);
     const result = await inner.request(method, template, checked.init);
     return checked.parseJson ? parseJsonData(result, method, template, init) : result;
   }

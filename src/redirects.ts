@@ -57,6 +57,9 @@ export function nextHop(hop: Hop, response: Response, visited: Set<string>, reda
   } catch {
     throw new TogaiRedirectError(`Redirect ${response.status} to an invalid Location ${shown()}.`);
   }
+  if (target.username || target.password) {
+    throw new TogaiRedirectError(`Refusing to follow redirect ${response.status} to a URL with credentials in it.`);
+  }
   if (!isSafeTransport(target)) {
     throw new TogaiRedirectError(
       `Refusing to follow redirect ${response.status} to ${target.protocol}//${target.host}: only https:// (or http:// to this machine).`,

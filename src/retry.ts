@@ -97,9 +97,15 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The server sent bytes that are not an HTTP response (llhttp's parse errors, undici's refusals of a stray 1xx). */
+/**
+ * The server sent bytes that are not an HTTP response a client can take: llhttp's parse errors, undici's
+ * refusals of a stray 1xx or of headers past its size limit, and the assertion undici fails on a status below
+ * 100 (000, 099). Asking again would get the same answer.
+ */
+const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW']);
+
 function isProtocolViolation(error: Error, code: string | undefined): boolean {
-  if (code?.startsWith('HPE_')) return true;
+  if (code?.startsWith('HPE_') || protocolViolationCodes.has(code ?? '')) return true;
   const cause = (error as { cause?: { message?: unknown } }).cause;
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
@@ -131,9 +137,7 @@ export function createTransport(options: TransportOptions): Transport {
       const tooLarge = () =>
         new TogaiResponseTooLargeError(
           `The response to ${hop.method} ${pathOf(hop.url)} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further.`,
-          maxResponseBytes,
-          hop.method,
-          pathOf(hop.url),
+          { limit: maxResponseBytes, method: hop.method, path: pathOf(hop.url) },
         );
       if (!response.ok) {
         // An error keeps only the start of its body: enough for a message, never a flood held in memory.
@@ -181,9 +185,7 @@ export function createTransport(options: TransportOptions): Transport {
           const statusText = cleanServerText(response.statusText, credential.redact, 100);
           throw new TogaiProtocolError(
             `${hop.method} ${pathOf(hop.url)} was answered with status ${response.status}${statusText ? ` "${statusText}"` : ''}, which is not an HTTP status from 200 to 599.`,
-            response.status,
-            hop.method,
-            pathOf(hop.url),
+            { status: response.status, method: hop.method, path: pathOf(hop.url) },
           );
         }
         if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes);
@@ -200,9 +202,7 @@ export function createTransport(options: TransportOptions): Transport {
         progress.answered = true;
         const violation = new TogaiProtocolError(
           `${hop.method} ${pathOf(hop.url)} was answered with bytes that are not a valid HTTP response (${code}).`,
-          undefined,
-          hop.method,
-          pathOf(hop.url),
+          { method: hop.method, path: pathOf(hop.url) },
         );
         (violation as { cause?: unknown }).cause = error;
         throw violation;

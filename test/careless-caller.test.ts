@@ -171,6 +171,21 @@ describe('withOptions cannot move the credential', () => {
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${token}`]);
   });
 
+  it('an object that hides baseUrl from the check but not from a second look cannot move the credential', async () => {
+    const server = await answering();
+    const elsewhere = await answering();
+    let looks = 0;
+    const sneaky = new Proxy({} as TogaiClientOverrides, {
+      ownKeys: () => ['baseUrl'],
+      getOwnPropertyDescriptor: () =>
+        (looks += 1) === 1 ? undefined : { value: elsewhere.url, enumerable: true, configurable: true, writable: true },
+    });
+    const derived = clientFor(server.url).withOptions(sneaky);
+    expect(derived.baseUrl).toBe(`${server.url}/`);
+    await derived.accounts.get({ accountId: 'ACC1' });
+    expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
+  });
+
   it.each([null, 'timeout', 5])('withOptions(%j) throws TogaiConfigurationError', (value) => {
     expect(() => createTogaiClient({ token }).withOptions(value as never)).toThrow(TogaiConfigurationError);
   });
@@ -233,6 +248,19 @@ describe('header values a request cannot carry', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each(['connection', 'Content-Length', 'transfer-encoding', 'host', 'expect', 'upgrade', 'keep-alive', 'te', 'trailer'])(
+    'a %s header, which fetch sets itself, is refused before sending (a wrong content-length would hang)',
+    async (name) => {
+      const server = await answering();
+      const client = clientFor(server.url);
+      const error = await failure(client.accounts.create({ body: { id: 'A', name: 'n', customerId: 'c' } }, { headers: { [name]: '1' } }));
+      expect(error).toBeInstanceOf(TogaiValidationError);
+      expect(error.message).toContain(name);
+      expect(() => createTogaiClient({ token, headers: { [name]: '1' } })).toThrow(TogaiConfigurationError);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it.each(['x tenant', 'x-tenant:', 'x-ténant', ''])('a header named %j is refused', async (name) => {
     const server = await answering();
     const error = await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }, { headers: { [name]: 'v' } }));
@@ -249,6 +277,48 @@ describe('header values a request cannot carry', () => {
     });
     expect(Buffer.from(server.requests[0]!.headers['x-name'] as string, 'latin1').toString('latin1')).toBe('Zoë\tMüller');
     expect(server.requests[0]!.headers['x-many']).toBe('a, b');
+  });
+});
+
+describe('call options of the wrong kind', () => {
+  it.each([null, 'fast', 5])('facade options %j reject the promise, nothing sent', async (options) => {
+    const server = await answering();
+    const get = clientFor(server.url).accounts.get as (args: object, options: unknown) => Promise<unknown>;
+    expect(await failure(get({ accountId: 'ACC1' }, options))).toBeInstanceOf(TogaiValidationError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a signal that is not an AbortSignal is a TogaiValidationError (facade and raw api), nothing sent', async () => {
+    const server = await answering();
+    const client = clientFor(server.url);
+    const signal = { aborted: false } as AbortSignal;
+    expect(await failure(client.accounts.get({ accountId: 'ACC1' }, { signal }))).toBeInstanceOf(TogaiValidationError);
+    const raw = client.api.GET('/accounts/{account_id}', { params: { path: { account_id: 'ACC1' } }, signal });
+    expect(await failure(raw)).toBeInstanceOf(TogaiValidationError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a GET with a body is a TogaiValidationError, nothing sent', async () => {
+    const server = await answering();
+    const get = clientFor(server.url).api.GET as (path: string, init: object) => Promise<unknown>;
+    const error = await failure(get('/accounts/{account_id}', { params: { path: { account_id: 'ACC1' } }, body: {} }));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['an idempotencyKey option that is a number', {}, { idempotencyKey: 42 }],
+    ['an empty idempotencyKey option', {}, { idempotencyKey: '' }],
+    ['a body key that is a number', { idempotencyKey: 7 }, {}],
+    ['a body key that is null', { idempotencyKey: null }, {}],
+  ])('%s is refused rather than silently replaced by a generated key', async (_, extra, options) => {
+    const server = await answering();
+    const { accounts } = clientFor(server.url);
+    const call = accounts.createPurchase({ accountId: 'ACC1', body: { pricePlanId: 'PP1', ...extra } as never }, options as never);
+    const error = await failure(call);
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(error.message).toContain('idempotencyKey must be a non-empty string');
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -277,6 +347,15 @@ describe('request bodies and queries openapi-fetch cannot encode', () => {
     expect(error).toBeInstanceOf(TogaiValidationError);
     expect(server.requests).toHaveLength(0);
   });
+});
+
+describe('plain http', () => {
+  it.each(['http://api.localhost:1', 'http://localhost.example.com:1', 'http://127.0.0.1.nip.io:1'])(
+    '%s is not this machine: refused at creation',
+    (baseUrl) => {
+      expect(() => createTogaiClient({ baseUrl, token })).toThrow(TogaiConfigurationError);
+    },
+  );
 });
 
 describe('credentials that are only whitespace', () => {

@@ -4,6 +4,7 @@
 // servers received.
 import { createGzip, brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   createTogaiClient,
@@ -140,6 +141,8 @@ describe('redirects that are not followed to the end', () => {
     ['data', 'data:application/json,{}'],
     ['javascript', 'javascript:alert(1)'],
     ['plain http to another machine', 'http://example.com/accounts/ACC1'],
+    ['plain http to a *.localhost name (DNS decides where that goes)', 'http://api.localhost/accounts/ACC1'],
+    ['credentials in it', 'http://user:secret@127.0.0.1:1/accounts/ACC1'],
   ])('a Location with %s is refused with TogaiRedirectError, one request', async (_, location) => {
     const server = await serve((__, res) => redirect(res, 302, location));
     const error = await failure(clientFor(server.url, { maxRetries: 3 }).accounts.get({ accountId: 'ACC1' }));
@@ -227,9 +230,13 @@ describe('answers that are not HTTP responses with a status from 200 to 599', ()
     ['status 999', 'HTTP/1.1 999 Weird\r\ncontent-length: 2\r\n\r\n{}', 999],
     ['status 600', 'HTTP/1.1 600 Beyond\r\ncontent-length: 2\r\n\r\n{}', 600],
     ['a final 1xx', 'HTTP/1.1 199 Final\r\ncontent-length: 2\r\n\r\n{}', undefined],
+    ['status 000', 'HTTP/1.1 000 Zero\r\ncontent-length: 0\r\n\r\n', undefined],
+    ['status 099', 'HTTP/1.1 099 Low\r\ncontent-length: 0\r\n\r\n', undefined],
     ['a 101 nobody asked for', 'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n', undefined],
     ['an unsolicited 100', 'HTTP/1.1 100 Continue\r\n\r\n', undefined],
     ['bytes that are not HTTP', 'SSH-2.0-OpenSSH_9.6\r\n\r\n', undefined],
+    ['two different Content-Lengths', 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}', undefined],
+    ['a 70 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(70_000)}\r\ncontent-length: 2\r\n\r\n{}`, undefined],
   ];
 
   it.each(replies)('%s: one request, a TogaiProtocolError, never retried (GET)', async (_, reply, status) => {
@@ -336,6 +343,18 @@ describe('maxResponseBytes', () => {
     });
     const error = await failure(clientFor(server.url, { maxResponseBytes: 1024 * 1024 }).accounts.get({ accountId: 'ACC1' }));
     expect(error).toBeInstanceOf(TogaiResponseTooLargeError);
+  });
+
+  it('reads only the first 8 KiB of an error body that is a gzip bomb', async () => {
+    const compressed = gzipSync(bytes(64 * 1024 * 1024));
+    const server = await serve((_, res) => {
+      res.writeHead(503, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': compressed.length });
+      res.end(compressed);
+    });
+    const error = await failure(clientFor(server.url, { maxRetries: 1 }).accounts.get({ accountId: 'ACC1' }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).body).toHaveLength(8 * 1024);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('keeps only the first 8 KiB of a huge error body, and a short message', async () => {
@@ -460,13 +479,46 @@ describe('server text in error messages', () => {
   ] as const)('a %s the server echoes is redacted from message, body, headers and JSON', async (_, credential) => {
     const server = await echo({ message: `Invalid credential Bearer ${token} (or ${encodeURIComponent(token)})`, seen: [token] }, 401, {
       'x-debug-auth': token,
+      'x-request-id': `req-${token}`,
     });
     const client = createTogaiClient({ baseUrl: server.url, pathStyle: 'flat', maxRetries: 0, ...credential });
     const error = (await failure(client.accounts.get({ accountId: 'ACC1' }))) as TogaiApiError;
     expect(error.message).toContain('Invalid credential Bearer [redacted]');
+    expect(error.requestId).toBe('req-[redacted]');
     for (const text of [error.message, JSON.stringify(error), JSON.stringify(error.body), error.headers.get('x-debug-auth')]) {
       expect(text).not.toContain(token);
     }
+  });
+
+  it('a 200 that echoes the token instead of JSON: the parse error does not quote it (facade and raw api)', async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`Bearer ${token}`);
+    });
+    const client = clientFor(server.url);
+    const errors = [
+      await failure(client.accounts.get({ accountId: 'ACC1' })),
+      await failure(client.api.GET('/accounts/{account_id}', { params: { path: { account_id: 'ACC1' } } })),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(TogaiResponseParseError);
+      // V8's SyntaxError quotes the start of the text ("Bearer hos"...); as the cause it would be in every log.
+      expect(inspect(error, { depth: 8 })).not.toContain('Bearer');
+    }
+  });
+
+  it('a token with quotes and backslashes is redacted in its JSON-escaped form too (a body cut short stays text)', async () => {
+    const awkward = 'sk_"quoted"\\back\\slash';
+    const server = await serve((_, res) => {
+      const text = JSON.stringify({ message: `token ${awkward} refused`, pad: 'p'.repeat(9000) });
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    const client = createTogaiClient({ baseUrl: server.url, token: awkward, pathStyle: 'flat' });
+    const error = (await failure(client.accounts.get({ accountId: 'ACC1' }))) as TogaiApiError;
+    expect(typeof error.body).toBe('string');
+    expect(error.message).toContain('token [redacted] refused');
+    expect(String(error.body)).toContain('token [redacted] refused');
   });
 
   it('the token echoed inside an HTML error page is redacted', async () => {

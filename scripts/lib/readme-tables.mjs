@@ -31,7 +31,7 @@ function safetyOf(op) {
   if (op.retrySafe) return ['yes', 'a query or check that changes nothing (`x-sdk-idempotent`)'];
   if (op.generatedKeys.length > 0) {
     const where = op.generatedKeys.map(code).join(', ');
-    return ['yes', `keyed: the SDK fills ${where} before the first attempt when you leave it empty, and every retry repeats it`];
+    return ['yes', `keyed: the SDK fills ${where} before the first attempt when you leave it out, and every retry repeats it`];
   }
   return ['no', 'Togai gives it no idempotency field: only a 429 or a connection refused before sending is retried'];
 }

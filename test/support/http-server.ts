@@ -1,6 +1,6 @@
 // Scripted node:http servers on 127.0.0.1 for behaviour Prism cannot produce (faults, headers, paging).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
@@ -17,18 +17,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server whose `handler` answers each request; `index` counts requests from 0. */
-export async function startServer(handler: Handler): Promise<TestServer> {
-  const requests: RecordedRequest[] = [];
+/** Listens on a free loopback port; `close` drops open connections too, so it never waits on a kept-alive one. */
+async function listenOnLoopback(server: NetServer): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-    requests.push(recorded);
-    await handler(recorded, res, requests.length - 1);
-  });
-  server.on('connection', (socket) => {
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -36,13 +28,25 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+/** Starts a server whose `handler` answers each request; `index` counts requests from 0. */
+export async function startServer(handler: Handler): Promise<TestServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+    requests.push(recorded);
+    await handler(recorded, res, requests.length - 1);
+  });
+  return { requests, ...(await listenOnLoopback(server)) };
 }
 
 /** Answers with JSON. */
@@ -65,10 +69,7 @@ export interface RawServer {
  */
 export async function startRawServer(reply: (index: number) => string | Buffer): Promise<RawServer> {
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let received = '';
     socket.on('data', (chunk) => {
@@ -80,17 +81,7 @@ export async function startRawServer(reply: (index: number) => string | Buffer):
       socket.end(reply(requests.length - 1));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { requests, ...(await listenOnLoopback(server)) };
 }
 
 /** A loopback URL nothing listens on (a port that was free a moment ago): connecting to it is refused. */
