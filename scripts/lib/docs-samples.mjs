@@ -150,7 +150,7 @@ export function withCodeSamples(bundle) {
  * The areas of the reference (`x-tagGroups`) with the facade resources of their operations. Redoc leaves out a
  * tag that no group lists, so an operation under such a tag fails the build instead of vanishing from the site.
  */
-export function areasOf(operations, tagGroups) {
+function areasOf(operations, tagGroups) {
   if (tagGroups.length === 0) return [];
   const areas = tagGroups.map((group) => ({ name: group.name, tags: group.tags, resources: new Set(), variants: new Set() }));
   for (const op of Object.values(operations)) {
