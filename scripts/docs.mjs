@@ -5,7 +5,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { collectOperations, collectServers } from './lib/operations-metadata.mjs';
 import { bundleSpec, root } from './lib/pipeline.mjs';
 import { sampleLabel, sdkGuide, withCodeSamples } from './lib/docs-samples.mjs';
 import { buildDocs, localizeSite, redocOptions } from './lib/docs-site.mjs';
@@ -15,8 +14,8 @@ export const docsDir = join(root, 'build', 'docs');
 export async function buildDocsSite({ dir = docsDir } = {}) {
   const started = performance.now();
   const bundle = await bundleSpec();
-  const { document, samples } = withCodeSamples(bundle);
-  document.info.description = `${document.info.description ?? ''}${sdkGuide(collectServers(collectOperations(bundle)))}`;
+  const { document, samples, operations } = withCodeSamples(bundle);
+  document.info.description = `${document.info.description ?? ''}${sdkGuide(operations, document['x-tagGroups'] ?? [])}`;
 
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });

@@ -1,6 +1,10 @@
 // The API reference site from `npm run docs`, opened in headless Chromium the way a reader would: served from
-// a 127.0.0.1 origin, scrolled through, and every operation opened. It must list all operations by variant,
-// mark the deprecated ones, show a TypeScript SDK sample for each, and load nothing from any other origin.
+// a 127.0.0.1 origin, every tag of the side menu opened and its operation pages scrolled through. It must list
+// every operation under its area (the spec's tag groups), mark exactly the deprecated ones, show a TypeScript SDK
+// sample on every operation page, and load nothing from any other origin.
+//
+// Redoc renders only the operations of the open tag, and those lazily while the reader scrolls, so the visit opens
+// each tag once and reads all of its operation pages in one pass rather than navigating to every operation.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
@@ -8,15 +12,15 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumPath, haveChromium, launchChromium } from './support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations, type OperationMetadata } from '../generated/operations.js';
 import { startServer, type TestServer } from './support/http-server.js';
-import { specOperationsById } from './support/spec.js';
+import { deref, spec, specOperationsById, type Json } from './support/spec.js';
 
 const exec = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
 const docsDir = join(root, 'build', 'docs');
 const screenshotPath = join(root, 'build', 'docs-screenshot.png');
-const allOperations = Object.values(operations) as OperationMetadata[];
+const allOperations = Object.values(specOperationsById);
+const key = (op: { method: string; path: string }) => `${op.method} ${op.path}`;
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -27,14 +31,109 @@ const contentTypes: Record<string, string> = {
 const normalize = (code: string) => code.replace(/[ \t\u00a0]+$/gm, '').trim();
 const camelCase = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
-/** An operation as the overview lists it: a link card with the HTTP method, the path and badges. */
-interface Card {
-  href: string;
+function specOperation(op: { method: string; path: string }): { item: Json; operation: Json } {
+  const item = deref(spec.paths[op.path])!;
+  return { item, operation: item[op.method.toLowerCase()] as Json };
+}
+
+/** Names of the query parameters an operation requires (the sample must pass them). */
+function requiredQueryParams(op: { method: string; path: string }): string[] {
+  const { item, operation } = specOperation(op);
+  return [...(item.parameters ?? []), ...(operation.parameters ?? [])]
+    .map((parameter: Json) => deref(parameter)!)
+    .filter((parameter) => parameter.in === 'query' && parameter.required)
+    .map((parameter) => parameter.name as string);
+}
+
+/** The security requirement as the page words it: `bearerAuth or apiKeyAuth`. */
+function securityText(op: { method: string; path: string }): string {
+  const requirements = (specOperation(op).operation.security ?? spec.security) as Record<string, string[]>[];
+  return requirements.map((requirement) => Object.keys(requirement).join(' and ')).join(' or ');
+}
+
+/** A tag of the side menu and the area (tag group heading) it sits under. */
+interface MenuTag {
+  area: string | null;
+  name: string;
+  /** The tag's section id, which is also its route (`/accounts`). */
+  id: string;
+}
+
+/** An operation as the reader finds it: its entry in the side menu and its rendered page. */
+interface OperationPage {
+  /** The menu tag the operation was listed under. */
+  tag: string;
+  menuMethod: string;
+  menuDeprecated: boolean;
+  sectionId: string;
+  /** Method and path from the header of the sample panel. */
   method: string;
   path: string;
-  deprecated: boolean;
-  /** `data-section-id` of the tag section the card sits in. */
-  section: string | null;
+  heading: string;
+  headingBadges: string[];
+  /** The TypeScript SDK sample as the sample panel shows it. */
+  sample: string;
+  /** The text of the page's Markdown (its description). */
+  description: string;
+  /** The security requirement as the Security panel words it (`bearerAuth or apiKeyAuth`). */
+  security: string;
+}
+
+/** Reads the side menu: tag group headings (separators) and, under each, the tags. */
+function readMenu(): MenuTag[] {
+  const tags: MenuTag[] = [];
+  let area: string | null = null;
+  for (const item of document.querySelectorAll('[data-component-name="Menu/MenuItem"]')) {
+    const label = item.querySelector('[data-text]')?.getAttribute('data-text') ?? '';
+    if (item.classList.contains('menu-item-type-separator')) area = label;
+    else if (item.classList.contains('menu-item-type-group')) {
+      tags.push({ area, name: label, id: item.querySelector(':scope > a')?.getAttribute('href') ?? '' });
+    }
+  }
+  return tags;
+}
+
+/**
+ * With a tag open, returns the pages of all operations the menu lists under it, or `false` while one is still
+ * unrendered, after scrolling that one into view (Redoc mounts an operation when it nears the viewport).
+ * Runs in the page, polled by waitForFunction.
+ */
+function readOpenTag(tagId: string): Omit<OperationPage, 'tag'>[] | false {
+  const group = [...document.querySelectorAll('.menu-item-type-group')].find(
+    (item) => item.querySelector(':scope > a')?.getAttribute('href') === tagId,
+  );
+  const entries = [...(group?.querySelectorAll('.menu-item-type-operation') ?? [])];
+  if (entries.length === 0) return false;
+  const pages: Omit<OperationPage, 'tag'>[] = [];
+  for (const entry of entries) {
+    const sectionId = (entry.querySelector('a')?.getAttribute('href') ?? '').replace(/^#/, '');
+    const section = document.querySelector(`[data-section-id="${sectionId}"]`);
+    const code = section?.querySelector('.panel-request-samples pre');
+    if (!section || !code) {
+      section?.scrollIntoView({ block: 'start' });
+      return false;
+    }
+    const methodTag = section.querySelector('.panel-request-samples [data-component-name="Tag/Tag"]');
+    const heading = section.querySelector('h2');
+    const menuMethod = entry.querySelector('[data-component-name="Tags/HttpTag"]');
+    pages.push({
+      menuMethod: (menuMethod?.textContent ?? '').trim().toUpperCase(),
+      menuDeprecated: menuMethod?.classList.contains('tag-http-deprecated') ?? false,
+      sectionId,
+      method: (methodTag?.textContent ?? '').trim().toUpperCase(),
+      path: (methodTag?.nextElementSibling?.textContent ?? '').trim(),
+      heading: [...(heading?.childNodes ?? [])].filter((node) => node.nodeType === Node.TEXT_NODE).map((node) => node.textContent).join('').trim(),
+      headingBadges: [...(heading?.querySelectorAll('[data-component-name="Tag/Tag"]') ?? [])].map((tag) => (tag.textContent ?? '').trim()),
+      sample: code.textContent ?? '',
+      description: [...section.querySelectorAll('[data-testid="middle-panel"] [data-component-name="Markdown/Markdown"]')]
+        .map((markdown) => markdown.textContent)
+        .join('\n'),
+      security: [...section.querySelectorAll('[data-testid="middle-panel"] [data-component-name="Panel/Panel"]')]
+        .find((panel) => /^Security/.test(panel.textContent ?? ''))
+        ?.querySelector('[data-testid="panel-body"]')?.textContent ?? '',
+    });
+  }
+  return pages;
 }
 
 if (!haveChromium) console.warn(`docs-site test skipped: ${chromiumPath} not found (CI installs chromium with apt-get).`);
@@ -44,28 +143,34 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
   let browser: Browser | undefined;
   let page: Page;
   let buildOutput = '';
+  let builtSpec: Json = {};
   const requests: string[] = [];
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
-  let cards: Card[] = [];
+  /** Tags whose operation pages did not all render. */
+  const unrendered: string[] = [];
+  let menu: MenuTag[] = [];
+  const pages: OperationPage[] = [];
   /** operationId → the TypeScript sample in the built spec (build/docs/openapi.json). */
   const specSamples = new Map<string, string>();
-  const shownSamples = new Set<string>();
+  /** The samples' type check, run by tsc beside the browser; resolves with tsc's complaints ('' when none). */
+  let sampleTypeCheck: Promise<string> = Promise.resolve('not run');
+  const pageOf = (op: { method: string; path: string }) => pages.find((shown) => key(shown) === key(op));
 
   beforeAll(async () => {
     const started = performance.now();
     const { stdout } = await exec(process.execPath, [join(root, 'scripts', 'docs.mjs')], { cwd: root, timeout: 100_000 });
     buildOutput = `${stdout.trim()} (wall ${((performance.now() - started) / 1000).toFixed(1)} s)`;
     console.log(`docs build: ${buildOutput}`);
-    const spec = JSON.parse(await readFile(join(docsDir, 'openapi.json'), 'utf8')) as {
-      paths: Record<string, Record<string, { operationId?: string; 'x-codeSamples'?: { lang: string; source: string }[] }>>;
-    };
-    for (const item of Object.values(spec.paths)) {
+    builtSpec = JSON.parse(await readFile(join(docsDir, 'openapi.json'), 'utf8')) as Json;
+    for (const item of Object.values(builtSpec.paths as Record<string, Record<string, Json>>)) {
       for (const operation of Object.values(item)) {
-        const sample = operation['x-codeSamples']?.find((entry) => entry.lang === 'TypeScript');
+        const sample = (operation['x-codeSamples'] as { lang: string; source: string }[] | undefined)?.find((entry) => entry.lang === 'TypeScript');
         if (operation.operationId && sample) specSamples.set(operation.operationId, sample.source);
       }
     }
+    sampleTypeCheck = typeCheckSamples(specSamples);
 
     // A plain static file server for build/docs: what any web host would do with the folder.
     server = await startServer(async (request, response) => {
@@ -81,10 +186,14 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
     });
 
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Reduced motion makes Redoc jump to a section instead of animating the scroll.
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, reducedMotion: 'reduce' });
     page.on('request', (request) => requests.push(request.url()));
     page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
     await page.goto(`${server.url}/`, { waitUntil: 'load' });
     // The HTML is prerendered; wait until Redoc's script has taken the page over (React's root marker).
     await page
@@ -94,7 +203,25 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
       .catch((error: Error) => {
         throw new Error(`Redoc never started (${error.message}); requests: ${requests.join(', ')}; page errors: ${pageErrors.join(', ')}`);
       });
-  }, 120_000);
+
+    // The reader's visit: open every tag of the menu and read all of its operation pages.
+    menu = await page.evaluate(readMenu);
+    const walkStarted = performance.now();
+    for (const tag of menu) {
+      await page.evaluate((id) => {
+        window.location.hash = `#${id}`;
+      }, tag.id);
+      const found = await page
+        .waitForFunction(readOpenTag, tag.id, { polling: 100, timeout: 60_000 })
+        .then((handle) => handle.jsonValue() as Promise<Omit<OperationPage, 'tag'>[]>)
+        .catch((error: Error) => {
+          unrendered.push(`${tag.name}: ${error.message.split('\n')[0]}`);
+          return [];
+        });
+      pages.push(...found.map((shown) => ({ ...shown, tag: tag.name })));
+    }
+    console.log(`docs site: ${menu.length} tags opened, ${pages.length} operation pages read in ${((performance.now() - walkStarted) / 1000).toFixed(1)} s`);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -102,108 +229,83 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
   });
 
   it('builds build/docs with its own copy of Redoc', async () => {
-    expect(buildOutput).toMatch(new RegExp(`${allOperations.length} operations with SDK samples`));
+    expect(buildOutput).toMatch(new RegExp(`: ${allOperations.length} operations with SDK samples`));
     const html = await readFile(join(docsDir, 'index.html'), 'utf8');
     expect(html).toContain('from "./redoc.standalone.js"');
     expect(requests).toContain(`${server!.url}/redoc.standalone.js`);
   });
 
-  it('lists every operation with its method and path, grouped by path variant', async () => {
-    // Redoc renders the tag sections lazily while the reader scrolls; scroll until every card is there.
-    const cardLinks = page.locator('[data-testid="items-navigation-list"] a[href^="#/"]');
-    for (let step = 0; step < 40 && (await cardLinks.count()) < allOperations.length; step += 1) {
-      await page.mouse.wheel(0, 4000);
-      await page.waitForTimeout(200);
-    }
-    cards = await cardLinks.evaluateAll((links) =>
-      links.map((link) => {
-        const tags = [...link.querySelectorAll('[data-component-name="Tag/Tag"]')].map((tag) => tag.textContent ?? '');
-        return {
-          href: link.getAttribute('href') ?? '',
-          method: (tags[0] ?? '').toUpperCase(),
-          path: link.querySelector('span > span')?.textContent ?? '',
-          deprecated: tags.slice(1).some((tag) => /^deprecated$/i.test(tag.trim())),
-          section: link.closest('[data-section-id]')?.getAttribute('data-section-id') ?? null,
-        };
-      }),
-    );
-    const shown = cards.map((card) => `${card.method} ${card.path}`).sort();
-    expect(shown).toEqual(allOperations.map((op) => `${op.method} ${op.path}`).sort());
+  it('groups the side menu by area as the tag groups of the spec say', () => {
+    const shown = new Map<string, string[]>();
+    for (const tag of menu) shown.set(tag.area ?? '(none)', [...(shown.get(tag.area ?? '(none)') ?? []), tag.name]);
+    const groups = spec['x-tagGroups'] as { name: string; tags: string[] }[];
+    expect(groups.length).toBeGreaterThan(1);
+    expect([...shown].map(([name, tags]) => ({ name, tags }))).toEqual(groups.map(({ name, tags }) => ({ name, tags })));
 
-    // Customer-scoped operations sit in their own tag, under the sandbox group; flat ones never do.
-    for (const card of cards) {
-      const operation = allOperations.find((op) => op.method === card.method && op.path === card.path)!;
-      if (operation.variant === 'customer-scoped') expect(card.section, card.path).toBe('/customer-accounts');
-      else expect(card.section, card.path).not.toBe('/customer-accounts');
-    }
-    const sidebarGroups = await page.getByText(/^(Flat paths \(production\)|Customer-scoped paths \(sandbox\))$/).allTextContents();
-    expect(sidebarGroups).toEqual(['Flat paths (production)', 'Customer-scoped paths (sandbox)']);
+    // The customer-scoped (sandbox) operations have an area of their own, which no flat operation shares.
+    const areaOf = new Map(menu.map((tag) => [tag.name, tag.area]));
+    const areas = (variant: string) => new Set(allOperations.filter((op) => op.variant === variant).map((op) => areaOf.get(op.tag ?? '')));
+    const [sandboxArea, ...others] = areas('customer-scoped');
+    expect(sandboxArea).toMatch(/sandbox/i);
+    expect(others).toEqual([]);
+    expect(areas('flat').has(sandboxArea)).toBe(false);
   });
 
-  it('marks exactly the deprecated operations as deprecated', () => {
-    const marked = cards.filter((card) => card.deprecated).map((card) => `${card.method} ${card.path}`).sort();
-    const expected = allOperations.filter((op) => op.deprecated).map((op) => `${op.method} ${op.path}`).sort();
-    expect(expected).toHaveLength(10);
-    expect(marked).toEqual(expected);
+  it('lists every operation with its method and path under its tag and area', () => {
+    expect(unrendered).toEqual([]);
+    expect(pages.map(key).sort()).toEqual(allOperations.map(key).sort());
+    for (const op of allOperations) {
+      const shown = pageOf(op)!;
+      expect(shown.tag, op.operationId).toBe(op.tag);
+      expect(shown.menuMethod, op.operationId).toBe(op.method);
+      expect(shown.heading, op.operationId).toBe(op.summary);
+    }
   });
 
-  it('shows a TypeScript SDK sample, the deprecation and the security on every operation page', async () => {
-    expect(cards).toHaveLength(allOperations.length);
-    for (const card of cards) {
-      const operation = allOperations.find((op) => op.method === card.method && op.path === card.path)!;
-      await page.locator(`[data-testid="items-navigation-list"] a[href="${card.href}"]`).first().click();
-      const section = page.locator(`[data-section-id="${card.href.slice(1)}"]`);
-      const code = section.locator('pre', { hasText: `togai.${operation.resource}.` }).first();
-      await code.waitFor({ state: 'visible' });
-      // The panel may still be updating from the previous operation, so give it time to settle.
-      const expected = normalize(specSamples.get(operation.operationId) ?? '');
-      await expect.poll(async () => normalize(await code.innerText()), { message: operation.operationId, timeout: 10_000 }).toBe(expected);
-      const sample = normalize(await code.innerText());
-      shownSamples.add(operation.operationId);
+  it('marks exactly the deprecated operations as deprecated, in the menu and on their pages', () => {
+    const expected = allOperations.filter((op) => op.deprecated).map(key).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(pages.filter((shown) => shown.menuDeprecated).map(key).sort()).toEqual(expected);
+    expect(pages.filter((shown) => shown.headingBadges.some((badge) => /^deprecated$/i.test(badge))).map(key).sort()).toEqual(expected);
+  });
 
-      const environment = operation.variant === 'flat' ? 'production' : 'sandbox';
-      expect(sample, operation.operationId).toContain(`environment: '${environment}'`);
-      expect(sample, operation.operationId).toContain(`togai.${operation.resource}.${operation.sdkMethod}(`);
-      for (const name of Object.keys(operation.pathParams)) expect(sample, operation.operationId).toContain(`${camelCase(name)}: '`);
-      if (operation.pagination) expect(sample).toContain(`for await (const item of togai.${operation.resource}.${operation.sdkMethod}(`);
-      else expect(sample, operation.operationId).toContain(`const result = await togai.${operation.resource}.${operation.sdkMethod}(`);
-
-      const heading = section.locator('h2').first();
-      await expect(heading.innerText()).resolves.toContain(specOperationsById[operation.operationId]!.summary);
-      const badge = heading.locator('[data-component-name="Tag/Tag"]', { hasText: /^deprecated$/i });
-      expect(await badge.count(), operation.operationId).toBe(operation.deprecated ? 1 : 0);
-      const text = await section.innerText();
-      expect(text, operation.operationId).toMatch(/bearerAuth\s+or\s+apiKeyAuth/);
-
-      if (operation.operationId === 'updatePricingSchedule') await page.screenshot({ path: screenshotPath, animations: 'disabled' });
+  it('shows the TypeScript SDK sample and the security on every operation page', () => {
+    expect(pages).toHaveLength(allOperations.length);
+    for (const op of allOperations) {
+      const shown = pageOf(op)!;
+      const sample = normalize(shown.sample);
+      const call = `togai.${op.resource}.${op.sdkMethod}(`;
+      expect(sample, op.operationId).toBe(normalize(specSamples.get(op.operationId) ?? ''));
+      expect(sample, op.operationId).toContain(`environment: '${op.variant === 'flat' ? 'production' : 'sandbox'}'`);
+      expect(sample, op.operationId).toContain(op.pagination ? `for await (const item of ${call}` : `const result = await ${call}`);
+      for (const name of Object.keys(op.pathParams)) expect(sample, op.operationId).toContain(`${camelCase(name)}: '`);
+      for (const name of requiredQueryParams(op)) expect(sample, `${op.operationId} ${name}`).toMatch(new RegExp(`query: \\{[^]*\\b${name}: `));
+      expect(sample.includes('// Deprecated:'), op.operationId).toBe(op.deprecated);
+      expect(shown.security, op.operationId).toBe(securityText(op));
     }
-    console.log(`docs site: ${cards.length} operations listed, ${shownSamples.size} TypeScript SDK samples shown`);
-    expect(shownSamples.size).toBe(allOperations.length);
+  });
+
+  it("names a deprecated operation's successor in its sample and description", async () => {
+    const withSuccessor = allOperations.filter((op) => op.successor);
+    expect(withSuccessor.length).toBeGreaterThan(0);
+    for (const op of withSuccessor) {
+      const shown = pageOf(op)!;
+      expect(shown.sample, op.operationId).toContain(`// Successor: togai.${op.successor}().`);
+      expect(shown.description, op.operationId).toContain(`Successor: use togai.${op.successor}()`);
+    }
+    // A picture of one such page, with the side menu's areas, for a person to look at.
+    const op = withSuccessor.find((candidate) => candidate.pagination) ?? withSuccessor[0]!;
+    await page.evaluate((id) => {
+      window.location.hash = `#${id}`;
+    }, pageOf(op)!.sectionId);
+    await page.locator(`[data-section-id="${pageOf(op)!.sectionId}"] .panel-request-samples pre`).waitFor({ state: 'visible' });
+    await page.screenshot({ path: screenshotPath, animations: 'disabled' });
     expect((await stat(screenshotPath)).size).toBeGreaterThan(10_000);
   });
 
   it('has samples that compile against the SDK types', async () => {
     expect([...specSamples.keys()].sort()).toEqual(allOperations.map((op) => op.operationId).sort());
-    // Type-check the samples (the page shows them verbatim, see above), the package name mapped to our source.
-    await mkdir(join(root, '.tmp'), { recursive: true });
-    const dir = await mkdtemp(join(root, '.tmp', 'docs-samples-'));
-    try {
-      for (const [operationId, sample] of specSamples) await writeFile(join(dir, `${operationId}.ts`), `${sample}\nexport {};\n`);
-      const tsconfig = {
-        extends: relative(dir, join(root, 'tsconfig.json')),
-        compilerOptions: { paths: { 'togai-accounts-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
-        include: ['*.ts'],
-      };
-      await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = await exec(process.execPath, [tsc, '-p', dir, '--noEmit'], { cwd: root, timeout: 60_000 }).then(
-        () => '',
-        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error),
-      );
-      expect(result).toBe('');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    expect(await sampleTypeCheck).toBe('');
   });
 
   it('raises no page error and requests nothing from another origin', () => {
@@ -212,6 +314,32 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
     expect(offOrigin).toEqual([]);
     expect(failedRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
     expect(requests.length).toBeGreaterThan(1);
   });
 });
+
+/**
+ * Type-checks the samples (the pages show them verbatim, see above) against src/, the package name mapped to our
+ * source. Resolves with tsc's output, '' when they compile.
+ */
+async function typeCheckSamples(samples: Map<string, string>): Promise<string> {
+  await mkdir(join(root, '.tmp'), { recursive: true });
+  const dir = await mkdtemp(join(root, '.tmp', 'docs-samples-'));
+  try {
+    for (const [operationId, sample] of samples) await writeFile(join(dir, `${operationId}.ts`), `${sample}\nexport {};\n`);
+    const tsconfig = {
+      extends: relative(dir, join(root, 'tsconfig.json')),
+      compilerOptions: { paths: { 'togai-accounts-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
+      include: ['*.ts'],
+    };
+    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    return await exec(process.execPath, [tsc, '-p', dir, '--noEmit'], { cwd: root, timeout: 120_000 }).then(
+      () => '',
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}` || String(error),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,6 +1,6 @@
 // TypeScript code samples for the API reference: one per operation, derived from the bundled spec and the
 // same operation metadata the SDK is generated from, so a sample can never drift from the facade it calls.
-import { collectOperations, deref } from './operations-metadata.mjs';
+import { collectOperations, collectServers, deref } from './operations-metadata.mjs';
 
 const environmentOf = { flat: 'production', 'customer-scoped': 'sandbox' };
 // Redoc's sample panel shows about 56 columns; longer lines scroll sideways.
@@ -41,11 +41,13 @@ export function literal(value, indent = '', taken = indent.length) {
   return `${open.trim()}\n${lines.join('\n')}\n${indent}${close.trim()}`;
 }
 
+/** A parameter's example: its own, else its schema's example, default or first enum value. */
 function parameterExample(bundle, parameter) {
   if (parameter.example !== undefined) return parameter.example;
   const first = Object.values(parameter.examples ?? {})[0];
   if (first !== undefined) return deref(bundle, first).value;
-  return deref(bundle, parameter.schema)?.example;
+  const schema = deref(bundle, parameter.schema) ?? {};
+  return schema.example ?? schema.examples?.[0] ?? schema.default ?? schema.enum?.[0];
 }
 
 /** The first example of the JSON request body: `examples` first, then `example`, then the schema's. */
@@ -66,11 +68,13 @@ function callArguments(bundle, pathItem, operation, meta) {
     const parameter = parameters.find((p) => p.in === 'path' && p.name === name);
     args[camelCase(name)] = String((parameter && parameterExample(bundle, parameter)) ?? '...');
   }
-  // The pagination cursor is the iterator's job, so the sample leaves it out.
+  // The pagination cursor is the iterator's job, so the sample leaves it out. A required query parameter must be
+  // in the sample (or it would not compile), so one the spec gives no value for fails the build.
   const query = {};
   for (const parameter of parameters.filter((p) => p.in === 'query' && p.name !== meta.pagination?.tokenParam)) {
     const example = parameterExample(bundle, parameter);
     if (example !== undefined) query[parameter.name] = example;
+    else if (parameter.required) throw new Error(`${meta.operationId}: required query parameter ${parameter.name} has no example`);
   }
   if (Object.keys(query).length > 0) args.query = query;
   if (meta.hasBody) args.body = requestBodyExample(bundle, operation) ?? {};
@@ -113,42 +117,91 @@ export function codeSampleFor(bundle, meta) {
   ].join('\n');
 }
 
+/** Markdown for a deprecated operation's description that names its successor's facade method and path. */
+function successorNote(operations, meta) {
+  if (!meta.deprecated || !meta.successor) return '';
+  const candidates = Object.values(operations).filter((op) => `${op.resource}.${op.sdkMethod}` === meta.successor);
+  const next = candidates.find((op) => op.variant === meta.variant) ?? candidates[0];
+  return `\n\n**Successor:** use \`togai.${meta.successor}()\` (\`${next.method} ${next.path}\`) instead.\n`;
+}
+
 /**
- * A copy of the bundle where every operation carries an `x-codeSamples` entry with its SDK call.
- * Returns the new document and the samples keyed by operationId.
+ * A copy of the bundle where every operation carries an `x-codeSamples` entry with its SDK call, and every
+ * deprecated operation with a successor names it in its description.
+ * Returns the new document, the samples keyed by operationId and the operation metadata.
  */
 export function withCodeSamples(bundle) {
   const document = structuredClone(bundle);
+  const operations = collectOperations(document);
   const samples = {};
-  for (const meta of Object.values(collectOperations(document))) {
+  for (const meta of Object.values(operations)) {
     if (!meta.sdkMethod) throw new Error(`${meta.operationId} has no x-sdk-method, so it has no SDK sample`);
     const source = codeSampleFor(document, meta);
     const operation = deref(document, document.paths[meta.path])[meta.method.toLowerCase()];
     operation['x-codeSamples'] = [{ lang: 'TypeScript', label: sampleLabel, source }];
+    const note = successorNote(operations, meta);
+    if (note) operation.description = `${(operation.description ?? '').trimEnd()}${note}`;
     samples[meta.operationId] = source;
   }
-  return { document, samples };
+  return { document, samples, operations };
 }
 
-/** Markdown appended to `info.description`: how the SDK picks a variant and where its credential comes from. */
-export function sdkGuide(servers) {
+/**
+ * The areas of the reference (`x-tagGroups`) with the facade resources of their operations. Redoc leaves out a
+ * tag that no group lists, so an operation under such a tag fails the build instead of vanishing from the site.
+ */
+function areasOf(operations, tagGroups) {
+  if (tagGroups.length === 0) return [];
+  const areas = tagGroups.map((group) => ({ name: group.name, tags: group.tags, resources: new Set(), variants: new Set() }));
+  for (const op of Object.values(operations)) {
+    const area = areas.find((candidate) => candidate.tags.includes(op.tag));
+    if (!area) throw new Error(`${op.operationId}: its tag ${JSON.stringify(op.tag)} is in no x-tagGroups entry, so the reference would hide it`);
+    area.resources.add(op.resource);
+    area.variants.add(op.variant);
+  }
+  return areas.map(({ name, resources, variants }) => ({ name, resources: [...resources], variants: [...variants] }));
+}
+
+/**
+ * Markdown appended to `info.description`: how the SDK picks a variant, where its credential comes from, and which
+ * client resources serve each area of the reference.
+ */
+export function sdkGuide(operations, tagGroups) {
+  const servers = collectServers(operations);
+  const rows = areasOf(operations, tagGroups).map(({ name, resources, variants }) => {
+    const client = variants.length === 1 && variants[0] === 'customer-scoped' ? ' (of the `sandbox` client)' : '';
+    return `| ${name} | ${resources.map((resource) => `\`${resource}\``).join(', ')}${client} |`;
+  });
+  const table = rows.length === 0 ? '' : `
+The reference groups the operations by area, as in the menu; the client resources of each area:
+
+| Area | Client resources |
+|---|---|
+${rows.join('\n')}
+`;
   return `
 ## Using the TypeScript SDK
-Every operation below has a **TypeScript SDK** sample that calls it through \`togai.accounts.<method>()\` of the
+Every operation below has a **TypeScript SDK** sample that calls it as \`togai.<resource>.<method>()\` with the
 \`togai-accounts-unofficial\` package. The environment chooses the host and the path variant:
 
 \`\`\`ts
 import { createTogaiClient } from 'togai-accounts-unofficial';
 
 // Flat paths on ${servers.flat}
-const togai = createTogaiClient({ environment: 'production', token: process.env.TOGAI_API_TOKEN });
+const togai = createTogaiClient({
+  environment: 'production',
+  token: process.env.TOGAI_API_TOKEN,
+});
 // Customer-scoped paths on ${servers['customer-scoped']}
-const sandbox = createTogaiClient({ environment: 'sandbox', apiKey: process.env.TOGAI_API_KEY });
+const sandbox = createTogaiClient({
+  environment: 'sandbox',
+  apiKey: process.env.TOGAI_API_KEY,
+});
 \`\`\`
 
 The client sends \`token\` as \`Authorization: Bearer <token>\` (security scheme \`bearerAuth\`) and \`apiKey\` as
 \`X-API-Key\` (\`apiKeyAuth\`); pass one of the two. When you pass neither, it reads \`TOGAI_API_TOKEN\`, then
 \`TOGAI_API_KEY\`, from the environment. It sends the credential only over HTTPS (plain HTTP only to a loopback
 host such as a local mock). List methods return an async iterable that fetches further pages on demand.
-`;
+${table}`;
 }

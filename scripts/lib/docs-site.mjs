@@ -1,6 +1,7 @@
 // Turns `redocly build-docs` output into a site that loads nothing from other origins: Redoc's standalone
-// bundle is copied next to index.html (build-docs points at a CDN), and the one image the bundle fetches
-// from the CDN at run time (the "API docs by Redocly" footer logo) is replaced by a local file.
+// bundle is copied next to index.html (build-docs points at a CDN), the one image the bundle fetches from the
+// CDN at run time (the "API docs by Redocly" footer logo) is replaced by a local file, and the page declares an
+// empty icon so that browsers do not request a favicon the site does not have.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -78,6 +79,8 @@ export async function localizeSite({ root, dir }) {
   const preload = /(<link rel="modulepreload" href="\.\/redoc\.standalone\.js" integrity=")[^"]+"/;
   if (!preload.test(html)) throw new Error("docs: build-docs output no longer preloads Redoc; update docs-site.mjs");
   html = html.replace(preload, `$1${sri(bundle)}"`);
+  // An empty icon, so the browser does not ask the host for a /favicon.ico the site does not have.
+  html = replaceAll(html, '<head>', '<head>\n  <link rel="icon" href="data:," />', 'the <head> tag');
 
   const remote = [...html.matchAll(/<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?\/\/[^"]+"[^>]*>/gi)];
   const remoteCss = [...html.matchAll(/@import\s+url\(\s*['"]?https?:|url\(\s*['"]?https?:\/\//gi)];

@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import openapiTS, { astToString } from 'openapi-typescript';
-import * as prettier from 'prettier';
 import { renderOperationsModule } from './operations-metadata.mjs';
 import { renderReadme } from './readme-tables.mjs';
 
@@ -55,12 +53,16 @@ export async function bundleSpec() {
   }
 }
 
+// openapi-typescript and prettier are loaded on first use: they take seconds to import, and `npm run docs`, which
+// only bundles, needs neither.
 async function renderTypes(bundle) {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
   const ast = await openapiTS(bundle, { rootTypes: true, rootTypesNoSchemaPrefix: true });
   return banner + astToString(ast);
 }
 
 async function format(source, filepath) {
+  const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(filepath)) ?? {};
   return prettier.format(source, { ...options, filepath });
 }
