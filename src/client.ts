@@ -120,7 +120,7 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
 }
 
 /**
- * Creates a client for the Togai Accounts API.
+ * Creates a client for the Togai API.
  *
  * ```ts
  * const togai = createTogaiClient({ environment: 'sandbox', token: process.env.TOGAI_API_TOKEN });

@@ -40,7 +40,12 @@ type PathArgs<K extends OperationId> = OperationTypes[K]['parameters'] extends {
   : unknown;
 
 type QueryOf<K extends OperationId> = NonNullable<OperationTypes[K]['parameters']['query']>;
-type QueryArgs<K extends OperationId> = [QueryOf<K>] extends [never] ? unknown : { query?: QueryOf<K> };
+/** `query` is required when the operation has a required query parameter (a schedule list's `mode`). */
+type QueryArgs<K extends OperationId> = [QueryOf<K>] extends [never]
+  ? unknown
+  : {} extends QueryOf<K>
+    ? { query?: QueryOf<K> }
+    : { query: QueryOf<K> };
 
 type RequestBodyOf<K extends OperationId> = OperationTypes[K] extends { requestBody?: infer R } ? R : never;
 type BodyArgs<K extends OperationId> = [NonNullable<RequestBodyOf<K>>] extends [never]

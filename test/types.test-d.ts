@@ -164,3 +164,15 @@ describe('resources and named models', () => {
     expectTypeOf<Page<Schemas['Account'], Schemas['AccountPaginatedResponse']>['response']>().toEqualTypeOf<Response>();
   });
 });
+
+describe('query arguments', () => {
+  test('a required query parameter makes `query` required', () => {
+    const togai = createTogaiClient({ token: 't' });
+    // @ts-expect-error: schedules.list needs query.mode
+    void togai.schedules.list({ accountId: 'ACC1' });
+    // @ts-expect-error: mode is ACTIVE or DRAFT
+    void togai.schedules.list({ accountId: 'ACC1', query: { mode: 'LIVE' } });
+    void togai.schedules.list({ accountId: 'ACC1', query: { mode: 'ACTIVE' } });
+    void togai.customers.list();
+  });
+});
