@@ -299,8 +299,17 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
       window.location.hash = `#${id}`;
     }, pageOf(op)!.sectionId);
     await page.locator(`[data-section-id="${pageOf(op)!.sectionId}"] .panel-request-samples pre`).waitFor({ state: 'visible' });
-    await page.screenshot({ path: screenshotPath, animations: 'disabled' });
-    expect((await stat(screenshotPath)).size).toBeGreaterThan(10_000);
+    // Redoc may still be painting after a tag opens (slow on a loaded machine): a blank frame is a few KB, so
+    // take the picture again until it shows the page.
+    await expect
+      .poll(
+        async () => {
+          await page.screenshot({ path: screenshotPath, animations: 'disabled' });
+          return (await stat(screenshotPath)).size;
+        },
+        { timeout: 15_000, intervals: [250, 500, 1_000] },
+      )
+      .toBeGreaterThan(10_000);
   });
 
   it('has samples that compile against the SDK types', async () => {
