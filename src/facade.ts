@@ -12,6 +12,7 @@ import {
   TogaiVariantError,
   type ErrorResponse,
 } from './errors.js';
+import { keysAssigned } from './idempotency.js';
 import { createIngester, type Ingester, type IngesterOptions } from './ingester.js';
 import { camelCase, facadeResources, type OperationMetadata } from './operations.js';
 import { pagedList, type PagedList, type WithResponse } from './pagination.js';
@@ -197,7 +198,11 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        [callOptionsInitKey]: { timeout: options.timeout, maxRetries: options.maxRetries },
+        [callOptionsInitKey]: {
+          timeout: options.timeout,
+          maxRetries: options.maxRetries,
+          idempotent: (options as { [keysAssigned]?: boolean })[keysAssigned] || undefined,
+        },
       },
     );
     if (response.ok) return { data: parseSuccess(data, response, operation, params), response };

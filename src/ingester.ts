@@ -21,8 +21,8 @@ import {
   TogaiResponseParseError,
   TogaiValidationError,
 } from './errors.js';
-import type { FacadeMethod } from './facade.js';
-import { newIdempotencyKey } from './idempotency.js';
+import type { FacadeMethod, RequestOptions } from './facade.js';
+import { keysAssigned, newIdempotencyKey } from './idempotency.js';
 import { retryAfterMs } from './retry.js';
 
 export interface IngesterOptions {
@@ -113,6 +113,9 @@ export class TogaiIngesterClosedError extends TogaiError {
 }
 
 type IngestBatch = FacadeMethod<'ingestBatch'>;
+
+/** Every event has its id from add(): the client need not read the body again to fill them, and may resend it. */
+const sendOptions = { [keysAssigned]: true } as RequestOptions;
 
 interface Outcome {
   accepted: number;
@@ -339,7 +342,7 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
       for (let attempt = 1; ; attempt += 1) {
         let answer: { data: unknown; response: Response };
         try {
-          answer = await ingestBatch({ body: { events } }).withResponse();
+          answer = await ingestBatch({ body: { events } }, sendOptions).withResponse();
         } catch (error) {
           if (!(error instanceof TogaiError) && !screened) {
             // Not an answer from the API: most likely an event JSON cannot serialize (a BigInt, a cycle). Fail
