@@ -14,6 +14,7 @@
 // else (207 rejections, 400, 422, other 4xx, a success whose body cannot be read) settles at once.
 import type { Event } from '../generated/schema.js';
 import {
+  TogaiAbortError,
   TogaiApiError,
   TogaiConfigurationError,
   TogaiConnectionError,
@@ -89,8 +90,13 @@ export interface Ingester {
   add(event: Event): Promise<string>;
   /** Sends what is queued without waiting for flushInterval; resolves once every event added before has settled. */
   flush(): Promise<IngestReport>;
-  /** Stops taking events, delivers everything queued (and every add() still waiting for room), stops timers. */
-  close(): Promise<IngestReport>;
+  /**
+   * Stops taking events, delivers everything queued (and every add() still waiting for room), stops timers. With
+   * `timeout` (milliseconds), gives up when it runs out: calls in flight are aborted, nothing more is sent or resent,
+   * and every event not yet settled ends in `failed` with a TogaiAbortError (it may have been accepted: resending it
+   * with the same id is safe).
+   */
+  close(options?: { timeout?: number | undefined }): Promise<IngestReport>;
   /** Events held: queued or being sent. */
   readonly queued: number;
 }
@@ -114,8 +120,6 @@ export class TogaiIngesterClosedError extends TogaiError {
 
 type IngestBatch = FacadeMethod<'ingestBatch'>;
 
-/** Every event has its id from add(): the client need not read the body again to fill them, and may resend it. */
-const sendOptions = { [keysAssigned]: true } as RequestOptions;
 
 interface Outcome {
   accepted: number;
@@ -229,7 +233,19 @@ function partialOutcome(events: Event[], body: unknown): Pick<Outcome, 'accepted
   return { accepted: events.length - failed.length, failed };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; resolves early when `signal` aborts (the caller then finds it aborted). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** A timer that does not keep the process alive on its own (Node, Bun: unref(); Deno: Deno.unrefTimer). */
 function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
@@ -255,6 +271,10 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
   let held = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
+  // Aborted when close() runs out of time: stops calls in flight, backoff waits and every further attempt.
+  const stop = new AbortController();
+  // Every event has its id from add(): the client need not read the body again to fill them, and may resend it.
+  const sendOptions = { signal: stop.signal, [keysAssigned]: true } as RequestOptions;
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
   let waiting: { event: Event; resolve: (id: string) => void }[] = [];
@@ -342,6 +362,8 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
       for (let attempt = 1; ; attempt += 1) {
         let answer: { data: unknown; response: Response };
         try {
+          if (stop.signal.aborted) throw stop.signal.reason;
+          if (attempt > 1) resent += 1;
           answer = await ingestBatch({ body: { events } }, sendOptions).withResponse();
         } catch (error) {
           if (!(error instanceof TogaiError) && !screened) {
@@ -361,9 +383,10 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
               continue;
             }
           }
+          // A call cut short by close()'s deadline reports the deadline, not a bare abort.
+          if (error instanceof TogaiAbortError && stop.signal.aborted) error = stop.signal.reason;
           if (attempt < maxAttempts && isTransient(error)) {
-            resent += 1;
-            await sleep(retryDelay(error, attempt));
+            await sleep(retryDelay(error, attempt), stop.signal);
             continue;
           }
           const reason = asTogaiError(error, 'The batch could not be sent');
@@ -417,11 +440,29 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
       await flushQueued();
       return takeReport();
     },
-    async close() {
+    async close(closeOptions) {
+      const timeout = closeOptions?.timeout;
+      if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > maxTimerMs)) {
+        throw new TogaiValidationError(`ingester.close(): timeout must be an integer from 0 to ${maxTimerMs} milliseconds, got ${String(timeout)}.`);
+      }
       closing = true;
-      // Events of add() calls still waiting for room are queued as batches settle; deliver those too.
-      do await flushQueued();
-      while (waitingHead < waiting.length || held > 0);
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      if (timeout !== undefined) {
+        deadline = setTimeout(() => {
+          const reason = new TogaiAbortError(
+            `ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`,
+          );
+          stop.abort(reason);
+        }, timeout);
+        unrefTimer(deadline);
+      }
+      try {
+        // Events of add() calls still waiting for room are queued as batches settle; deliver those too.
+        do await flushQueued();
+        while (waitingHead < waiting.length || held > 0);
+      } finally {
+        clearTimeout(deadline);
+      }
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       return takeReport();

@@ -13,7 +13,7 @@ import {
   createTogaiClient,
   EventRejectedError,
   InternalServerError,
-  RateLimitError,
+  TogaiAbortError,
   TogaiApiError,
   TogaiConfigurationError,
   TogaiError,
@@ -380,6 +380,49 @@ describe('flush and close', () => {
     expect(await ingester.close()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
     expect(await ingester.flush()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('close() with a deadline', () => {
+  it('gives up on a server that never answers: unsettled events fail with TogaiAbortError, nothing more is sent', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, concurrency: 1, flushInterval: 60_000 });
+    const events = Array.from({ length: 12 }, () => usage());
+    for (const event of events) await ingester.add(event);
+    await expect.poll(() => server.heldCount()).toBe(1);
+    const report = await ingester.close({ timeout: 200 });
+    expect(report).toMatchObject({ accepted: 0, batches: 3, resent: 0 });
+    expect(report.failed.map((f) => f.event.id).sort()).toEqual(events.map((e) => e.id).sort());
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(TogaiAbortError);
+      expect(error.message).toMatch(/gave up after 200 ms/);
+    }
+    expect(server.received).toHaveLength(1); // the batch in flight; the queued ones were never sent
+    await expect(ingester.add(usage())).rejects.toBeInstanceOf(TogaiIngesterClosedError);
+  });
+
+  it('cuts a backoff wait short instead of sleeping through it', async () => {
+    const server = await togai(() => ({ status: 503, retryAfter: '60' }));
+    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 60_000 });
+    await ingester.add(usage());
+    const flushed = ingester.flush();
+    await expect.poll(() => server.received.length).toBe(1); // answered 503: the ingester now waits 60 s
+    const closed = await ingester.close({ timeout: 300 });
+    // The pending flush() and close() both resolve; the event is counted in one of their reports.
+    const reports = [await flushed, closed];
+    const failed = reports.flatMap((report) => report.failed);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.error).toBeInstanceOf(TogaiAbortError);
+    expect(reports.map((report) => report.accepted + report.resent)).toEqual([0, 0]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it.each([-1, 1.5, '100', Number.NaN])('rejects timeout %s with TogaiValidationError and stays open', async (timeout) => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    await expect(ingester.close({ timeout: timeout as number })).rejects.toBeInstanceOf(TogaiValidationError);
+    await ingester.add(usage());
+    expect(await ingester.close()).toMatchObject({ accepted: 1 });
   });
 });
 
