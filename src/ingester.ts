@@ -153,25 +153,46 @@ function resolveOptions(options: IngesterOptions | undefined): Required<Ingester
   return resolved as Required<IngesterOptions>;
 }
 
-/** The event as it will be sent: a shallow copy carrying its id, so later changes to the caller's object cannot change the id. */
+/**
+ * The event as it will be sent: a shallow copy carrying its id, so later changes to the caller's object cannot
+ * change the id. An object with toJSON() (a class instance, say) is sent as JSON.stringify would send it: its
+ * toJSON() result, taken now.
+ */
 function prepare(event: unknown): Event {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new TogaiValidationError(`ingester.add() takes an event object, got ${Array.isArray(event) ? 'an array' : String(event)}.`);
+  const toJSON = typeof event === 'object' && event !== null ? (event as { toJSON?: unknown }).toJSON : undefined;
+  const source: unknown = typeof toJSON === 'function' ? jsonForm(event as { toJSON(): unknown }) : event;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+    const what = Array.isArray(source) ? 'an array' : String(source);
+    throw new TogaiValidationError(`ingester.add() takes an event object, got ${source === event ? what : `one whose toJSON() gives ${what}`}.`);
   }
-  const given = (event as { id?: unknown }).id;
+  const given = (source as { id?: unknown }).id;
   if (given === undefined) {
     const id = newIdempotencyKey();
-    try {
-      (event as { id?: string }).id = id; // so the caller sees it; a frozen event keeps only the copy's
-    } catch {
-      // frozen or sealed: the id is still returned by add()
+    if (source === event) {
+      try {
+        (event as { id?: string }).id = id; // so the caller sees it; a frozen event keeps only the copy's
+      } catch {
+        // frozen or sealed: the id is still returned by add()
+      }
     }
-    return { ...(event as Event), id };
+    return { ...(source as Event), id };
   }
   if (typeof given !== 'string' || given === '') {
     throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(given) ?? String(given)}.`);
   }
-  return { ...(event as Event), id: given };
+  return { ...(source as Event), id: given };
+}
+
+function jsonForm(event: { toJSON(): unknown }): unknown {
+  try {
+    return event.toJSON();
+  } catch (error) {
+    const validation = new TogaiValidationError(
+      `ingester.add(): the event's toJSON() threw: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    (validation as { cause?: unknown }).cause = error;
+    throw validation;
+  }
 }
 
 /** 408, 429, 5xx (but 501 and 505, which do not pass), timeouts and broken connections may pass when resent. */
@@ -352,56 +373,79 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
     while (flushes.length > 0 && flushes[0]!.mark <= done) flushes.shift()!.resolve();
   }
 
-  /** Sends one batch until it settles; never rejects. */
+  /** Sends one batch until every event of it has settled; never rejects. */
   async function deliver(batch: Event[]): Promise<Outcome> {
-    let events = batch;
-    const failed: FailedEvent[] = [];
-    let resent = 0;
-    let screened = false;
+    const outcome: Outcome = { accepted: 0, failed: [], resent: 0 };
     try {
-      for (let attempt = 1; ; attempt += 1) {
-        let answer: { data: unknown; response: Response };
-        try {
-          if (stop.signal.aborted) throw stop.signal.reason;
-          if (attempt > 1) resent += 1;
-          answer = await ingestBatch({ body: { events } }, sendOptions).withResponse();
-        } catch (error) {
-          if (!(error instanceof TogaiError) && !screened) {
-            // Not an answer from the API: most likely an event JSON cannot serialize (a BigInt, a cycle). Fail
-            // those events alone and send the rest.
-            screened = true;
-            const sendable: Event[] = [];
-            for (const event of events) {
-              const problem = unserializable(event);
-              if (problem) failed.push({ event, error: problem });
-              else sendable.push(event);
-            }
-            if (sendable.length < events.length) {
-              events = sendable;
-              if (events.length === 0) return { accepted: 0, failed, resent };
-              attempt -= 1; // nothing reached the server
-              continue;
-            }
+      await send(batch, outcome);
+      return outcome;
+    } catch (error) {
+      // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
+      // settles once (as failed, which is safe to resend), never twice.
+      const reason = asTogaiError(error, 'The ingester failed to deliver the batch');
+      return { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent };
+    }
+  }
+
+  /** Sends `events` (resending, splitting) until each has settled, counting into `outcome`. */
+  async function send(events: Event[], outcome: Outcome): Promise<void> {
+    let screened = false;
+    for (let attempt = 1; ; attempt += 1) {
+      let answer: { data: unknown; response: Response };
+      try {
+        if (stop.signal.aborted) throw stop.signal.reason;
+        if (attempt > 1) outcome.resent += 1;
+        answer = await ingestBatch({ body: { events } }, sendOptions).withResponse();
+      } catch (caught) {
+        let error = caught;
+        if (!(error instanceof TogaiError) && !screened) {
+          // Not an answer from the API: most likely an event JSON cannot serialize (a BigInt, a cycle). Fail
+          // those events alone and send the rest.
+          screened = true;
+          const sendable: Event[] = [];
+          for (const event of events) {
+            const problem = unserializable(event);
+            if (problem) outcome.failed.push({ event, error: problem });
+            else sendable.push(event);
           }
-          // A call cut short by close()'s deadline reports the deadline, not a bare abort.
-          if (error instanceof TogaiAbortError && stop.signal.aborted) error = stop.signal.reason;
-          if (attempt < maxAttempts && isTransient(error)) {
-            await sleep(retryDelay(error, attempt), stop.signal);
+          if (sendable.length < events.length) {
+            if (sendable.length === 0) return;
+            events = sendable;
+            attempt -= 1; // nothing reached the server
             continue;
           }
-          const reason = asTogaiError(error, 'The batch could not be sent');
-          for (const event of events) failed.push({ event, error: reason });
-          return { accepted: 0, failed, resent };
         }
-        if (answer.response.status !== 207) return { accepted: events.length, failed, resent };
-        const partial = partialOutcome(events, answer.data);
-        for (const failure of partial.failed) failed.push(failure);
-        return { accepted: partial.accepted, failed, resent };
+        // A call cut short by close()'s deadline reports the deadline, not a bare abort.
+        if (error instanceof TogaiAbortError && stop.signal.aborted) error = stop.signal.reason;
+        // 202 is Togai's "accepted"; its body carries nothing the ingester needs.
+        if (error instanceof TogaiResponseParseError && error.status === 202) {
+          outcome.accepted += events.length;
+          return;
+        }
+        // Too large for the server (or a proxy before it): send each half on its own, so one oversized event
+        // fails alone. At most 2n - 1 calls for n events, each half with its own attempts.
+        if (error instanceof TogaiApiError && error.status === 413 && events.length > 1) {
+          const half = Math.ceil(events.length / 2);
+          await send(events.slice(0, half), outcome);
+          await send(events.slice(half), outcome);
+          return;
+        }
+        if (attempt < maxAttempts && isTransient(error)) {
+          await sleep(retryDelay(error, attempt), stop.signal);
+          continue;
+        }
+        const reason = asTogaiError(error, 'The batch could not be sent');
+        for (const event of events) outcome.failed.push({ event, error: reason });
+        return;
       }
-    } catch (error) {
-      // Only a bug of ours gets here; still, every event of the batch settles, once.
-      const reason = asTogaiError(error, 'The ingester failed to deliver the batch');
-      return { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent };
+      if (answer.response.status !== 207) {
+        outcome.accepted += events.length;
+        return;
+      }
+      const partial = partialOutcome(events, answer.data);
+      outcome.accepted += partial.accepted;
+      for (const failure of partial.failed) outcome.failed.push(failure);
+      return;
     }
   }
 

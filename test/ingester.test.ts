@@ -59,6 +59,8 @@ interface TogaiServer {
   /** Answers every held request with 202 (storing its events); `count` limits how many, oldest first. */
   release(count?: number): number;
   heldCount(): number;
+  /** Answers every held request with `status` and `body`, storing nothing. */
+  answerHeld(status: number, body: unknown): void;
 }
 
 const servers: TestServer[] = [];
@@ -92,6 +94,9 @@ async function togai(script: (received: Received, index: number) => Action = () 
       return answered.length;
     },
     heldCount: () => held.length,
+    answerHeld(status, body) {
+      for (const { res } of held.splice(0)) sendJson(res, status, body);
+    },
   };
   const server = await startServer(async (request, res, index) => {
     open += 1;
@@ -380,6 +385,165 @@ describe('flush and close', () => {
     expect(await ingester.close()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
     expect(await ingester.flush()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('hostile servers and careless callers', () => {
+  it('fails only the events JSON cannot serialize; the rest of their batch is sent', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    const circular = usage();
+    (circular.dimensions as Record<string, unknown>).self = circular;
+    const bigint = usage({ dimensions: { count: 10n as unknown as string } });
+    const fine = [usage(), usage(), usage()];
+    for (const event of [fine[0]!, bigint, fine[1]!, circular, fine[2]!]) await ingester.add(event);
+    const report = await ingester.close();
+    expect(report.accepted).toBe(3);
+    expect(report.failed.map((f) => f.event.id).sort()).toEqual([bigint.id, circular.id].sort());
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(TogaiValidationError);
+      expect(error.message).toMatch(/not JSON-serializable/);
+    }
+    expect([...server.stored.keys()].sort()).toEqual(fine.map((e) => e.id).sort());
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('sends an object with toJSON() as JSON.stringify would, and rejects in add() one whose toJSON() throws', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    class Call {
+      private readonly secret = 'not for the wire';
+      toJSON() {
+        return usage({ accountId: 'ACC-FROM-TOJSON', id: `call-${this.secret.length}` });
+      }
+    }
+    expect(await ingester.add(new Call() as unknown as Event)).toBe('call-16');
+    const throwing = { toJSON: () => { throw new Error('cannot'); } };
+    await expect(ingester.add(throwing as unknown as Event)).rejects.toThrow(TogaiValidationError);
+    await ingester.close();
+    expect(server.received[0]!.events).toEqual([expect.objectContaining({ id: 'call-16', accountId: 'ACC-FROM-TOJSON' })]);
+    expect(JSON.stringify(server.received[0]!.events)).not.toContain('not for the wire');
+  });
+
+  it('keeps the id it gave an event when the caller changes or froze the object', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    const mutable = usage();
+    const first = await ingester.add(mutable);
+    mutable.id = 'changed-after-add';
+    mutable.accountId = 'ACC-CHANGED';
+    const frozen = Object.freeze(usage());
+    const second = await ingester.add(frozen);
+    expect(frozen.id).toBeUndefined();
+    await ingester.close();
+    expect([...server.stored.keys()]).toEqual([first, second]);
+    expect(server.stored.get(first)!.accountId).toBe('ACC00001'); // top-level fields are copied in add()
+  });
+
+  it('ignores 207 entries that name no event of the batch, an event of another batch, or one event twice', async () => {
+    let firstOfOtherBatch = '';
+    const server = await togai(({ events }, index) => {
+      if (index === 1) firstOfOtherBatch = events[0]!.id!;
+      return index === 0 ? 'hold' : 'accept';
+    });
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 4, concurrency: 2 });
+    const events = Array.from({ length: 8 }, () => usage());
+    for (const event of events) await ingester.add(event);
+    await expect.poll(() => server.received.length).toBe(2);
+    // The held first batch now gets a 207 naming: its own second event (twice), the other batch's first event,
+    // an id nobody sent, an entry without a payload and a null.
+    const held = server.received[0]!.events;
+    const junk = [
+      { message: 'bad schema', eventPayload: held[1] },
+      { message: 'listed again', eventPayload: held[1] },
+      { message: 'not yours', eventPayload: { ...held[0], id: firstOfOtherBatch } },
+      { message: 'never sent', eventPayload: { ...held[0], id: 'no-such-id' } },
+      { message: 'no payload' },
+      null,
+    ];
+    server.answerHeld(207, { errors: junk });
+    const report = await ingester.close();
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.event.id).toBe(held[1]!.id);
+    expect(report.failed[0]!.error).toMatchObject({ apiMessage: 'bad schema' });
+    expect(report.accepted).toBe(7);
+  });
+
+  it('fails a batch answered 200 with a body that is not JSON, without resending; counts a bodiless 202 as accepted', async () => {
+    const server = await startServer((_, res, index) => {
+      if (index === 0) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>Welcome to nginx!</html>');
+      } else {
+        res.writeHead(202);
+        res.end();
+      }
+    });
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 2 });
+    for (let i = 0; i < 4; i += 1) await ingester.add(usage());
+    const report = await ingester.close();
+    expect(server.requests).toHaveLength(2);
+    expect(report.accepted).toBe(2);
+    expect(report.failed).toHaveLength(2);
+    for (const { error } of report.failed) expect(error).toMatchObject({ name: 'TogaiResponseParseError', status: 200 });
+  });
+
+  it('fails a batch whose 207 has no errors list, since which events were accepted is unknown', async () => {
+    const server = await startServer((_, res) => sendJson(res, 207, { errors: 'some' }));
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester();
+    await ingester.add(usage());
+    await ingester.add(usage());
+    const report = await ingester.close();
+    expect(report.accepted).toBe(0);
+    expect(report.failed.map((f) => f.error.message)).toEqual([expect.stringMatching(/without an errors list/), expect.stringMatching(/without an errors list/)]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('splits a batch a size-limited proxy refuses (413), so an oversized event fails alone', async () => {
+    const limit = 20_000;
+    const server = await startServer((request, res) => {
+      if (request.body.length > limit) return sendJson(res, 413, { message: 'Request Entity Too Large' });
+      sendJson(res, 202, { success: true });
+    });
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 41 });
+    const huge = usage({ dimensions: { blob: 'x'.repeat(limit) } });
+    const events = [...Array.from({ length: 20 }, () => usage()), huge, ...Array.from({ length: 20 }, () => usage())];
+    for (const event of events) await ingester.add(event);
+    const report = await ingester.close();
+    expect(report.accepted).toBe(40);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.event.id).toBe(huge.id);
+    expect(report.failed[0]!.error).toMatchObject({ status: 413 });
+    const delivered = server.requests.filter((r) => r.body.length <= limit).flatMap((r) => (JSON.parse(r.body) as { events: Event[] }).events);
+    expect(delivered.map((e) => e.id).sort()).toEqual(events.filter((e) => e !== huge).map((e) => e.id).sort());
+    expect(server.requests.length).toBeLessThanOrEqual(2 * events.length - 1);
+  });
+
+  it('caps a Retry-After longer than maxRetryDelay', async () => {
+    const server = await togai((_, index) => (index === 0 ? { status: 503, retryAfter: '3600' } : 'accept'));
+    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 200 });
+    await ingester.add(usage());
+    expect(await ingester.close()).toMatchObject({ accepted: 1, resent: 1 });
+    expect(server.received[1]!.arrivedAt - server.received[0]!.arrivedAt).toBeGreaterThanOrEqual(200 - slack);
+  });
+
+  it('queues and delivers events added while a flush() is under way', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester();
+    await ingester.add(usage());
+    const flushing = ingester.flush();
+    await expect.poll(() => server.heldCount()).toBe(1);
+    const late = await ingester.add(usage());
+    server.release();
+    expect(await flushing).toMatchObject({ accepted: 1 });
+    const closing = ingester.close();
+    await expect.poll(() => server.heldCount()).toBe(1);
+    server.release();
+    expect(await closing).toMatchObject({ accepted: 1 });
+    expect(server.stored.has(late)).toBe(true);
   });
 });
 
