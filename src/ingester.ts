@@ -11,7 +11,9 @@
 // a 408, 429, a 5xx other than 501/505, a timeout or a broken connection, the ingester waits (Retry-After of the
 // last answer, else 1 s, 2 s, 4 s, ... with jitter, capped at `maxRetryDelay` either way) and calls again, up to
 // `maxAttempts` calls. A batch therefore reaches the server at most maxAttempts × (maxRetries + 1) times. Anything
-// else (207 rejections, 400, 422, other 4xx, a success whose body cannot be read) settles at once.
+// else settles at once: events a 207 lists fail, the rest are accepted; 400, 422 and other 4xx fail the batch, and
+// so does a 2xx whose body cannot be read, but a 202 (Togai's "accepted"). Only a 413 (too large) splits the batch
+// in halves, each sent like a batch, so that an oversized event fails alone.
 import type { Event } from '../generated/schema.js';
 import {
   TogaiAbortError,
@@ -51,7 +53,7 @@ export const ingesterDefaults = {
 } as const satisfies Required<IngesterOptions>;
 
 /** Togai's limit on events per ingestBatch call (`maxItems` of IngestBatchEventRequest.events). */
-export const maxEventsPerBatch = 500;
+const maxEventsPerBatch = 500;
 const maxTimerMs = 2_147_483_647; // setTimeout's limit
 
 const optionRanges: Record<keyof IngesterOptions, readonly [number, number]> = {
@@ -119,7 +121,6 @@ export class TogaiIngesterClosedError extends TogaiError {
 }
 
 type IngestBatch = FacadeMethod<'ingestBatch'>;
-
 
 interface Outcome {
   accepted: number;
@@ -423,7 +424,7 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
           return;
         }
         // Too large for the server (or a proxy before it): send each half on its own, so one oversized event
-        // fails alone. At most 2n - 1 calls for n events, each half with its own attempts.
+        // fails alone. At most 2n - 1 parts for n events, each with its own attempts.
         if (error instanceof TogaiApiError && error.status === 413 && events.length > 1) {
           const half = Math.ceil(events.length / 2);
           await send(events.slice(0, half), outcome);
