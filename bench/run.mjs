@@ -1,7 +1,7 @@
 // npm run bench: runs every bench, prints the tables and writes BENCHMARKS.md.
 //   --smoke        tiny counts, writes nothing but the scratch folder (the test suite runs this)
 //   --json=FILE    also writes the raw results as JSON
-//   --only=a,b     runs only these sections (pagination, per-call, loopback, bundle, typecheck, codegen);
+//   --only=a,b     runs only these sections (pagination, per-call, loopback, bundle, typecheck, codegen, ingester);
 //                  BENCHMARKS.md is written only when every section ran
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { loadavg } from 'node:os';
 import { buildArtifacts } from './build.mjs';
 import { bundleSize } from './bundle-size.mjs';
 import { codegen } from './codegen.mjs';
+import { ingestion } from './ingester.mjs';
 import { loadContenders } from './contenders.mjs';
 import { loopback } from './loopback.mjs';
 import { pagination } from './pagination.mjs';
@@ -22,7 +23,7 @@ const args = process.argv.slice(2);
 const option = (name) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const smoke = args.includes('--smoke');
 // Pagination first, while the heap holds little else; then the timing-sensitive sections.
-const sections = ['pagination', 'per-call', 'loopback', 'bundle', 'typecheck', 'codegen'];
+const sections = ['pagination', 'per-call', 'loopback', 'bundle', 'typecheck', 'codegen', 'ingester'];
 const only = option('only')?.split(',') ?? sections;
 const unknown = only.filter((name) => !sections.includes(name));
 if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${sections.join(', ')}.`);
@@ -46,6 +47,7 @@ const steps = {
   bundle: async () => (results.bundle = await bundleSize(dir)),
   typecheck: async () => (results.typecheck = await typecheck(dir, opts)),
   codegen: async () => (results.codegen = await codegen(dir, opts)),
+  ingester: async () => (results.ingester = await ingestion(sdk, opts)),
 };
 for (const name of sections.filter((section) => only.includes(section))) {
   log(`${name}…`);

@@ -12,6 +12,8 @@ import {
   TogaiVariantError,
   type ErrorResponse,
 } from './errors.js';
+import { keysAssigned } from './idempotency.js';
+import { createIngester, type Ingester, type IngesterOptions } from './ingester.js';
 import { camelCase, facadeResources, type OperationMetadata } from './operations.js';
 import type { Tuning } from './options.js';
 import { pagedList, type PagedList, type WithResponse } from './pagination.js';
@@ -112,9 +114,17 @@ export type ResourceFacade<S extends Variant, R extends keyof SdkResources> = {
   [M in keyof SdkResources[R] as Listed<S, SdkResources[R][M]> extends true ? M : never]: MethodIn<S, SdkResources[R][M]>;
 };
 
+/** Methods the facade adds to a resource beyond the spec's operations: `events.createIngester()`, wherever `ingestBatch` is listed. */
+type ResourceExtras<S extends Variant, R extends keyof SdkResources> = R extends 'events'
+  ? Listed<S, SdkResources['events']['ingestBatch']> extends true
+    ? { createIngester(options?: IngesterOptions): Ingester }
+    : unknown
+  : unknown;
+
 /** Every resource that has at least one method for variant `S`. */
 export type Facade<S extends Variant> = {
-  readonly [R in keyof SdkResources as [keyof ResourceFacade<S, R>] extends [never] ? never : R]: ResourceFacade<S, R>;
+  readonly [R in keyof SdkResources as [keyof ResourceFacade<S, R>] extends [never] ? never : R]: ResourceFacade<S, R> &
+    ResourceExtras<S, R>;
 };
 
 /** `client.accounts` for a client on path variant `S`. */
@@ -190,12 +200,14 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        // Picked one by one: nothing else in `options` may reach the transport (an `idempotent` flag, say).
+        // Picked one by one: nothing else in `options` may reach the transport (an `idempotent` flag, say), except
+        // the ingester's symbol-keyed promise that every event id is already set.
         [callOptionsInitKey]: {
           timeout: options.timeout,
           maxRetries: options.maxRetries,
           maxRetryDelay: options.maxRetryDelay,
           maxResponseBytes: options.maxResponseBytes,
+          idempotent: (options as { [keysAssigned]?: boolean })[keysAssigned] || undefined,
         },
       },
     );
@@ -246,6 +258,15 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
     const functions: Record<string, FacadeFunction> = {};
     for (const [sdkMethod, variants] of methods) functions[sdkMethod] = facadeMethod(`${resource}.${sdkMethod}`, variants);
     facade[resource] = functions;
+  }
+  // The batching ingester rides on events.ingestBatch, so it exists where that operation does.
+  const ingestBatch = facadeResources.get('events')?.get('ingestBatch');
+  if (ingestBatch) {
+    const send = facade.events!.ingestBatch as unknown as Parameters<typeof createIngester>[0];
+    (facade.events as Record<string, unknown>).createIngester = (options?: IngesterOptions) => {
+      if (!ingestBatch[variant]) throw unavailable('events.createIngester', variant, ingestBatch[otherVariant(variant)]!);
+      return createIngester(send, options);
+    };
   }
   return facade as unknown as Facade<S>;
 }

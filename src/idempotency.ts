@@ -37,9 +37,15 @@ function fillKeys(node: Record<string, unknown>, path: readonly string[], where:
   return true;
 }
 
+/**
+ * Internal per-call option (symbol-keyed, so no caller passes it by accident): the caller has already put every
+ * generated key in the body (the ingester does, in add()), so the body need not be read again to fill them.
+ */
+export const keysAssigned = Symbol('togai.keysAssigned');
+
 /** Returns the request with every generated key in its body, marked safe to resend when all are set. */
 export async function ensureGeneratedKeys(request: Request, operation: OperationMetadata): Promise<Request> {
-  if (request.body === null) return request;
+  if (request.body === null || callOptionsOf(request)?.idempotent) return request;
   const text = await request.clone().text();
   let body: unknown;
   try {

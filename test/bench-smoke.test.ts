@@ -89,6 +89,20 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
       'heapAfterMB',
     );
 
+    const ingestion = results.ingester;
+    expect(ingestion.rows.map((row: Row) => row.name)).toEqual([
+      'ingester',
+      'hand-written loop: fetch',
+      'hand-written loop: events.ingestBatch',
+      'events.ingest per event',
+    ]);
+    for (const row of ingestion.rows) expectPositive(row, 'events', 'eventsPerSec', 'ratio', 'cpuUsPerEvent', 'cpuRatio');
+    expect(ingestion.memory).toHaveLength(2);
+    for (const run of ingestion.memory) {
+      expectPositive({ name: run.sink, ...run }, 'events', 'seconds', 'eventsPerSec', 'mostQueued', 'heapBeforeMB', 'heapPeakMB', 'heapAfterMB');
+      expect(run.mostQueued).toBeLessThanOrEqual(run.maxQueued);
+    }
+
     expect(results.targets.length).toBeGreaterThan(0);
     for (const target of results.targets) expect(typeof target.pass).toBe('boolean');
   } finally {

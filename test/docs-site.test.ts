@@ -307,7 +307,7 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
           await page.screenshot({ path: screenshotPath, animations: 'disabled' });
           return (await stat(screenshotPath)).size;
         },
-        { timeout: 15_000, intervals: [250, 500, 1_000] },
+        { timeout: 15_000, interval: 500 },
       )
       .toBeGreaterThan(10_000);
   });

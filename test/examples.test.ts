@@ -9,6 +9,7 @@ const expectations: Record<string, RegExp[]> = {
   'quickstart.mjs': [/^account ACC00001 \(.+\) is ACTIVE$/m, /^first page: \d+ account\(s\), more: false$/m, /^listed \d+ account\(s\) in all$/m],
   'customer-scoped.mjs': [/^created \S+ with \d+ alias\(es\)$/m, /^aliases now: .+$/m, /has \d+ pricing schedule\(s\)$/m],
   'errors-and-retries.mjs': [/^not found: .+ \(status 404, GET \/accounts\/ACC-missing\)$/m, /^validation: .*must not be "\.\."/m, /^PermissionDeniedError: 403$/m],
+  'ingest-events.mjs': [/^queued 1200 events; the first has id [0-9a-f-]{36}$/m, /^accepted 1200, failed 0, in 3 batch\(es\)$/m],
   'purchase.mjs': [/^deprecated: TOGAI_DEPRECATED_initiateOneTimeEntitlementPlan$/m, /^purchase \S+: [A-Z_]+$/m, /purchase\(s\) on this page$/m],
 };
 

@@ -1,0 +1,48 @@
+// Type-level tests of client.events.createIngester, checked by `tsc --noEmit` and vitest's typecheck. An unused
+// expect-error directive fails the build, so each one proves a mistake does not compile.
+import { describe, expectTypeOf, test } from 'vitest';
+import { createTogaiClient, type Event, type Ingester, type IngestReport, type TogaiError } from '../src/index.js';
+
+const flat = createTogaiClient({ token: 't', environment: 'production' });
+const scoped = createTogaiClient({ token: 't', environment: 'sandbox' });
+const unknownVariant = createTogaiClient({ token: 't', pathStyle: process.env.STYLE === 'flat' ? 'flat' : 'customer-scoped' });
+
+describe('createIngester is listed where ingestBatch is', () => {
+  test('flat clients and clients whose variant is unknown have it', () => {
+    expectTypeOf(flat.events.createIngester()).toEqualTypeOf<Ingester>();
+    expectTypeOf(unknownVariant.events.createIngester({ maxBatchSize: 100 })).toEqualTypeOf<Ingester>();
+  });
+
+  test('customer-scoped clients have no events resource at all', () => {
+    // @ts-expect-error: events exist only on flat paths
+    void scoped.events;
+  });
+
+  test('options are typed', () => {
+    // @ts-expect-error: maxBatchSize is a number
+    flat.events.createIngester({ maxBatchSize: '500' });
+    // @ts-expect-error: unknown option
+    flat.events.createIngester({ batchSize: 500 });
+  });
+});
+
+describe('the ingester takes usage events and reports per event', () => {
+  const ingester = flat.events.createIngester();
+
+  test('add() takes an Event and resolves to its id', () => {
+    expectTypeOf(ingester.add).parameter(0).toEqualTypeOf<Event>();
+    expectTypeOf(ingester.add).returns.resolves.toEqualTypeOf<string>();
+    async function unused() {
+      // @ts-expect-error: accountId is required
+      await ingester.add({ schemaName: 's', timestamp: 't', attributes: [], dimensions: {} });
+    }
+    void unused;
+  });
+
+  test('flush() and close() resolve to a report', () => {
+    expectTypeOf(ingester.flush).returns.resolves.toEqualTypeOf<IngestReport>();
+    expectTypeOf(ingester.close).returns.resolves.toEqualTypeOf<IngestReport>();
+    expectTypeOf<IngestReport['accepted']>().toEqualTypeOf<number>();
+    expectTypeOf<IngestReport['failed'][number]>().toEqualTypeOf<{ event: Event; error: TogaiError }>();
+  });
+});

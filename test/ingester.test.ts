@@ -1,0 +1,733 @@
+// The batching ingester (client.events.createIngester) against scripted node:http servers on 127.0.0.1 that
+// behave like Togai's /ingestBatch: they keep each event id once (a repeated id is accepted and dropped, as Togai
+// refuses it asynchronously), answer 207 for rejected events, and inject 503s, 429s, timeouts and connections
+// that die after the server has accepted a batch. Every test counts what the server received and stored.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BadRequestError,
+  createTogaiClient,
+  EventRejectedError,
+  InternalServerError,
+  TogaiAbortError,
+  TogaiApiError,
+  TogaiConfigurationError,
+  TogaiError,
+  TogaiIngesterClosedError,
+  TogaiValidationError,
+  TogaiVariantError,
+  type Event,
+  type IngesterOptions,
+  type TogaiClientOptions,
+} from '../src/index.js';
+import { root } from './support/built-dist.js';
+import { sendJson, startServer, type TestServer } from './support/http-server.js';
+
+const token = 'ingester-token';
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Timers may fire a hair early against performance.now(); a deliberate wait is checked with this slack. */
+const slack = 25;
+
+/** What the scripted server does with one request. */
+type Action =
+  | 'accept' // store every event (each id once), answer 202
+  | 'drop' // close the connection without answering or storing
+  | 'drop-after-accept' // store, then close the connection without answering
+  | 'stall-after-accept' // store, then never answer
+  | 'hold' // neither store nor answer until release() is called
+  | { status: number; retryAfter?: string; message?: string } // an error answer; nothing stored
+  | { reject: (event: Event) => string | undefined }; // 207 listing the events given a reason; the rest stored
+
+interface Received {
+  events: Event[];
+  /** How many times the server had already received this batch (by its first event id). */
+  seenBefore: number;
+  arrivedAt: number;
+}
+
+interface TogaiServer {
+  url: string;
+  received: Received[];
+  /** Accepted events by id, each once. */
+  stored: Map<string, Event>;
+  /** Most requests open at once. */
+  maxOpen: number;
+  /** Answers every held request with 202 (storing its events); `count` limits how many, oldest first. */
+  release(count?: number): number;
+  heldCount(): number;
+  /** Answers every held request with `status` and `body`, storing nothing. */
+  answerHeld(status: number, body: unknown): void;
+}
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** A Togai-like /ingestBatch; `script` decides what to do with each request. */
+async function togai(script: (received: Received, index: number) => Action = () => 'accept'): Promise<TogaiServer> {
+  const stored = new Map<string, Event>();
+  const received: Received[] = [];
+  const seen = new Map<string, number>();
+  const held: { events: Event[]; res: ServerResponse }[] = [];
+  let open = 0;
+  const store = (events: Event[]) => {
+    for (const event of events) if (!stored.has(event.id!)) stored.set(event.id!, event);
+  };
+  const accepted = (res: ServerResponse, events: Event[]) =>
+    sendJson(res, 202, { success: true, statusCode: 202, message: `${events.length} events accepted for processing` });
+  const state: TogaiServer = {
+    url: '',
+    received,
+    stored,
+    maxOpen: 0,
+    release(count = held.length) {
+      const answered = held.splice(0, count);
+      for (const { events, res } of answered) {
+        store(events);
+        accepted(res, events);
+      }
+      return answered.length;
+    },
+    heldCount: () => held.length,
+    answerHeld(status, body) {
+      for (const { res } of held.splice(0)) sendJson(res, status, body);
+    },
+  };
+  const server = await startServer(async (request, res, index) => {
+    open += 1;
+    state.maxOpen = Math.max(state.maxOpen, open);
+    res.once('close', () => (open -= 1));
+    expect(`${request.method} ${request.url}`).toBe('POST /ingestBatch');
+    const { events } = JSON.parse(request.body) as { events: Event[] };
+    const key = events[0]?.id ?? '';
+    const entry: Received = { events, seenBefore: seen.get(key) ?? 0, arrivedAt: performance.now() };
+    seen.set(key, entry.seenBefore + 1);
+    received.push(entry);
+    const action = script(entry, index);
+    if (action === 'accept') return (store(events), accepted(res, events));
+    if (action === 'drop') return void res.destroy();
+    if (action === 'drop-after-accept') return (store(events), void res.destroy());
+    if (action === 'stall-after-accept') return void store(events);
+    if (action === 'hold') return void held.push({ events, res });
+    if ('status' in action) {
+      const headers: Record<string, string> = action.retryAfter === undefined ? {} : { 'retry-after': action.retryAfter };
+      return sendJson(res, action.status, { message: action.message ?? `scripted ${action.status}` }, headers);
+    }
+    const errors = events.flatMap((event) => {
+      const message = action.reject(event);
+      return message === undefined ? [] : [{ message, eventPayload: event }];
+    });
+    store(events.filter((event) => action.reject(event) === undefined));
+    sendJson(res, errors.length > 0 ? 207 : 202, errors.length > 0 ? { errors } : { success: true });
+  });
+  servers.push(server);
+  state.url = server.url;
+  return state;
+}
+
+function clientFor(url: string, options: Omit<TogaiClientOptions, 'baseUrl' | 'pathStyle' | 'token'> = {}) {
+  return createTogaiClient({ baseUrl: url, token, pathStyle: 'flat', ...options });
+}
+
+let counter = 0;
+/** A valid usage event; without an id unless one is given. */
+function usage(overrides: Partial<Event> = {}): Event {
+  counter += 1;
+  return {
+    schemaName: 'api_calls',
+    timestamp: '2024-07-15T10:30:00Z',
+    accountId: 'ACC00001',
+    attributes: [{ name: 'calls', value: String(counter), unit: 'None' }],
+    dimensions: { region: 'us-east-1' },
+    ...overrides,
+  };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Every batch the server received holds at most `limit` events, and every copy of a resent batch is identical. */
+function expectWellFormedBatches(server: TogaiServer, limit: number) {
+  const copies = new Map<string, string>();
+  for (const { events } of server.received) {
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThanOrEqual(limit);
+    const text = JSON.stringify(events);
+    const first = copies.get(events[0]!.id!);
+    if (first === undefined) copies.set(events[0]!.id!, text);
+    else expect(text).toBe(first);
+  }
+}
+
+describe('delivery through faults', () => {
+  it('delivers every event once, caller ids kept, through 503, 429, timeouts and connections that die after the server accepted', async () => {
+    const total = 2_000;
+    const batchSize = 100;
+    // What the server does with the k-th copy of a batch, by the batch's number. The last schedule fails four
+    // times in a row, more than the client's own three attempts, so the ingester itself must resend.
+    const schedules: Action[][] = [
+      [],
+      [{ status: 503, retryAfter: '0' }],
+      [{ status: 429, retryAfter: '0' }],
+      ['drop-after-accept'],
+      ['stall-after-accept'],
+      [{ status: 503 }, 'drop-after-accept', { status: 502 }, 'drop'],
+    ];
+    const batchNumbers = new Map<string, number>();
+    const server = await togai(({ events, seenBefore }) => {
+      const key = events[0]!.id!;
+      if (!batchNumbers.has(key)) batchNumbers.set(key, batchNumbers.size);
+      return schedules[batchNumbers.get(key)! % schedules.length]![seenBefore] ?? 'accept';
+    });
+    const client = clientFor(server.url, { maxRetries: 2, maxRetryDelay: 0, timeout: 300 });
+    const ingester = client.events.createIngester({ maxBatchSize: batchSize, concurrency: 3, maxRetryDelay: 0 });
+
+    const events = Array.from({ length: total }, (_, i) => (i % 2 === 0 ? usage({ id: `caller-${i}` }) : usage()));
+    const ids: string[] = [];
+    for (const event of events) ids.push(await ingester.add(event));
+    const report = await ingester.close();
+
+    events.forEach((event, i) => {
+      if (i % 2 === 0) expect(ids[i]).toBe(`caller-${i}`);
+      else expect(ids[i]).toMatch(uuid);
+      expect(event.id).toBe(ids[i]); // the caller sees the id it was given
+    });
+    expect(new Set(ids).size).toBe(total);
+    expect([...server.stored.keys()].sort()).toEqual([...ids].sort());
+    for (const [id, stored] of server.stored) expect(stored).toEqual(events[ids.indexOf(id)]);
+    expectWellFormedBatches(server, batchSize);
+    expect(report).toEqual({ accepted: total, failed: [], batches: total / batchSize, resent: expect.any(Number) });
+    const unluckyBatches = [...batchNumbers.values()].filter((n) => n % schedules.length === schedules.length - 1).length;
+    expect(unluckyBatches).toBeGreaterThan(0);
+    expect(report.resent).toBeGreaterThanOrEqual(unluckyBatches);
+    expect(server.received.length).toBeGreaterThan(total / batchSize); // faults were injected and survived
+    expect(server.maxOpen).toBeLessThanOrEqual(3 + 1); // concurrency 3, plus a stalled socket the client gave up on
+  });
+
+  it('honours Retry-After between its own attempts', async () => {
+    const server = await togai((_, index) => (index === 0 ? { status: 429, retryAfter: '2' } : 'accept'));
+    // maxRetries: 0 leaves every retry to the ingester; its own backoff for a first retry is at most 1 s.
+    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester();
+    await ingester.add(usage());
+    const report = await ingester.flush();
+    expect(report).toMatchObject({ accepted: 1, failed: [], batches: 1, resent: 1 });
+    expect(server.received).toHaveLength(2);
+    expect(server.received[1]!.arrivedAt - server.received[0]!.arrivedAt).toBeGreaterThanOrEqual(2000 - slack);
+    await ingester.close();
+  });
+
+  it('gives up after maxAttempts calls, each with the client retries, and reports the last error for every event', async () => {
+    const server = await togai(() => ({ status: 503, retryAfter: '0', message: 'ingestion is paused' }));
+    const ingester = clientFor(server.url, { maxRetries: 1 }).events.createIngester({ maxAttempts: 3 });
+    const events = [usage(), usage(), usage()];
+    for (const event of events) await ingester.add(event);
+    const report = await ingester.close();
+    expect(server.received).toHaveLength(3 * 2); // maxAttempts × (maxRetries + 1)
+    expect(report.accepted).toBe(0);
+    expect(report.resent).toBe(2);
+    expect(report.failed.map((f) => f.event)).toEqual(events);
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(InternalServerError);
+      expect(error).toMatchObject({ status: 503, apiMessage: 'ingestion is paused' });
+    }
+    expect(server.stored.size).toBe(0);
+  });
+
+  it('fails events whose server cannot be reached, after bounded attempts', async () => {
+    const server = await togai();
+    const url = server.url;
+    await servers.pop()!.close(); // nothing listens there any more
+    const ingester = clientFor(url, { maxRetries: 1, maxRetryDelay: 0 }).events.createIngester({ maxAttempts: 2, maxRetryDelay: 0 });
+    await ingester.add(usage());
+    const report = await ingester.close();
+    expect(report).toMatchObject({ accepted: 0, batches: 1, resent: 1 });
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.error.name).toBe('TogaiConnectionError');
+  });
+});
+
+describe('answers that must not loop', () => {
+  it('fails the events a 207 lists, with Togai message, accepts the others and resends nothing', async () => {
+    const server = await togai(() => ({ reject: (event) => (event.accountId === 'ACC-GONE' ? `Account ${event.accountId} does not exist` : undefined) }));
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 10 });
+    const events = Array.from({ length: 25 }, (_, i) => usage({ accountId: i % 4 === 1 ? 'ACC-GONE' : 'ACC00001' }));
+    for (const event of events) await ingester.add(event);
+    const report = await ingester.flush();
+    const rejected = events.filter((event) => event.accountId === 'ACC-GONE');
+    expect(report.accepted).toBe(events.length - rejected.length);
+    expect(report.failed.map((f) => f.event.id).sort()).toEqual(rejected.map((event) => event.id).sort());
+    for (const { event, error } of report.failed) {
+      expect(error).toBeInstanceOf(EventRejectedError);
+      expect(error).toMatchObject({ eventId: event.id, apiMessage: 'Account ACC-GONE does not exist' });
+      expect(error.message).toContain('Account ACC-GONE does not exist');
+      expect(event).toEqual(rejected.find((r) => r.id === event.id));
+    }
+    expect(server.received).toHaveLength(3);
+    expect(server.stored.size).toBe(report.accepted);
+    await ingester.close();
+  });
+
+  it.each([
+    [400, BadRequestError, 'Invalid request body'],
+    [422, TogaiApiError, 'Event payload exceeds the supported size limit'],
+  ])('fails the whole batch on %i with Togai message, after one request', async (status, ErrorClass, message) => {
+    const server = await togai(() => ({ status, message }));
+    const ingester = clientFor(server.url).events.createIngester();
+    const events = [usage(), usage()];
+    for (const event of events) await ingester.add(event);
+    const report = await ingester.close();
+    expect(server.received).toHaveLength(1);
+    expect(report).toMatchObject({ accepted: 0, batches: 1, resent: 0 });
+    expect(report.failed.map((f) => f.event)).toEqual(events);
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(ErrorClass);
+      expect(error).toMatchObject({ status, apiMessage: message });
+    }
+  });
+});
+
+describe('backpressure', () => {
+  it('holds at most maxQueued events while the server stalls; add() waits, and resolves as soon as there is room', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester({
+      maxBatchSize: 10,
+      maxQueued: 30,
+      concurrency: 2,
+      flushInterval: 60_000,
+    });
+    for (let i = 0; i < 30; i += 1) await ingester.add(usage());
+    expect(ingester.queued).toBe(30);
+    await expect.poll(() => server.heldCount()).toBe(2);
+
+    const settled: number[] = [];
+    const waiting = Array.from({ length: 5 }, (_, i) => ingester.add(usage()).then(() => settled.push(i)));
+    await pause(300);
+    expect(settled).toEqual([]); // no room: the server holds two batches, ten events are queued
+    expect(ingester.queued).toBe(30);
+    expect(server.received).toHaveLength(2);
+
+    server.release(1); // one batch settles: ten places free up
+    await Promise.all(waiting);
+    expect(settled).toEqual([0, 1, 2, 3, 4]);
+    expect(ingester.queued).toBe(25);
+    await expect.poll(() => server.heldCount()).toBe(2); // the queued batch took the free slot
+
+    const closing = ingester.close();
+    for (let i = 0; i < 10 && server.stored.size < 35; i += 1) {
+      server.release();
+      await pause(50);
+    }
+    const report = await closing;
+    expect(report).toMatchObject({ accepted: 35, failed: [] });
+    expect(server.maxOpen).toBe(2);
+    expectWellFormedBatches(server, 10);
+  });
+});
+
+describe('flush and close', () => {
+  it('sends a partial batch once flushInterval has passed, without flush()', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester({ flushInterval: 50 });
+    const ids = [await ingester.add(usage()), await ingester.add(usage()), await ingester.add(usage())];
+    await expect.poll(() => server.stored.size).toBe(3);
+    expect(server.received.map((r) => r.events.map((e) => e.id))).toEqual([ids]);
+    expect(await ingester.close()).toMatchObject({ accepted: 3, batches: 1 });
+  });
+
+  it('counts each event in exactly one report when flush() runs concurrently', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 7 });
+    for (let i = 0; i < 20; i += 1) await ingester.add(usage());
+    const first = ingester.flush();
+    for (let i = 0; i < 5; i += 1) await ingester.add(usage());
+    const second = ingester.flush();
+    const third = ingester.flush();
+    const reports = await Promise.all([first, second, third]);
+    expect(reports[0]!.accepted).toBeGreaterThanOrEqual(20); // everything added before it
+    expect(reports.reduce((sum, r) => sum + r.accepted, 0)).toBe(25);
+    expect(server.stored.size).toBe(25);
+    expect(await ingester.close()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
+  });
+
+  it('close() delivers what is queued and what add() was still waiting to queue; add() afterwards rejects', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, maxQueued: 5, flushInterval: 60_000 });
+    for (let i = 0; i < 5; i += 1) await ingester.add(usage());
+    const waiting = [ingester.add(usage()), ingester.add(usage())]; // no room until the first batch settles
+    const closing = ingester.close();
+    await expect(ingester.add(usage())).rejects.toBeInstanceOf(TogaiIngesterClosedError);
+    await expect.poll(() => server.heldCount()).toBe(1);
+    server.release();
+    await expect(Promise.all(waiting)).resolves.toHaveLength(2);
+    await expect.poll(() => server.heldCount()).toBe(1); // the two late events, sent at once, not after 60 s
+    server.release();
+    expect(await closing).toMatchObject({ accepted: 7, failed: [], batches: 2 });
+    expect(server.stored.size).toBe(7);
+
+    const late = ingester.add(usage());
+    await expect(late).rejects.toBeInstanceOf(TogaiIngesterClosedError);
+    await expect(late).rejects.toBeInstanceOf(TogaiError);
+    await expect(late).rejects.toThrow(/after close/);
+    expect(server.received).toHaveLength(2);
+  });
+
+  it('close() twice: both resolve once everything is delivered, and only one report counts the events', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    for (let i = 0; i < 3; i += 1) await ingester.add(usage());
+    const [first, second] = await Promise.all([ingester.close(), ingester.close()]);
+    expect(first).toMatchObject({ accepted: 3, batches: 1 });
+    expect(second).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
+    expect(await ingester.close()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
+    expect(await ingester.flush()).toEqual({ accepted: 0, failed: [], batches: 0, resent: 0 });
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('hostile servers and careless callers', () => {
+  it('fails only the events JSON cannot serialize; the rest of their batch is sent', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    const circular = usage();
+    (circular.dimensions as Record<string, unknown>).self = circular;
+    const bigint = usage({ dimensions: { count: 10n as unknown as string } });
+    const fine = [usage(), usage(), usage()];
+    for (const event of [fine[0]!, bigint, fine[1]!, circular, fine[2]!]) await ingester.add(event);
+    const report = await ingester.close();
+    expect(report.accepted).toBe(3);
+    expect(report.failed.map((f) => f.event.id).sort()).toEqual([bigint.id, circular.id].sort());
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(TogaiValidationError);
+      expect(error.message).toMatch(/not JSON-serializable/);
+    }
+    expect([...server.stored.keys()].sort()).toEqual(fine.map((e) => e.id).sort());
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('sends an object with toJSON() as JSON.stringify would, and rejects in add() one whose toJSON() throws', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    class Call {
+      private readonly secret = 'not for the wire';
+      toJSON() {
+        return usage({ accountId: 'ACC-FROM-TOJSON', id: `call-${this.secret.length}` });
+      }
+    }
+    expect(await ingester.add(new Call() as unknown as Event)).toBe('call-16');
+    const throwing = { toJSON: () => { throw new Error('cannot'); } };
+    await expect(ingester.add(throwing as unknown as Event)).rejects.toThrow(TogaiValidationError);
+    await ingester.close();
+    expect(server.received[0]!.events).toEqual([expect.objectContaining({ id: 'call-16', accountId: 'ACC-FROM-TOJSON' })]);
+    expect(JSON.stringify(server.received[0]!.events)).not.toContain('not for the wire');
+  });
+
+  it('keeps the id it gave an event when the caller changes or froze the object', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    const mutable = usage();
+    const first = await ingester.add(mutable);
+    mutable.id = 'changed-after-add';
+    mutable.accountId = 'ACC-CHANGED';
+    const frozen = Object.freeze(usage());
+    const second = await ingester.add(frozen);
+    expect(frozen.id).toBeUndefined();
+    await ingester.close();
+    expect([...server.stored.keys()]).toEqual([first, second]);
+    expect(server.stored.get(first)!.accountId).toBe('ACC00001'); // top-level fields are copied in add()
+  });
+
+  it('ignores 207 entries that name no event of the batch, an event of another batch, or one event twice', async () => {
+    let firstOfOtherBatch = '';
+    const server = await togai(({ events }, index) => {
+      if (index === 1) firstOfOtherBatch = events[0]!.id!;
+      return index === 0 ? 'hold' : 'accept';
+    });
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 4, concurrency: 2 });
+    const events = Array.from({ length: 8 }, () => usage());
+    for (const event of events) await ingester.add(event);
+    await expect.poll(() => server.received.length).toBe(2);
+    // The held first batch now gets a 207 naming: its own second event (twice), the other batch's first event,
+    // an id nobody sent, an entry without a payload and a null.
+    const held = server.received[0]!.events;
+    const junk = [
+      { message: 'bad schema', eventPayload: held[1] },
+      { message: 'listed again', eventPayload: held[1] },
+      { message: 'not yours', eventPayload: { ...held[0], id: firstOfOtherBatch } },
+      { message: 'never sent', eventPayload: { ...held[0], id: 'no-such-id' } },
+      { message: 'no payload' },
+      null,
+    ];
+    server.answerHeld(207, { errors: junk });
+    const report = await ingester.close();
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.event.id).toBe(held[1]!.id);
+    expect(report.failed[0]!.error).toMatchObject({ apiMessage: 'bad schema' });
+    expect(report.accepted).toBe(7);
+  });
+
+  it('fails a batch answered 200 with a body that is not JSON, without resending; counts a bodiless 202 as accepted', async () => {
+    const server = await startServer((_, res, index) => {
+      if (index === 0) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>Welcome to nginx!</html>');
+      } else {
+        res.writeHead(202);
+        res.end();
+      }
+    });
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 2 });
+    for (let i = 0; i < 4; i += 1) await ingester.add(usage());
+    const report = await ingester.close();
+    expect(server.requests).toHaveLength(2);
+    expect(report.accepted).toBe(2);
+    expect(report.failed).toHaveLength(2);
+    for (const { error } of report.failed) expect(error).toMatchObject({ name: 'TogaiResponseParseError', status: 200 });
+  });
+
+  it('fails a batch whose 207 has no errors list, since which events were accepted is unknown', async () => {
+    const server = await startServer((_, res) => sendJson(res, 207, { errors: 'some' }));
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester();
+    await ingester.add(usage());
+    await ingester.add(usage());
+    const report = await ingester.close();
+    expect(report.accepted).toBe(0);
+    expect(report.failed.map((f) => f.error.message)).toEqual([expect.stringMatching(/without an errors list/), expect.stringMatching(/without an errors list/)]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('splits a batch a size-limited proxy refuses (413), so an oversized event fails alone', async () => {
+    const limit = 20_000;
+    const server = await startServer((request, res) => {
+      if (request.body.length > limit) return sendJson(res, 413, { message: 'Request Entity Too Large' });
+      sendJson(res, 202, { success: true });
+    });
+    servers.push(server);
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 41 });
+    const huge = usage({ dimensions: { blob: 'x'.repeat(limit) } });
+    const events = [...Array.from({ length: 20 }, () => usage()), huge, ...Array.from({ length: 20 }, () => usage())];
+    for (const event of events) await ingester.add(event);
+    const report = await ingester.close();
+    expect(report.accepted).toBe(40);
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.event.id).toBe(huge.id);
+    expect(report.failed[0]!.error).toMatchObject({ status: 413 });
+    const delivered = server.requests.filter((r) => r.body.length <= limit).flatMap((r) => (JSON.parse(r.body) as { events: Event[] }).events);
+    expect(delivered.map((e) => e.id).sort()).toEqual(events.filter((e) => e !== huge).map((e) => e.id).sort());
+    expect(server.requests.length).toBeLessThanOrEqual(2 * events.length - 1);
+  });
+
+  it('caps a Retry-After longer than maxRetryDelay', async () => {
+    const server = await togai((_, index) => (index === 0 ? { status: 503, retryAfter: '3600' } : 'accept'));
+    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 200 });
+    await ingester.add(usage());
+    expect(await ingester.close()).toMatchObject({ accepted: 1, resent: 1 });
+    expect(server.received[1]!.arrivedAt - server.received[0]!.arrivedAt).toBeGreaterThanOrEqual(200 - slack);
+  });
+
+  it('queues and delivers events added while a flush() is under way', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester();
+    await ingester.add(usage());
+    const flushing = ingester.flush();
+    await expect.poll(() => server.heldCount()).toBe(1);
+    const late = await ingester.add(usage());
+    server.release();
+    expect(await flushing).toMatchObject({ accepted: 1 });
+    const closing = ingester.close();
+    await expect.poll(() => server.heldCount()).toBe(1);
+    server.release();
+    expect(await closing).toMatchObject({ accepted: 1 });
+    expect(server.stored.has(late)).toBe(true);
+  });
+});
+
+describe('close() with a deadline', () => {
+  it('gives up on a server that never answers: unsettled events fail with TogaiAbortError, nothing more is sent', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, concurrency: 1, flushInterval: 60_000 });
+    const events = Array.from({ length: 12 }, () => usage());
+    for (const event of events) await ingester.add(event);
+    await expect.poll(() => server.heldCount()).toBe(1);
+    const report = await ingester.close({ timeout: 200 });
+    expect(report).toMatchObject({ accepted: 0, batches: 3, resent: 0 });
+    expect(report.failed.map((f) => f.event.id).sort()).toEqual(events.map((e) => e.id).sort());
+    for (const { error } of report.failed) {
+      expect(error).toBeInstanceOf(TogaiAbortError);
+      expect(error.message).toMatch(/gave up after 200 ms/);
+    }
+    expect(server.received).toHaveLength(1); // the batch in flight; the queued ones were never sent
+    await expect(ingester.add(usage())).rejects.toBeInstanceOf(TogaiIngesterClosedError);
+  });
+
+  it('cuts a backoff wait short instead of sleeping through it', async () => {
+    const server = await togai(() => ({ status: 503, retryAfter: '60' }));
+    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 60_000 });
+    await ingester.add(usage());
+    const flushed = ingester.flush();
+    await expect.poll(() => server.received.length).toBe(1); // answered 503: the ingester now waits 60 s
+    const closed = await ingester.close({ timeout: 300 });
+    // The pending flush() and close() both resolve; the event is counted in one of their reports.
+    const reports = [await flushed, closed];
+    const failed = reports.flatMap((report) => report.failed);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.error).toBeInstanceOf(TogaiAbortError);
+    expect(reports.map((report) => report.accepted + report.resent)).toEqual([0, 0]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it.each([-1, 1.5, '100', Number.NaN])('rejects timeout %s with TogaiValidationError and stays open', async (timeout) => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    await expect(ingester.close({ timeout: timeout as number })).rejects.toBeInstanceOf(TogaiValidationError);
+    await ingester.add(usage());
+    expect(await ingester.close()).toMatchObject({ accepted: 1 });
+  });
+});
+
+describe('validation', () => {
+  const client = createTogaiClient({ baseUrl: 'http://127.0.0.1:9', token, pathStyle: 'flat' });
+
+  it.each<[string, unknown]>([
+    ['maxBatchSize above 500', { maxBatchSize: 501 }],
+    ['maxBatchSize 0', { maxBatchSize: 0 }],
+    ['a fractional maxBatchSize', { maxBatchSize: 10.5 }],
+    ['a string concurrency', { concurrency: '4' }],
+    ['concurrency 0', { concurrency: 0 }],
+    ['a negative flushInterval', { flushInterval: -1 }],
+    ['a NaN flushInterval', { flushInterval: Number.NaN }],
+    ['an infinite maxQueued', { maxQueued: Number.POSITIVE_INFINITY }],
+    ['maxQueued below maxBatchSize', { maxQueued: 100, maxBatchSize: 200 }],
+    ['maxAttempts 0', { maxAttempts: 0 }],
+    ['an unknown option', { batchSize: 100 }],
+    ['options that are not an object', 500],
+  ])('rejects %s with TogaiConfigurationError', (_, options) => {
+    expect(() => client.events.createIngester(options as IngesterOptions)).toThrow(TogaiConfigurationError);
+  });
+
+  it('creates an ingester without options, and with every option at its limits', () => {
+    expect(client.events.createIngester().queued).toBe(0);
+    const limits = { maxBatchSize: 1, maxQueued: 1, concurrency: 64, flushInterval: 0, maxAttempts: 1, maxRetryDelay: 0 };
+    expect(client.events.createIngester(limits).queued).toBe(0);
+  });
+
+  it('rejects events that are not objects or carry an unusable id, before queueing them', async () => {
+    const server = await togai();
+    const ingester = clientFor(server.url).events.createIngester();
+    const bad: unknown[] = [null, undefined, 'event', 42, [usage()], usage({ id: '' }), { ...usage(), id: 42 }, { ...usage(), id: null }];
+    for (const event of bad) await expect(ingester.add(event as Event)).rejects.toBeInstanceOf(TogaiValidationError);
+    expect(ingester.queued).toBe(0);
+    await ingester.add(usage({ id: 'fine' }));
+    expect(await ingester.close()).toMatchObject({ accepted: 1, failed: [] });
+    expect([...server.stored.keys()]).toEqual(['fine']);
+  });
+
+  it('exists only where ingestBatch does: a customer-scoped client refuses it', () => {
+    const scoped = createTogaiClient({ baseUrl: 'http://127.0.0.1:9', token, pathStyle: 'customer-scoped' }) as unknown as {
+      events: { createIngester(): unknown };
+    };
+    expect(() => scoped.events.createIngester()).toThrow(TogaiVariantError);
+    expect(() => scoped.events.createIngester()).toThrow(/exists only on flat paths/);
+  });
+});
+
+describe('process lifetime', () => {
+  let dir = '';
+  beforeAll(async () => {
+    // The SDK bundled from src/, so a plain node child process can import it.
+    await mkdir(join(root, '.tmp'), { recursive: true });
+    dir = await mkdtemp(join(root, '.tmp', 'ingester-'));
+    await build({
+      entryPoints: [join(root, 'src', 'index.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      outfile: join(dir, 'sdk.mjs'),
+      logLevel: 'error',
+    });
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Runs `script` in a child node process (killed at 20 s); `onStdout` sees the output so far as it arrives. */
+  async function runChild(script: string, url: string, onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void) {
+    const file = join(dir, `child-${counter++}.mjs`);
+    await writeFile(file, script);
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      let stdout = '';
+      const env = { ...process.env, TOGAI_URL: url };
+      const child = execFile(process.execPath, [file], { env, timeout: 20_000, killSignal: 'SIGKILL' }, (error, out, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr }),
+      );
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        onStdout?.(stdout, (signal) => child.kill(signal));
+      });
+    });
+  }
+
+  const preamble = `
+import { createTogaiClient } from './sdk.mjs';
+const togai = createTogaiClient({ baseUrl: process.env.TOGAI_URL, token: 't' });
+const ingester = togai.events.createIngester({ flushInterval: 60_000 });
+const event = { schemaName: 'api_calls', timestamp: '2024-07-15T10:30:00Z', accountId: 'A', attributes: [], dimensions: {} };
+`;
+
+  it('the flush timer does not keep the process alive; close() on beforeExit still delivers', async () => {
+    const server = await togai();
+    const result = await runChild(
+      `${preamble}
+process.once('beforeExit', async () => console.log(JSON.stringify(await ingester.close())));
+console.log('id', await ingester.add(event));
+`,
+      server.url,
+    );
+    expect(result.code, result.stderr).toBe(0); // well before the 60 s flush timer (the child is killed at 20 s)
+    const id = /^id (\S+)$/m.exec(result.stdout)![1]!;
+    expect([...server.stored.keys()]).toEqual([id]);
+    expect(result.stdout).toContain(JSON.stringify({ accepted: 1, failed: [], batches: 1, resent: 0 }));
+  });
+
+  it('events still queued are lost when the process exits without close()', async () => {
+    const server = await togai();
+    const result = await runChild(`${preamble}\nawait ingester.add(event);\nconsole.log('queued', ingester.queued);\n`, server.url);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('queued 1');
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('close() in a SIGTERM handler delivers before the process exits', async () => {
+    const server = await togai();
+    let signalled = false;
+    const result = await runChild(
+      `${preamble}
+const keepAlive = setInterval(() => {}, 1_000);
+process.once('SIGTERM', async () => {
+  clearInterval(keepAlive);
+  const report = await ingester.close();
+  console.log(JSON.stringify(report));
+  process.exit(report.failed.length === 0 ? 0 : 1);
+});
+for (let i = 0; i < 3; i += 1) await ingester.add({ ...event });
+console.log('ready');
+`,
+      server.url,
+      (stdout, kill) => {
+        if (stdout.includes('ready') && !signalled) {
+          signalled = true;
+          kill('SIGTERM');
+        }
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(server.stored.size).toBe(3);
+    expect(result.stdout).toContain('"accepted":3');
+  });
+});
