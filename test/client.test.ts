@@ -17,18 +17,13 @@ import {
   TogaiVariantError,
   type DeprecationNotice,
 } from '../src/index.js';
-import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { deadUrl, sendJson, trackedServers } from './support/http-server.js';
 
 const account = { id: 'ACC1', name: 'Acme', customerId: 'C1', togaiAccountId: 'a.1', togaiCustomerId: 'c.1', status: 'ACTIVE' };
-const servers: TestServer[] = [];
-async function server(handler: Parameters<typeof startServer>[0]) {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const { server, closeAll } = trackedServers();
 afterEach(async () => {
   vi.unstubAllEnvs();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await closeAll();
 });
 
 describe('configuration and auth', () => {
@@ -203,10 +198,7 @@ describe('errors', () => {
   });
 
   test('network failure → TogaiConnectionError', async () => {
-    const closed = await server(() => undefined);
-    await closed.close();
-    servers.pop();
-    const togai = createTogaiClient({ baseUrl: closed.url, token: 't', maxRetries: 0 });
+    const togai = createTogaiClient({ baseUrl: await deadUrl(), token: 't', maxRetries: 0 });
     await expect(togai.accounts.get({ accountId: 'A' })).rejects.toThrow(TogaiConnectionError);
   });
 });

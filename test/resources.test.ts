@@ -2,16 +2,11 @@
 // spec drives per operation (generated event ids and idempotency keys, queries sent as POST, writes without a key).
 import { afterEach, describe, expect, test } from 'vitest';
 import { createTogaiClient, InternalServerError, TogaiVariantError, type PathStyle } from '../src/index.js';
-import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { sendJson, trackedServers } from './support/http-server.js';
 
-const servers: TestServer[] = [];
-async function server(handler: Parameters<typeof startServer>[0]) {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const { server, closeAll } = trackedServers();
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+  await closeAll();
 });
 
 /** A client that retries quickly, so fault tests stay short. */

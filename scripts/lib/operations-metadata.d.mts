@@ -15,3 +15,4 @@ export declare function collectOperations(bundle: object): Record<string, SpecOp
 export declare function deref(bundle: object, node: unknown): any;
 export declare const runtimeFields: readonly string[];
 export declare function renderOperationsModule(bundle: object): string;
+export declare function groupByResource(operations: object): Map<string, Map<string, SpecOperation[]>>;

@@ -159,14 +159,20 @@ function deprecationTag(operation) {
   return operation.successor ? ` * @deprecated Use \`client.${operation.successor}()\` instead.` : ' * @deprecated';
 }
 
-/** Per resource, one JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
-function renderSdkResources(operations) {
+/** resource → facade method → the operations (one per path variant) it calls, in spec order. */
+export function groupByResource(operations) {
   const resources = new Map();
   for (const operation of Object.values(operations)) {
     const methods = resources.get(operation.resource) ?? new Map();
     methods.set(operation.sdkMethod, [...(methods.get(operation.sdkMethod) ?? []), operation]);
     resources.set(operation.resource, methods);
   }
+  return resources;
+}
+
+/** Per resource, one JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
+function renderSdkResources(operations) {
+  const resources = groupByResource(operations);
   const renderMethod = ([sdkMethod, variants]) => {
     const lines = variants.map(
       (op) => ` * - ${op.variant}: \`${op.method} ${op.path}\` (${op.operationId})${op.deprecated ? ' — deprecated' : ''}`,

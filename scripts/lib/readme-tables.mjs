@@ -1,17 +1,12 @@
 // The README's tables of facade methods and of write safety are derived from the spec, like generated/: the
 // pipeline rewrites what stands between their markers, and the drift check fails when they are stale.
-import { collectOperations } from './operations-metadata.mjs';
+import { collectOperations, groupByResource } from './operations-metadata.mjs';
 
 const code = (text) => `\`${text}\``;
 
 /** One row per resource: its methods, each with the operation(s) it calls. */
 function resourcesTable(operations) {
-  const resources = new Map();
-  for (const op of Object.values(operations)) {
-    const methods = resources.get(op.resource) ?? new Map();
-    methods.set(op.sdkMethod, [...(methods.get(op.sdkMethod) ?? []), op]);
-    resources.set(op.resource, methods);
-  }
+  const resources = groupByResource(operations);
   const rows = [];
   for (const [resource, methods] of resources) {
     for (const [method, ops] of methods) {
