@@ -209,37 +209,47 @@ export function renderMarkdown(results, targets, analysis = '') {
       ],
     ),
   );
-  const ingestion = results.ingester;
-  if (ingestion) {
-    section(
-      '## 7. Event ingestion',
-      `Usage events (about 200 bytes of JSON each) to a keep-alive node:http server on 127.0.0.1 in a child process, which counts the events it receives (a contender that loses or repeats one fails the bench) and answers 202. ${ingestion.concurrency} requests in flight for every contender (the ingester's default), ${ingestion.rounds} rounds with the order rotated, median round. The hand-written loops build batches of ${ingestion.batchSize} events with ids and post them: over \`fetch\` with \`JSON.stringify\`, or through \`togai.events.ingestBatch\`. Ratio: events/s over the \`fetch\` loop's (higher is better). Client CPU: this process's user + system time per event (the server runs apart), steadier than events/s when other work shares the machine (lower is better).`,
-      '',
-      table(
-        ['contender', 'events per round', 'events/s', 'vs hand-written fetch loop', 'client CPU µs/event', 'CPU vs fetch loop'],
-        ingestion.rows.map((r) => [r.name, int(r.events), int(r.eventsPerSec), ratio(r.ratio), fixed(r.cpuUsPerEvent), ratio(r.cpuRatio)]),
-      ),
-      '',
-      `Memory: one ingester with the default options (maxQueued ${int(ingestion.memory[0].maxQueued)}) and \`await add()\` for each event, to an in-memory fetch that answers at once or only after 50 ms (then add() waits and the queue stays full). Heap sampled every 5,000 events; "before" and "after" are taken after garbage collection${ingestion.gcExposed ? '' : ' (not exposed in this run: numbers include garbage)'}.`,
-      '',
-      table(
-        ['sink', 'events', 'time (s)', 'events/s', 'most queued', 'heap before (MB)', 'heap peak (MB)', 'heap after (MB)'],
-        ingestion.memory.map((m) => [
-          m.sink,
-          int(m.events),
-          fixed(m.seconds),
-          int(m.eventsPerSec),
-          int(m.mostQueued),
-          fixed(m.heapBeforeMB, 1),
-          fixed(m.heapPeakMB, 1),
-          fixed(m.heapAfterMB, 1),
-        ]),
-      ),
-    );
-  }
+  if (results.ingester) out.push(renderIngestion(results.ingester), '');
   section(
     '## Reproduce',
     '`npm run bench` rewrites this file (about three minutes). `node bench/run.mjs --only=per-call` runs one section and writes nothing; `node bench/profile.mjs "ours: facade"` (add `--loopback` for real HTTP) prints where a contender spends its time, mapped to src/ lines.',
   );
   return out.join('\n');
+}
+
+/** Section 7 of BENCHMARKS.md, from the results of bench/ingester.mjs. */
+export function renderIngestion(ingestion) {
+  return [
+    '## 7. Event ingestion',
+    '',
+    `Usage events (about 200 bytes of JSON each) to a keep-alive node:http server on 127.0.0.1 in a child process, which counts the events it receives (a contender that loses or repeats one fails the bench) and answers 202. ${ingestion.concurrency} requests in flight for every contender (the ingester's default), ${ingestion.rounds} rounds with the order rotated, median round. The hand-written loops build batches of ${ingestion.batchSize} events with ids and post them: over \`fetch\` with \`JSON.stringify\`, or through \`togai.events.ingestBatch\`. Ratio: events/s over the \`fetch\` loop's (higher is better). Client CPU: this process's user + system time per event (the server runs apart), steadier than events/s when other work shares the machine (lower is better).`,
+    '',
+    table(
+      ['contender', 'events per round', 'events/s', 'vs hand-written fetch loop', 'client CPU µs/event', 'CPU vs fetch loop'],
+      ingestion.rows.map((r) => [
+        r.name,
+        int(r.events),
+        int(r.eventsPerSec),
+        r.ratio < 0.1 ? `${r.ratio.toPrecision(2)}×` : ratio(r.ratio), // one call per event is far below the rest
+        fixed(r.cpuUsPerEvent),
+        ratio(r.cpuRatio),
+      ]),
+    ),
+    '',
+    `Memory: one ingester with the default options (maxQueued ${int(ingestion.memory[0].maxQueued)}) and \`await add()\` for each event, to an in-memory fetch that answers at once or only after 50 ms (then add() waits and the queue stays full). Heap sampled every 5,000 events; "before" and "after" are taken after garbage collection${ingestion.gcExposed ? '' : ' (not exposed in this run: numbers include garbage)'}. The peak includes garbage not yet collected.`,
+    '',
+    table(
+      ['sink', 'events', 'time (s)', 'events/s', 'most queued', 'heap before (MB)', 'heap peak (MB)', 'heap after (MB)'],
+      ingestion.memory.map((m) => [
+        m.sink,
+        int(m.events),
+        fixed(m.seconds),
+        int(m.eventsPerSec),
+        int(m.mostQueued),
+        fixed(m.heapBeforeMB, 1),
+        fixed(m.heapPeakMB, 1),
+        fixed(m.heapAfterMB, 1),
+      ]),
+    ),
+  ].join('\n');
 }

@@ -12,7 +12,7 @@ export type {
   ResourceFacade,
 } from './facade.js';
 export type { DeprecationNotice } from './deprecation.js';
-export { EventRejectedError, ingesterDefaults, TogaiIngesterClosedError } from './ingester.js';
+export { EventRejectedError, TogaiIngesterClosedError } from './ingester.js';
 export type { FailedEvent, Ingester, IngesterOptions, IngestReport } from './ingester.js';
 export type { Page, PagedList, WithResponse } from './pagination.js';
 export type { Environment, PathStyle } from './variants.js';

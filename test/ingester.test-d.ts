@@ -45,4 +45,11 @@ describe('the ingester takes usage events and reports per event', () => {
     expectTypeOf<IngestReport['accepted']>().toEqualTypeOf<number>();
     expectTypeOf<IngestReport['failed'][number]>().toEqualTypeOf<{ event: Event; error: TogaiError }>();
   });
+
+  test('queued and options are read-only', () => {
+    expectTypeOf(ingester.queued).toEqualTypeOf<number>();
+    expectTypeOf(ingester.options.maxQueued).toEqualTypeOf<number>();
+    // @ts-expect-error: the settings cannot be changed after creation
+    ingester.options.maxQueued = 1;
+  });
 });

@@ -326,6 +326,25 @@ describe('backpressure', () => {
     expect(server.maxOpen).toBe(2);
     expectWellFormedBatches(server, 10);
   });
+
+  it('by default holds the batches in flight and one more, then add() waits', async () => {
+    const server = await togai(() => 'hold');
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 10, concurrency: 2, flushInterval: 60_000 });
+    for (let i = 0; i < 30; i += 1) await ingester.add(usage());
+    await expect.poll(() => server.heldCount()).toBe(2);
+    let added = false;
+    const waiting = ingester.add(usage()).then(() => (added = true));
+    await pause(200);
+    expect(added).toBe(false);
+    server.release(1);
+    await waiting;
+    const closing = ingester.close();
+    for (let i = 0; i < 10 && server.stored.size < 31; i += 1) {
+      server.release();
+      await pause(50);
+    }
+    expect(await closing).toMatchObject({ accepted: 31 });
+  });
 });
 
 describe('flush and close', () => {
@@ -550,7 +569,7 @@ describe('hostile servers and careless callers', () => {
 describe('close() with a deadline', () => {
   it('gives up on a server that never answers: unsettled events fail with TogaiAbortError, nothing more is sent', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, concurrency: 1, flushInterval: 60_000 });
+    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, concurrency: 1, maxQueued: 20, flushInterval: 60_000 });
     const events = Array.from({ length: 12 }, () => usage());
     for (const event of events) await ingester.add(event);
     await expect.poll(() => server.heldCount()).toBe(1);
@@ -611,7 +630,15 @@ describe('validation', () => {
   });
 
   it('creates an ingester without options, and with every option at its limits', () => {
-    expect(client.events.createIngester().queued).toBe(0);
+    expect(client.events.createIngester().options).toEqual({
+      maxBatchSize: 500,
+      flushInterval: 1000,
+      maxQueued: 2500,
+      concurrency: 4,
+      maxAttempts: 5,
+      maxRetryDelay: 30_000,
+    });
+    expect(client.events.createIngester({ concurrency: 2, maxBatchSize: 100 }).options.maxQueued).toBe(300);
     const limits = { maxBatchSize: 1, maxQueued: 1, concurrency: 64, flushInterval: 0, maxAttempts: 1, maxRetryDelay: 0 };
     expect(client.events.createIngester(limits).queued).toBe(0);
   });
