@@ -1,15 +1,13 @@
-// createTogaiClient: wires the pieces together. openapi-fetch builds typed requests; our middleware validates
-// path parameters, reports deprecations and keys purchases; the transport beneath it authenticates, times
-// out and retries.
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+// createTogaiClient: wires the pieces together. openapi-fetch builds typed requests; the guard in front of it
+// (raw-api.ts) validates each call, reports deprecations and keys purchases; the transport beneath it
+// authenticates, times out and retries.
+import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { resolveCredential, type CredentialOptions } from './auth.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
 import { createAccountsFacade, type AccountsFacade } from './facade.js';
 import { assertSendableHeaders } from './headers.js';
-import { ensureIdempotencyKey } from './idempotency.js';
-import { operationForRoute } from './operations.js';
 import { resolveTuning, safeOverrides, type credentialRoutingOptions, type Tuning } from './options.js';
 import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
 import { createTransport } from './retry.js';
@@ -48,19 +46,6 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
 
   const deprecations = createDeprecationReporter(options, seenDeprecations);
-  const sdkMiddleware: Middleware = {
-    onRequest({ request, schemaPath }) {
-      const operation = operationForRoute(request.method, schemaPath);
-      if (!operation) return undefined;
-      deprecations.operationCalled(operation);
-      return operation.idempotencyKeyField ? ensureIdempotencyKey(request, operation) : undefined;
-    },
-    onResponse({ request, response, schemaPath }) {
-      deprecations.responseReceived(response, request.method, schemaPath, operationForRoute(request.method, schemaPath));
-      return undefined;
-    },
-  };
-
   const apiBase = baseUrl.href.replace(/\/$/, '');
   const api = guardRawApi(
     createClient<paths>({
@@ -70,8 +55,8 @@ function buildClient(options: TogaiClientOptions, seenDeprecations: Set<string>)
       headers: options.headers,
       fetch: createTransport({ fetch: baseFetch.bind(globalThis), credential, credentialOrigin: baseUrl.origin, ...tuning }),
     }),
+    deprecations,
   );
-  api.use(sdkMiddleware);
 
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth: credential.kind, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
   return {

@@ -3,31 +3,30 @@
 // cannot charge twice.
 import { TogaiValidationError } from './errors.js';
 import type { OperationMetadata } from './operations.js';
-import { callOptionsOf, withCallOptions } from './retry.js';
 
 export function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }
 
-/** Returns the request with an idempotency key in its body, and marks it safe to resend. */
-export async function ensureIdempotencyKey(request: Request, operation: OperationMetadata): Promise<Request> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The body to send for `operation`, with an idempotency key when its body carries one: the caller's, or a new
+ * one. `keyed` says the request may then be resent safely. A body that is not a plain object is left alone
+ * (nothing to key; the transport will not resend it).
+ */
+export function withIdempotencyKey(body: unknown, operation: OperationMetadata): { body: unknown; keyed: boolean } {
   const field = operation.idempotencyKeyField;
-  if (!field || request.body === null) return request;
-  const text = await request.clone().text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return request; // not JSON: nothing we can key; the transport will not resend it
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return request;
-  const record = body as Record<string, unknown>;
-  const given = record[field];
-  if (typeof given === 'string' && given !== '') return withCallOptions(request, { idempotent: true });
+  if (!field || !isPlainObject(body)) return { body, keyed: false };
+  const given = body[field];
+  if (typeof given === 'string' && given !== '') return { body, keyed: true };
   if (given !== undefined) {
     // Replacing it with a generated key would quietly drop the caller's protection across restarts.
     throw new TogaiValidationError(`${operation.operationId}: ${field} must be a non-empty string.`);
   }
-  const keyed = new Request(request, { body: JSON.stringify({ ...record, [field]: newIdempotencyKey() }) });
-  return withCallOptions(keyed, { ...callOptionsOf(request), idempotent: true });
+  return { body: { ...body, [field]: newIdempotencyKey() }, keyed: true };
 }
