@@ -165,8 +165,8 @@ export function createTransport(options: TransportOptions): Transport {
     const onCallerAbort = () => controller.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     let hop = first;
+    let visited: Set<string> | undefined; // made at the first redirect: most calls have none
     try {
-      const visited = new Set([`${hop.method} ${hop.url}`]);
       for (;;) {
         if (!hop.crossed && hop.url.startsWith(credentialPrefix)) credential.apply(hop.headers);
         const response = await options.fetch(hop.url, {
@@ -191,6 +191,7 @@ export function createTransport(options: TransportOptions): Transport {
         if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes, progress.redirected);
         await response.body?.cancel();
         progress.redirected = true;
+        visited ??= new Set([`${first.method} ${first.url}`]);
         hop = nextHop(hop, response, visited, credential.redact);
       }
     } catch (error) {
