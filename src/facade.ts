@@ -161,13 +161,7 @@ export function createAccountsFacade<S extends Variant>(
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        // Picked one by one: nothing else in `options` may reach the transport (an `idempotent` flag, say).
-        [callOptionsInitKey]: {
-          timeout: options.timeout,
-          maxRetries: options.maxRetries,
-          maxRetryDelay: options.maxRetryDelay,
-          maxResponseBytes: options.maxResponseBytes,
-        },
+        [callOptionsInitKey]: options, // the raw-api guard checks and keeps only the tuning fields
       },
     );
     if (response.ok) return parseSuccess(data, response, operation, params);
