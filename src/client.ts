@@ -1,18 +1,16 @@
-// createTogaiClient: wires the pieces together. openapi-fetch builds typed requests; our middleware validates
-// path parameters, reports deprecations and keys purchases; the transport beneath it authenticates, times
-// out and retries.
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
+// createTogaiClient: wires the pieces together. openapi-fetch builds typed requests; the guard in front of it
+// (raw-api.ts) validates each call, reports deprecations and keys purchases; the transport beneath it
+// authenticates, times out and retries.
+import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { resolveCredential, type Credential, type CredentialOptions } from './auth.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecation.js';
 import { TogaiConfigurationError } from './errors.js';
 import { createFacade, type Facade } from './facade.js';
 import { assertSendableHeaders } from './headers.js';
-import { ensureGeneratedKeys } from './idempotency.js';
-import { operationForRoute } from './operations.js';
 import { resolveTuning, safeOverrides, type credentialRoutingOptions, type Tuning } from './options.js';
 import { guardRawApi, serializeBody, serializeQuery } from './raw-api.js';
-import { createTransport, withCallOptions, type TransportOptions } from './retry.js';
+import { createTransport, type TransportOptions } from './retry.js';
 import { createExchangingCredential, exchangeToken } from './token-exchange.js';
 import { resolveVariant, type Environment, type PathStyle, type PathStyleFor, type VariantOptions } from './variants.js';
 
@@ -77,21 +75,6 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
 
   const credential = (shared.credential ??= resolveClientCredential(options, { fetch: baseFetch.bind(globalThis), credentialOrigin: baseUrl.origin, ...tuning }, apiBase));
   const deprecations = createDeprecationReporter(options, shared.seenDeprecations);
-  const sdkMiddleware: Middleware = {
-    onRequest({ request, schemaPath }) {
-      const operation = operationForRoute(request.method, schemaPath);
-      if (!operation) return undefined;
-      deprecations.operationCalled(operation);
-      // A query sent as POST changes nothing, so it may be resent like a GET.
-      if (operation.retrySafe) return withCallOptions(request, { idempotent: true });
-      return operation.generatedKeys.length > 0 ? ensureGeneratedKeys(request, operation) : undefined;
-    },
-    onResponse({ request, response, schemaPath }) {
-      deprecations.responseReceived(response, request.method, schemaPath, operationForRoute(request.method, schemaPath));
-      return undefined;
-    },
-  };
-
   const api = guardRawApi(
     createClient<paths>({
       baseUrl: apiBase,
@@ -100,8 +83,8 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
       headers: options.headers,
       fetch: createTransport({ fetch: baseFetch.bind(globalThis), credential, credentialOrigin: baseUrl.origin, ...tuning }),
     }),
+    deprecations,
   );
-  api.use(sdkMiddleware);
 
   const auth = options.shortLivedToken ? 'shortLivedToken' : credential.kind;
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth, maxRetries: tuning.maxRetries, timeout: tuning.timeout };

@@ -12,7 +12,6 @@ import {
   TogaiVariantError,
   type ErrorResponse,
 } from './errors.js';
-import { keysAssigned } from './idempotency.js';
 import { createIngester, type Ingester, type IngesterOptions } from './ingester.js';
 import { camelCase, facadeResources, type OperationMetadata } from './operations.js';
 import type { Tuning } from './options.js';
@@ -200,15 +199,7 @@ export function createFacade<S extends Variant>(api: Client<paths, `${string}/${
         headers: options.headers,
         signal: options.signal,
         parseAs: 'text',
-        // Picked one by one: nothing else in `options` may reach the transport (an `idempotent` flag, say), except
-        // the ingester's symbol-keyed promise that every event id is already set.
-        [callOptionsInitKey]: {
-          timeout: options.timeout,
-          maxRetries: options.maxRetries,
-          maxRetryDelay: options.maxRetryDelay,
-          maxResponseBytes: options.maxResponseBytes,
-          idempotent: (options as { [keysAssigned]?: boolean })[keysAssigned] || undefined,
-        },
+        [callOptionsInitKey]: options, // the raw-api guard checks and keeps only the tuning fields
       },
     );
     if (response.ok) return { data: parseSuccess(data, response, operation, params), response };

@@ -1,62 +1,69 @@
 // Operations whose body carries idempotency keys or event ids (the metadata's `generatedKeys`: a purchase's or a
 // custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
-// caller's, or fresh ones. They are fixed before the first attempt, so every retry repeats them, and Togai's
-// deduplication makes a retried purchase, grant or usage event apply once.
+// caller's, or fresh ones. They are set on the body before it is serialized, once per call, so every retry
+// repeats them and Togai's deduplication makes a retried purchase, grant or usage event apply once.
 import { TogaiValidationError } from './errors.js';
 import type { OperationMetadata } from './operations.js';
-import { callOptionsOf, withCallOptions } from './retry.js';
 
 export function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Fills the empty keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) inside `node`, in place.
- * Returns whether every key along the path is now set; false when the body does not have the expected shape,
- * so a request we could not key is never marked safe to resend.
- */
-function fillKeys(node: Record<string, unknown>, path: readonly string[], where: string): boolean {
-  const [segment, ...rest] = path as [string, ...string[]];
-  if (segment.endsWith('[]')) {
-    const items = node[segment.slice(0, -2)];
-    if (!Array.isArray(items) || items.length === 0) return false;
-    let complete = true;
-    for (const item of items) complete = (isRecord(item) && fillKeys(item, rest, where)) && complete;
-    return complete;
-  }
-  if (rest.length > 0) return isRecord(node[segment]) && fillKeys(node[segment] as Record<string, unknown>, rest, where);
-  const value = node[segment];
-  if (value === undefined) node[segment] = newIdempotencyKey();
-  else if (typeof value !== 'string' || value === '') {
-    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
-    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
-  }
-  return true;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /**
- * Internal per-call option (symbol-keyed, so no caller passes it by accident): the caller has already put every
- * generated key in the body (the ingester does, in add()), so the body need not be read again to fill them.
+ * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing. Objects on
+ * the way are copied only where a key is added, so the caller's body is never changed. `complete` is false when
+ * the body does not have the expected shape: such a request is never marked safe to resend.
  */
-export const keysAssigned = Symbol('togai.keysAssigned');
-
-/** Returns the request with every generated key in its body, marked safe to resend when all are set. */
-export async function ensureGeneratedKeys(request: Request, operation: OperationMetadata): Promise<Request> {
-  if (request.body === null || callOptionsOf(request)?.idempotent) return request;
-  const text = await request.clone().text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return request; // not JSON: nothing we can key; the transport will not resend it
+function withKeys(node: Record<string, unknown>, path: readonly string[], where: string): { node: Record<string, unknown>; complete: boolean } {
+  const [segment, ...rest] = path as [string, ...string[]];
+  if (segment.endsWith('[]')) {
+    const name = segment.slice(0, -2);
+    const items = node[name];
+    if (!Array.isArray(items) || items.length === 0) return { node, complete: false };
+    let complete = true;
+    let copy: unknown[] | undefined;
+    items.forEach((item, index) => {
+      if (!isPlainObject(item)) return void (complete = false);
+      const keyed = withKeys(item, rest, where);
+      complete &&= keyed.complete;
+      if (keyed.node !== item) (copy ??= [...items])[index] = keyed.node;
+    });
+    return { node: copy ? { ...node, [name]: copy } : node, complete };
   }
-  if (!isRecord(body)) return request;
-  let complete = true;
-  for (const path of operation.generatedKeys) complete = fillKeys(body, path.split('.'), `${operation.operationId}: ${path}`) && complete;
-  const serialized = JSON.stringify(body);
-  const keyed = serialized === text ? request : new Request(request, { body: serialized });
-  return complete ? withCallOptions(keyed, { ...callOptionsOf(request), idempotent: true }) : keyed;
+  if (rest.length > 0) {
+    const child = node[segment];
+    if (!isPlainObject(child)) return { node, complete: false };
+    const keyed = withKeys(child, rest, where);
+    return { node: keyed.node === child ? node : { ...node, [segment]: keyed.node }, complete: keyed.complete };
+  }
+  const value = node[segment];
+  if (value === undefined) return { node: { ...node, [segment]: newIdempotencyKey() }, complete: true };
+  if (typeof value !== 'string' || value === '') {
+    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
+    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+  }
+  return { node, complete: true };
+}
+
+/**
+ * The body to send for `operation`, with every generated key set: the caller's, or a new one. `keyed` says the
+ * request may then be resent safely. A body that is not a plain object is left alone (nothing to key; the
+ * transport will not resend it).
+ */
+export function withGeneratedKeys(body: unknown, operation: OperationMetadata): { body: unknown; keyed: boolean } {
+  if (operation.generatedKeys.length === 0 || !isPlainObject(body)) return { body, keyed: false };
+  let node = body;
+  let keyed = true;
+  for (const path of operation.generatedKeys) {
+    const result = withKeys(node, path.split('.'), `${operation.operationId}: ${path}`);
+    node = result.node;
+    keyed &&= result.complete;
+  }
+  return { body: node, keyed };
 }

@@ -25,7 +25,7 @@ import {
   TogaiValidationError,
 } from './errors.js';
 import type { FacadeMethod, RequestOptions } from './facade.js';
-import { keysAssigned, newIdempotencyKey } from './idempotency.js';
+import { newIdempotencyKey } from './idempotency.js';
 import { retryAfterMs } from './retry-after.js';
 
 export interface IngesterOptions {
@@ -304,7 +304,7 @@ export function createIngester(ingestBatch: IngestBatch, options?: IngesterOptio
   // Aborted when close() runs out of time: stops calls in flight, backoff waits and every further attempt.
   const stop = new AbortController();
   // Every event has its id from add(): the client need not read the body again to fill them, and may resend it.
-  const sendOptions = { signal: stop.signal, [keysAssigned]: true } as RequestOptions;
+  const sendOptions: RequestOptions = { signal: stop.signal };
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
   let waiting: { event: Event; resolve: (id: string) => void }[] = [];

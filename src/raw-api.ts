@@ -1,13 +1,17 @@
 // `client.api` is openapi-fetch with a guard in front of every call: the call's own options (base URL, headers,
 // path parameters, retry and size settings) are checked before openapi-fetch builds anything, and what
 // openapi-fetch would throw itself (a SyntaxError for a success body that is not JSON, a TypeError for a body
-// JSON cannot carry) becomes a TogaiError. The facade calls through the same guard.
+// JSON cannot carry) becomes a TogaiError. The guard also does the SDK's own part of each call (deprecation
+// notices, idempotency keys), so openapi-fetch runs with no middleware of ours. The facade calls through it.
 import { createQuerySerializer, defaultBodySerializer } from 'openapi-fetch';
 import { parseBaseUrl } from './base-url.js';
 import { TogaiResponseParseError, TogaiValidationError } from './errors.js';
 import { assertSendableHeaders } from './headers.js';
+import type { DeprecationReporter } from './deprecation.js';
+import { withGeneratedKeys } from './idempotency.js';
+import { operationForRoute, type OperationMetadata } from './operations.js';
 import { assertTuning } from './options.js';
-import { callOptionsInitKey } from './retry.js';
+import { callOptionsInitKey, type CallOptions } from './retry.js';
 import { assertValidCallPath, fillPath } from './validation.js';
 
 interface CallInit {
@@ -26,13 +30,11 @@ interface CallResult {
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
-/** The init to hand to openapi-fetch once the call's options passed their checks, and whether to parse JSON here. */
-function checkedInit(method: string, template: unknown, init: CallInit | undefined): { init: CallInit; parseJson: boolean } {
+const noInit: CallInit = {};
+
+/** Throws a TogaiValidationError unless the call's own options can be sent as they are. */
+function assertSendable(method: string, template: unknown, init: CallInit): asserts template is string {
   if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
-  if (init === undefined) {
-    assertValidCallPath(template, undefined);
-    return { init: { parseAs: 'text' }, parseJson: true };
-  }
   if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
   assertValidCallPath(template, init.params?.path);
   if (init.signal !== undefined && init.signal !== null && !(init.signal instanceof AbortSignal)) {
@@ -45,13 +47,39 @@ function checkedInit(method: string, template: unknown, init: CallInit | undefin
   assertSendableHeaders(init.params?.header, 'params.header', TogaiValidationError);
   const tuning = init[callOptionsInitKey];
   if (tuning !== undefined) assertTuning(tuning as Record<string, unknown>, TogaiValidationError);
-  // A call's own base URL takes the client's checks, and is normalized so the transport recognizes the
-  // client's origin (and only it) however the text was spelled.
-  const baseUrl = init.baseUrl === undefined ? undefined : parseBaseUrl(init.baseUrl, TogaiValidationError).href.replace(/\/$/, '');
-  // JSON is parsed here rather than by openapi-fetch, whose parse errors are plain SyntaxErrors.
-  const parseJson = init.parseAs === undefined || init.parseAs === 'json';
-  if (baseUrl === undefined && !parseJson) return { init, parseJson };
-  return { init: { ...init, ...(parseJson && { parseAs: 'text' }), ...(baseUrl !== undefined && { baseUrl }) }, parseJson };
+}
+
+/**
+ * What the guard changes in a checked init before openapi-fetch sees it: the base URL normalized (so the
+ * transport recognizes the client's origin however it was spelled), JSON left to us to parse (openapi-fetch's
+ * parse errors are plain SyntaxErrors), an idempotency key in the body, and the per-call options rebuilt from
+ * their known fields, so no caller can mark a request safe to resend.
+ */
+function sdkChanges(init: CallInit, operation: OperationMetadata | undefined): CallInit | undefined {
+  const changes: CallInit = {};
+  let changed = false;
+  if (init.baseUrl !== undefined) {
+    changes.baseUrl = parseBaseUrl(init.baseUrl, TogaiValidationError).href.replace(/\/$/, '');
+    changed = true;
+  }
+  if (init.parseAs === undefined || init.parseAs === 'json') {
+    changes.parseAs = 'text';
+    changed = true;
+  }
+  const keyed = operation && operation.generatedKeys.length > 0 ? withGeneratedKeys(init.body, operation) : undefined;
+  if (keyed && keyed.body !== init.body) {
+    changes.body = keyed.body;
+    changed = true;
+  }
+  const given = init[callOptionsInitKey] as CallOptions | undefined;
+  // A query sent as POST changes nothing (x-sdk-idempotent), so it may be resent like a GET.
+  const idempotent = operation?.retrySafe || keyed?.keyed;
+  if (given !== undefined || idempotent) {
+    const { maxRetries, timeout, maxRetryDelay, maxResponseBytes } = given ?? {};
+    changes[callOptionsInitKey] = { maxRetries, timeout, maxRetryDelay, maxResponseBytes, idempotent };
+    changed = true;
+  }
+  return changed ? changes : undefined;
 }
 
 function parseJsonData(result: CallResult, method: string, template: string, init: CallInit | undefined): CallResult {
@@ -67,13 +95,20 @@ function parseJsonData(result: CallResult, method: string, template: string, ini
   }
 }
 
-/** Wraps every call method of an openapi-fetch client in the guard; `use` and `eject` stay as they are. */
-export function guardRawApi<C>(api: C): C {
+/**
+ * Wraps every call method of an openapi-fetch client in the guard, which also reports deprecations (the
+ * operation's, then the response's headers); `use` and `eject` stay as they are.
+ */
+export function guardRawApi<C>(api: C, deprecations: DeprecationReporter): C {
   const inner = api as unknown as { request(method: string, template: string, init: CallInit): Promise<CallResult> };
-  async function call(method: string, template: string, init: CallInit | undefined): Promise<CallResult> {
-    const checked = checkedInit(method, template, init);
-    const result = await inner.request(method, template, checked.init);
-    return checked.parseJson ? parseJsonData(result, method, template, init) : result;
+  async function call(method: string, template: string, init: CallInit = noInit): Promise<CallResult> {
+    assertSendable(method, template, init);
+    const operation = operationForRoute(method, template);
+    const changes = sdkChanges(init, operation);
+    if (operation) deprecations.operationCalled(operation);
+    const result = await inner.request(method, template, changes ? { ...init, ...changes } : init);
+    deprecations.responseReceived(result.response, method, template, operation);
+    return changes?.parseAs ? parseJsonData(result, method, template, init) : result;
   }
   const wrapped: Record<string, unknown> = { ...(api as object) };
   for (const method of methods) wrapped[method] = (template: string, init?: CallInit) => call(method, template, init);

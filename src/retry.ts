@@ -16,6 +16,7 @@ import {
   TogaiTimeoutError,
 } from './errors.js';
 import type { Tuning } from './options.js';
+import { BufferedResponse } from './buffered-response.js';
 import { cleanServerText, rememberRedactor } from './redaction.js';
 import { isFollowedRedirect, nextHop, type Hop } from './redirects.js';
 import { declaredTooLarge, maxErrorBodyBytes, readBody } from './response-body.js';
@@ -28,7 +29,7 @@ const nullBodyStatuses = new Set([204, 205, 304]);
 /** Network errors that mean the request never left this machine, so even a POST may be resent. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Overrides for one call, attached to its Request by the client (see `callOptionsOf`). */
+/** Overrides for one call, attached to its Request by the raw-api guard (see `callOptionsOf`). */
 export interface CallOptions extends Partial<Tuning> {
   /** The request carries an idempotency key, so resending it cannot apply it twice. */
   idempotent?: boolean | undefined;
@@ -42,12 +43,6 @@ export const callOptionsInitKey = 'togaiCallOptions';
 
 export function callOptionsOf(request: Request): CallOptions | undefined {
   return (request as unknown as Record<string, CallOptions | undefined>)[callOptionsInitKey];
-}
-
-export function withCallOptions(request: Request, options: CallOptions): Request {
-  const merged = { ...callOptionsOf(request), ...options };
-  Object.defineProperty(request, callOptionsInitKey, { value: merged, enumerable: false, configurable: true });
-  return request;
 }
 
 export interface TransportOptions extends Tuning {
@@ -128,29 +123,34 @@ export function createTransport(options: TransportOptions): Transport {
   // https://api.togai.com.evil.example from matching). The scheme was checked once, at client creation.
   const credentialPrefix = `${options.credentialOrigin}/`;
 
-  /** Reads the final response whole, within the size cap, and hands it back as a fresh Response. */
-  async function buffered(response: Response, hop: Hop, maxResponseBytes: number): Promise<Response> {
-    let body: Uint8Array<ArrayBuffer> | null = null;
-    if (nullBodyStatuses.has(response.status)) {
-      await response.body?.cancel();
-    } else if (response.body !== null) {
+  /** Reads the final response whole, within the size cap, and hands it back ready to read again. */
+  async function buffered(response: Response, hop: Hop, maxResponseBytes: number, redirected: boolean): Promise<Response> {
+    let result: Response;
+    if (response.body === null) {
+      result = response; // nothing to read: the response can go back as it is
+    } else if (nullBodyStatuses.has(response.status)) {
+      await response.body.cancel();
+      result = new BufferedResponse(null, response, hop.url, redirected);
+    } else {
       const tooLarge = () =>
         new TogaiResponseTooLargeError(
           `The response to ${hop.method} ${pathOf(hop.url)} is larger than maxResponseBytes (${maxResponseBytes} bytes); it was not read further.`,
           { limit: maxResponseBytes, method: hop.method, path: pathOf(hop.url) },
         );
+      let bytes: Uint8Array<ArrayBuffer>;
       if (!response.ok) {
         // An error keeps only the start of its body: enough for a message, never a flood held in memory.
-        body = await readBody(response.body, Math.min(maxErrorBodyBytes, maxResponseBytes));
+        bytes = await readBody(response.body, Math.min(maxErrorBodyBytes, maxResponseBytes));
       } else if (declaredTooLarge(response.headers, maxResponseBytes)) {
         await response.body.cancel();
         throw tooLarge();
       } else {
-        body = await readBody(response.body, maxResponseBytes, tooLarge);
+        bytes = await readBody(response.body, maxResponseBytes, tooLarge);
       }
+      result = new BufferedResponse(bytes, response, hop.url, redirected);
     }
-    const result = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    rememberRedactor(result.headers, credential.redact);
+    // Only an error status becomes an API error whose message may quote the server.
+    if (!result.ok) rememberRedactor(result.headers, credential.redact);
     return result;
   }
 
@@ -165,8 +165,8 @@ export function createTransport(options: TransportOptions): Transport {
     const onCallerAbort = () => controller.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     let hop = first;
+    let visited: Set<string> | undefined; // made at the first redirect: most calls have none
     try {
-      const visited = new Set([`${hop.method} ${hop.url}`]);
       for (;;) {
         if (!hop.crossed && hop.url.startsWith(credentialPrefix)) credential.apply(hop.headers);
         const response = await options.fetch(hop.url, {
@@ -188,9 +188,10 @@ export function createTransport(options: TransportOptions): Transport {
             { status: response.status, method: hop.method, path: pathOf(hop.url) },
           );
         }
-        if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes);
+        if (!isFollowedRedirect(response)) return await buffered(response, hop, tuning.maxResponseBytes, progress.redirected);
         await response.body?.cancel();
         progress.redirected = true;
+        visited ??= new Set([`${first.method} ${first.url}`]);
         hop = nextHop(hop, response, visited, credential.redact);
       }
     } catch (error) {

@@ -5,7 +5,7 @@ import type { Credential } from './auth.js';
 import { apiErrorFor, parseErrorBody, TogaiResponseParseError } from './errors.js';
 import { unsendableReason } from './headers.js';
 import { createRedactor, noRedaction, type Redactor } from './redaction.js';
-import { withCallOptions, type Transport } from './retry.js';
+import { callOptionsInitKey, type CallOptions, type Transport } from './retry.js';
 
 /** Togai's tokens live 24 hours; used when the token does not say when it expires. */
 export const defaultTokenLifetimeMs = 24 * 60 * 60 * 1000;
@@ -82,9 +82,9 @@ const exchangePath = '/authenticate';
 /** `POST /authenticate` with the long-lived credential, through a transport of its own (retries, timeout, cap). */
 export async function exchangeToken(send: Transport, apiBase: string): Promise<string> {
   // The exchange changes nothing on the server, so it is resent like a GET when it fails.
-  const request = withCallOptions(new Request(`${apiBase}${exchangePath}`, { method: 'POST', headers: { accept: 'application/json' } }), {
-    idempotent: true,
-  });
+  const request = new Request(`${apiBase}${exchangePath}`, { method: 'POST', headers: { accept: 'application/json' } });
+  const resendable: CallOptions = { idempotent: true };
+  Object.defineProperty(request, callOptionsInitKey, { value: resendable });
   const response = await send(request);
   const text = await response.text();
   if (!response.ok) {

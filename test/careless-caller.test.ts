@@ -322,6 +322,30 @@ describe('call options of the wrong kind', () => {
   });
 });
 
+describe('what only the SDK decides', () => {
+  it('a raw-api caller cannot mark a POST safe to resend through the internal call options', async () => {
+    const server = await serve((_, res) => sendJson(res, 503, { message: 'busy' }, { 'retry-after': '0' }));
+    const { api } = clientFor(server.url, { maxRetries: 3 });
+    const init = { body: { id: 'A', name: 'n', customerId: 'c' }, togaiCallOptions: { idempotent: true } };
+    const { response } = await api.POST('/accounts', init as never);
+    expect(response.status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a raw-api purchase gets a generated key, repeated on every retry', async () => {
+    const server = await serve((_, res, index) =>
+      index === 0 ? sendJson(res, 503, {}, { 'retry-after': '0' }) : sendJson(res, 200, { id: 'PUR1' }),
+    );
+    const { api } = clientFor(server.url, { maxRetryDelay: 0 });
+    const body = { pricePlanId: 'PP1' } as never;
+    await api.POST('/accounts/{account_id}/purchases', { params: { path: { account_id: 'ACC1' } }, body });
+    const keys = server.requests.map((r) => (JSON.parse(r.body) as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+});
+
 describe('request bodies and queries openapi-fetch cannot encode', () => {
   it('a BigInt in a body is a TogaiValidationError, nothing sent', async () => {
     const server = await answering();

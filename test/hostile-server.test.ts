@@ -71,6 +71,24 @@ describe('a write whose request was answered by a redirect is never resent', () 
     expect(server.requests).toHaveLength(1);
   });
 
+  it('a POST through a 308 → 308 → 307 chain across two origins, then 429: each hop once, never from the start', async () => {
+    let homeUrl = '';
+    const away = await serve((request, res) =>
+      request.url === '/b' ? redirect(res, 307, `${homeUrl}/c`) : sendJson(res, 500, {}),
+    );
+    const home = await serve((request, res) => {
+      if (request.url === '/accounts') return redirect(res, 308, `${away.url}/b`);
+      sendJson(res, 429, { message: 'slow down' }, { 'retry-after': '0' });
+    });
+    homeUrl = home.url;
+    const error = await failure(clientFor(home.url, { maxRetries: 3 }).accounts.create({ body: newAccount }));
+    expect(error).toBeInstanceOf(TogaiApiError);
+    expect(error).toMatchObject({ status: 429 });
+    const all = [...home.requests, ...away.requests];
+    expect(all.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['POST /accounts', 'POST /b', 'POST /c']);
+    expect(all.every((r) => JSON.parse(r.body).id === 'ACC1')).toBe(true);
+  });
+
   it('a PATCH answered 307, then 503: sent once', async () => {
     const server = await serve((request, res) =>
       request.url === '/accounts/ACC1' ? redirect(res, 307, '/v2/accounts/ACC1') : sendJson(res, 503, {}, { 'retry-after': '0' }),
