@@ -1,10 +1,12 @@
-// 4. Type-check cost: one consumer file calling all 26 operations, checked by `tsc --noEmit --extendedDiagnostics`.
+// 4. Type-check cost: one consumer file calling every operation of the spec, checked by `tsc --noEmit --extendedDiagnostics`.
 // Ours is consumed as a package would be (declarations emitted from src/), and, for reference, from src/ itself;
 // the peer as its generator leaves it (TypeScript sources in the app). Arguments are the spec's own examples.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { camelCase } from '../scripts/lib/docs-samples.mjs';
+import { collectOperations, deref } from '../scripts/lib/operations-metadata.mjs';
 import { spec } from './fixtures.mjs';
 import { root } from './paths.mjs';
 import { median } from './stats.mjs';
@@ -24,55 +26,44 @@ const compilerOptions = {
   noEmit: true,
 };
 
-const deref = (node) => {
-  let current = node;
-  while (current?.$ref)
-    current = current.$ref
-      .slice(2)
-      .split('/')
-      .reduce((value, key) => value[key], spec);
-  return current;
-};
-const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, letter) => letter.toUpperCase());
-
-/** Every operation with example path parameters and the first example body from the spec. */
+/**
+ * Every operation with the arguments the Prism suite sends (test/prism-operations.test.ts): each path parameter's
+ * example, the required query parameters' examples and the first example body.
+ */
 function operationsWithExamples() {
-  const list = [];
-  for (const [path, item] of Object.entries(spec.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
-      const operation = item[method];
-      if (!operation) continue;
-      const pathParams = [...(item.parameters ?? []), ...(operation.parameters ?? [])]
-        .map(deref)
-        .filter((parameter) => parameter.in === 'path')
-        .map((parameter) => [parameter.name, parameter.example]);
-      const examples = deref(operation.requestBody)?.content['application/json'].examples;
-      const body = examples ? Object.values(examples)[0].value : undefined;
-      list.push({ method: method.toUpperCase(), path, pathParams, body, operation });
-    }
-  }
-  return list;
+  return Object.values(collectOperations(spec)).map((meta) => {
+    const item = deref(spec, spec.paths[meta.path]);
+    const operation = item[meta.method.toLowerCase()];
+    const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => deref(spec, p));
+    const pathParams = parameters.filter((p) => p.in === 'path').map((p) => [p.name, p.example ?? `${p.name}-1`]);
+    const query = parameters.filter((p) => p.in === 'query' && p.required).map((p) => [p.name, p.example]);
+    const examples = deref(spec, operation.requestBody)?.content['application/json'].examples;
+    const body = examples ? deref(spec, Object.values(examples)[0]).value : undefined;
+    return { meta, pathParams, query: query.length > 0 ? Object.fromEntries(query) : undefined, body };
+  });
 }
 
 const literal = (value) => JSON.stringify(value);
 /** `{ a, b }` from the parts that are present. */
 const object = (...parts) => `{ ${parts.filter(Boolean).join(', ')} }`;
 const bodyPart = (body) => body !== undefined && `body: ${literal(body)}`;
+const queryPart = (query) => query !== undefined && `query: ${literal(query)}`;
 
 function consumerSource(style, importFrom, operations) {
-  const calls = operations.map(({ method, path, pathParams, body, operation }, i) => {
+  const calls = operations.map(({ meta, pathParams, query, body }, i) => {
     const name = `r${i}`;
     if (style === 'facade') {
-      const client = operation['x-togai-variant'] === 'flat' ? 'flat' : 'sandbox';
+      const client = meta.variant === 'flat' ? 'flat' : 'sandbox';
       const args = pathParams.map(([key, value]) => `${camelCase(key)}: ${literal(value)}`);
-      return `  const ${name} = await ${client}.accounts.${operation['x-sdk-method']}(${object(...args, bodyPart(body))});`;
-    }
-    if (style === 'api') {
-      const params = pathParams.length > 0 && `params: { path: ${literal(Object.fromEntries(pathParams))} }`;
-      return `  const ${name} = await togai.api.${method}(${literal(path)}, ${object(params, bodyPart(body))});`;
+      const call = `${client}.${meta.resource}.${meta.sdkMethod}(${object(...args, queryPart(query), bodyPart(body))})`;
+      return `  const ${name} = await ${call};`;
     }
     const pathPart = pathParams.length > 0 && `path: ${literal(Object.fromEntries(pathParams))}`;
-    return `  const ${name} = await ${operation.operationId}(${object(pathPart, bodyPart(body))});`;
+    if (style === 'api') {
+      const params = (pathPart || query) && `params: ${object(pathPart, queryPart(query))}`;
+      return `  const ${name} = await togai.api.${meta.method}(${literal(meta.path)}, ${object(params, bodyPart(body))});`;
+    }
+    return `  const ${name} = await ${meta.operationId}(${object(pathPart, queryPart(query), bodyPart(body))});`;
   });
   const results = `  return [${operations.map((_, i) => `r${i}`).join(', ')}] as const;`;
   const header = {
@@ -81,7 +72,7 @@ const flat = createTogaiClient({ token: 't', pathStyle: 'flat' });
 const sandbox = createTogaiClient({ token: 't', environment: 'sandbox' });`,
     api: `import { createTogaiClient } from '${importFrom}';
 const togai = createTogaiClient({ token: 't' });`,
-    peer: `import { ${operations.map(({ operation }) => operation.operationId).join(', ')} } from '${importFrom}';`,
+    peer: `import { ${operations.map(({ meta }) => meta.operationId).join(', ')} } from '${importFrom}';`,
   }[style];
   return `${header}\n\nexport async function main() {\n${calls.join('\n')}\n${results}\n}\n`;
 }
