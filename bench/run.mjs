@@ -1,8 +1,8 @@
 // npm run bench: runs every bench, prints the tables and writes BENCHMARKS.md.
 //   --smoke        tiny counts, writes nothing but the scratch folder (the test suite runs this)
 //   --json=FILE    also writes the raw results as JSON
-//   --only=a,b     runs only these sections (pagination, per-call, loopback, bundle, typecheck, codegen);
-//                  BENCHMARKS.md is written only when every section ran
+//   --only=a,b     runs only these sections (pagination, per-call, entitlements, loopback, bundle, typecheck,
+//                  codegen); BENCHMARKS.md is written only when every section ran
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { buildArtifacts } from './build.mjs';
 import { bundleSize } from './bundle-size.mjs';
 import { codegen } from './codegen.mjs';
 import { loadContenders } from './contenders.mjs';
+import { entitlements } from './entitlements.mjs';
 import { loopback } from './loopback.mjs';
 import { pagination } from './pagination.mjs';
 import { perCall } from './per-call.mjs';
@@ -22,7 +23,7 @@ const args = process.argv.slice(2);
 const option = (name) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const smoke = args.includes('--smoke');
 // Pagination first, while the heap holds little else; then the timing-sensitive sections.
-const sections = ['pagination', 'per-call', 'loopback', 'bundle', 'typecheck', 'codegen'];
+const sections = ['pagination', 'per-call', 'entitlements', 'loopback', 'bundle', 'typecheck', 'codegen'];
 const only = option('only')?.split(',') ?? sections;
 const unknown = only.filter((name) => !sections.includes(name));
 if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${sections.join(', ')}.`);
@@ -41,6 +42,7 @@ const sdk = await import(pathToFileURL(join(dir, 'sdk.mjs')).href);
 
 const steps = {
   'per-call': async () => (results.perCall = await perCall(createContenders, opts)),
+  entitlements: async () => (results.entitlements = await entitlements(sdk, opts)),
   loopback: async () => (results.loopback = await loopback(createContenders, opts)),
   pagination: async () => (results.pagination = await pagination(sdk, opts)),
   bundle: async () => (results.bundle = await bundleSize(dir)),
