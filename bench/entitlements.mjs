@@ -53,19 +53,25 @@ export async function entitlements(sdk, { smoke }) {
       calls[`${operation.name} ${contender}`] = call;
   }
   const { rounds, rows: timed } = await timeCalls(calls, { smoke });
-  const meanOf = (operation, contender) => timed.find((row) => row.name === `${operation} ${contender}`).meanUs;
-  const facadeGet = meanOf('getAccount', 'ours: facade');
+  /** Per contender, `metric` (meanUs or cpuUs) of `operation`. */
+  const of = (operation, metric) =>
+    Object.fromEntries(
+      entitlementContenders.map((c) => [c, timed.find((row) => row.name === `${operation} ${c}`)[metric]]),
+    );
+  /** Our api and facade against bare openapi-fetch on the same operation, and the facade against accounts.get. */
+  const ratios = (values, facadeGet) => ({
+    apiRatio: values['ours: api'] / values['openapi-fetch'],
+    facadeRatio: values['ours: facade'] / values['openapi-fetch'],
+    vsFacadeGet: values['ours: facade'] / facadeGet,
+  });
+  const facadeGet = {
+    meanUs: of('getAccount', 'meanUs')['ours: facade'],
+    cpuUs: of('getAccount', 'cpuUs')['ours: facade'],
+  };
   const rows = entitlementOperations.map(({ name, facade }) => {
-    const bare = meanOf(name, 'openapi-fetch');
-    const means = Object.fromEntries(entitlementContenders.map((contender) => [contender, meanOf(name, contender)]));
-    return {
-      name,
-      facade,
-      meanUs: means,
-      apiRatio: means['ours: api'] / bare,
-      facadeRatio: means['ours: facade'] / bare,
-      vsFacadeGet: means['ours: facade'] / facadeGet,
-    };
+    const meanUs = of(name, 'meanUs');
+    const cpuUs = of(name, 'cpuUs');
+    return { name, facade, meanUs, cpuUs, ...ratios(meanUs, facadeGet.meanUs), cpu: ratios(cpuUs, facadeGet.cpuUs) };
   });
   return { rounds, rows };
 }

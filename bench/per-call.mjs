@@ -5,9 +5,20 @@ import { baseline, contenderNames } from './contenders.mjs';
 import { accountFetch } from './fixtures.mjs';
 import { collectGarbage, median } from './stats.mjs';
 
+/** CPU time (this process, all threads) per call over `count` sequential calls, in µs. */
+async function cpuPerCall(call, count) {
+  collectGarbage();
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i += 1) await call();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / count;
+}
+
 /**
  * Times each of `calls` (name → () => Promise) with tinybench, `rounds` times with the order rotated so no call
- * always runs first (cold JIT) or last. Returns, per name in the given order, the median round's mean and p99.
+ * always runs first (cold JIT) or last. Returns, per name in the given order, the median round's mean and p99
+ * latency, and the median round's CPU time per call: on a machine shared with other jobs, wall-clock latency
+ * also counts the time a call waited for a core, while CPU time counts only the work done.
  */
 export async function timeCalls(calls, { smoke, rounds = smoke ? 1 : 5 }) {
   const names = Object.keys(calls);
@@ -20,16 +31,25 @@ export async function timeCalls(calls, { smoke, rounds = smoke ? 1 : 5 }) {
       throws: true,
       setup: collectGarbage,
     });
-    for (const name of names.map((_, i) => names[(i + round) % names.length])) bench.add(name, calls[name]);
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) bench.add(name, calls[name]);
     await bench.run();
+    const cpu = {};
+    for (const name of order) cpu[name] = await cpuPerCall(calls[name], smoke ? 50 : 5000);
     for (const task of bench.tasks) {
       const { latency } = task.result;
-      samples[task.name].push({ mean: latency.mean, p99: latency.p99 });
+      samples[task.name].push({ mean: latency.mean, p99: latency.p99, cpuUs: cpu[task.name] });
     }
   }
   const rows = names.map((name) => {
     const mean = median(samples[name].map((s) => s.mean));
-    return { name, meanUs: mean * 1000, p99Us: median(samples[name].map((s) => s.p99)) * 1000, opsPerSec: 1000 / mean };
+    return {
+      name,
+      meanUs: mean * 1000,
+      p99Us: median(samples[name].map((s) => s.p99)) * 1000,
+      opsPerSec: 1000 / mean,
+      cpuUs: median(samples[name].map((s) => s.cpuUs)),
+    };
   });
   return { rounds, rows };
 }
@@ -39,6 +59,9 @@ export async function perCall(createContenders, { smoke }) {
   const calls = Object.fromEntries(contenderNames.map((name) => [name, () => contenders[name]('ACC00001')]));
   const { rounds, rows } = await timeCalls(calls, { smoke });
   const base = rows.find((row) => row.name === baseline);
-  for (const row of rows) row.ratio = row.meanUs / base.meanUs;
+  for (const row of rows) {
+    row.ratio = row.meanUs / base.meanUs;
+    row.cpuRatio = row.cpuUs / base.cpuUs;
+  }
   return { rounds, rows };
 }

@@ -46,7 +46,8 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
     const results = JSON.parse(await readFile(json, 'utf8'));
 
     expect(results.perCall.rows.map((row: Row) => row.name)).toEqual(contenders);
-    for (const row of results.perCall.rows) expectPositive(row, 'meanUs', 'p99Us', 'opsPerSec', 'ratio');
+    for (const row of results.perCall.rows)
+      expectPositive(row, 'meanUs', 'p99Us', 'opsPerSec', 'ratio', 'cpuUs', 'cpuRatio');
 
     expect(results.entitlements.rows.map((row: Row) => row.name)).toEqual([
       'getAccount',
@@ -55,7 +56,9 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
     ]);
     for (const row of results.entitlements.rows) {
       expectPositive({ name: row.name, ...row.meanUs }, ...contenders.slice(1, 4));
+      expectPositive({ name: row.name, ...row.cpuUs }, ...contenders.slice(1, 4));
       expectPositive(row, 'apiRatio', 'facadeRatio', 'vsFacadeGet');
+      expectPositive({ name: row.name, ...row.cpu }, 'apiRatio', 'facadeRatio', 'vsFacadeGet');
     }
 
     expect(results.loopback.levels.map((level: { concurrency: number }) => level.concurrency)).toEqual([1, 64]);
