@@ -57,8 +57,8 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
     for (const row of results.entitlements.rows) {
       expectPositive({ name: row.name, ...row.meanUs }, ...contenders.slice(1, 4));
       expectPositive({ name: row.name, ...row.cpuUs }, ...contenders.slice(1, 4));
-      expectPositive(row, 'apiRatio', 'facadeRatio', 'vsFacadeGet');
-      expectPositive({ name: row.name, ...row.cpu }, 'apiRatio', 'facadeRatio', 'vsFacadeGet');
+      expectPositive(row, 'apiRatio', 'facadeRatio', 'vsFacadeGet', 'overheadVsGet');
+      expectPositive({ name: row.name, ...row.cpu }, 'apiRatio', 'facadeRatio', 'vsFacadeGet', 'overheadVsGet');
     }
 
     expect(results.loopback.levels.map((level: { concurrency: number }) => level.concurrency)).toEqual([1, 64]);
