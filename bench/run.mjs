@@ -3,6 +3,8 @@
 //   --json=FILE    also writes the raw results as JSON
 //   --only=a,b     runs only these sections (pagination, per-call, entitlements, loopback, bundle, typecheck,
 //                  codegen); BENCHMARKS.md is written only when every section ran
+//   --render=FILE  runs nothing: rewrites BENCHMARKS.md from a full run's --json results and the current
+//                  bench/analysis.md (for when the analysis is edited after the run)
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,10 +32,27 @@ if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; c
 if (typeof globalThis.gc !== 'function')
   console.warn('Run with node --expose-gc (npm run bench does) for steady numbers.');
 
+const log = (message) => console.error(`[bench] ${message}`);
+
+/** The Markdown of BENCHMARKS.md for a full run's results. */
+async function report(results) {
+  results.targets = evaluateTargets(results);
+  // The analysis of missed targets is prose kept next to the benches, so a rerun keeps it.
+  const analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8');
+  return renderMarkdown(results, results.targets, analysis);
+}
+
+const render = option('render');
+if (render) {
+  const results = JSON.parse(await readFile(render, 'utf8'));
+  await writeFile(reportPath, await report(results));
+  log(`wrote ${reportPath} from ${render} (measured ${results.machine.date})`);
+  process.exit(0);
+}
+
 const dir = scratchDir(smoke);
 const opts = { smoke };
 const results = { smoke, machine: machineInfo() };
-const log = (message) => console.error(`[bench] ${message}`);
 
 log(`building the SDK and generating the peer into ${dir}`);
 results.build = await buildArtifacts(dir);
@@ -58,10 +77,7 @@ for (const name of sections.filter((section) => only.includes(section))) {
 results.machine.loadEnd = loadavg()[0];
 
 if (only.length === sections.length) {
-  results.targets = evaluateTargets(results);
-  // The analysis of missed targets is prose kept next to the benches, so a rerun keeps it.
-  const analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8');
-  const markdown = renderMarkdown(results, results.targets, analysis);
+  const markdown = await report(results);
   console.log(markdown);
   if (!smoke) {
     await writeFile(reportPath, markdown);
