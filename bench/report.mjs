@@ -215,7 +215,7 @@ export function renderMarkdown(results, targets, analysis = '') {
   );
   section(
     '## 5. Type-check cost',
-    `One consumer file calling all ${typecheck.operations} operations with the spec's example arguments (each through its own resource in the facade consumers), checked by \`tsc --noEmit --extendedDiagnostics\` (strict, NodeNext, skipLibCheck), median of ${typecheck.runs} runs. Ours is consumed as a package would ship it (declarations emitted from src/), and for reference straight from src/; hey-api as its generator leaves it (TypeScript sources in the app), generated at the start of this run from the same bundled spec (${results.build.peerOperations} operation functions).`,
+    `One consumer file calling all ${typecheck.operations} operations with the spec's example arguments (each through its own resource in the facade consumers), checked by \`tsc --noEmit --extendedDiagnostics\` (strict, NodeNext, skipLibCheck), median of ${typecheck.runs} runs taken in rounds with the order rotated. Ours is consumed as a package would ship it (declarations emitted from src/), and for reference straight from src/; hey-api as its generator leaves it (TypeScript sources in the app), generated at the start of this run from the same bundled spec (${results.build.peerOperations} operation functions).`,
     '',
     table(
       ['consumer', 'total (s)', 'check (s)', 'memory (MB)', 'instantiations', 'files'],

@@ -109,31 +109,24 @@ function parseDiagnostics(output) {
   };
 }
 
-async function checkConsumer(dir, name, source, runs) {
+/** Writes the consumer and its tsconfig; returns a function that type-checks it once and returns the diagnostics. */
+async function prepareConsumer(dir, name, source) {
   const file = join(dir, `${name}.ts`);
   const config = join(dir, `tsconfig.${name}.json`);
   await writeFile(file, source);
   await writeFile(config, JSON.stringify({ compilerOptions, files: [file] }));
-  const samples = [];
-  for (let i = 0; i < runs; i += 1) {
+  return async () => {
     const started = performance.now();
     const { stdout } = await run(process.execPath, [tsc, '-p', config, '--extendedDiagnostics'], { cwd: root }).catch(
       (error) => {
         throw new Error(`tsc failed on ${relative(root, file)}:\n${error.stdout}${error.stderr}`);
       },
     );
-    samples.push({ ...parseDiagnostics(stdout), wallSeconds: (performance.now() - started) / 1000 });
-  }
-  const pick = (key) => median(samples.map((sample) => sample[key]));
-  return {
-    totalSeconds: pick('totalSeconds'),
-    checkSeconds: pick('checkSeconds'),
-    wallSeconds: pick('wallSeconds'),
-    memoryMB: pick('memoryMB'),
-    instantiations: pick('instantiations'),
-    files: pick('files'),
+    return { ...parseDiagnostics(stdout), wallSeconds: (performance.now() - started) / 1000 };
   };
 }
+
+const metrics = ['totalSeconds', 'checkSeconds', 'wallSeconds', 'memoryMB', 'instantiations', 'files'];
 
 export async function typecheck(scratch, { smoke }) {
   const dir = join(scratch, 'typecheck');
@@ -148,11 +141,25 @@ export async function typecheck(scratch, { smoke }) {
     ['ours: facade (from src/)', 'ours-facade-src', consumerSource('facade', rel(fromSrc), operations)],
     ['hey-api', 'peer', consumerSource('peer', rel(join(scratch, 'hey-api', 'sdk.gen.js')), operations)],
   ];
-  const runs = smoke ? 1 : 3;
-  const check = async ([label, file, source]) => ({ name: label, ...(await checkConsumer(dir, file, source, runs)) });
-  const rows = [];
-  // Timed runs go one at a time; the smoke run only needs numbers, so it checks all consumers at once.
-  if (smoke) rows.push(...(await Promise.all(consumers.map(check))));
-  else for (const consumer of consumers) rows.push(await check(consumer));
+  const checks = await Promise.all(consumers.map(([, file, source]) => prepareConsumer(dir, file, source)));
+  const runs = smoke ? 1 : 5;
+  const samples = consumers.map(() => []);
+  if (smoke) {
+    // The smoke run only needs numbers, so it checks all consumers at once.
+    (await Promise.all(checks.map((check) => check()))).forEach((sample, i) => samples[i].push(sample));
+  } else {
+    // Timed runs go one at a time, in rounds with the order rotated, so load from other jobs on the machine
+    // falls on every consumer alike; each metric is the median of its runs.
+    for (let round = 0; round < runs; round += 1) {
+      for (let k = 0; k < checks.length; k += 1) {
+        const i = (k + round) % checks.length;
+        samples[i].push(await checks[i]());
+      }
+    }
+  }
+  const rows = consumers.map(([name], i) => ({
+    name,
+    ...Object.fromEntries(metrics.map((key) => [key, median(samples[i].map((sample) => sample[key]))])),
+  }));
   return { operations: operations.length, runs, rows };
 }
