@@ -16,10 +16,19 @@ export const token = 'bench-token';
 
 const jsonHeaders = { 'content-type': 'application/json' };
 
-/** A fetch that answers every request with the canned account, as a fresh Response (bodies are single-use). */
-export async function accountFetch() {
-  return new Response(accountJson, { status: 200, headers: jsonHeaders });
-}
+/** A fetch that answers every request with `json`, as a fresh 200 Response (bodies are single-use). */
+export const cannedFetch = (json) => async () => new Response(json, { status: 200, headers: jsonHeaders });
+
+/** A fetch that answers every request with the canned account. */
+export const accountFetch = cannedFetch(accountJson);
+
+const entitlementPath = '/accounts/{account_id}/entitlements/{feature_id}';
+/** getEntitlementValue's and validateEntitlementValue's first examples: the answer and, for the check, the body. */
+export const entitlement = {
+  value: firstExample(spec.paths[entitlementPath].get, '200'),
+  check: Object.values(spec.paths[entitlementPath].post.requestBody.content['application/json'].examples)[0].value,
+  verdict: firstExample(spec.paths[entitlementPath].post, '200'),
+};
 
 /**
  * A fetch that serves GET /accounts as `pages` pages of `pageSize` accounts, chained by `nextToken`.

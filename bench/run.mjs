@@ -1,8 +1,10 @@
 // npm run bench: runs every bench, prints the tables and writes BENCHMARKS.md.
 //   --smoke        tiny counts, writes nothing but the scratch folder (the test suite runs this)
 //   --json=FILE    also writes the raw results as JSON
-//   --only=a,b     runs only these sections (pagination, per-call, loopback, bundle, typecheck, codegen, ingester);
-//                  BENCHMARKS.md is written only when every section ran
+//   --only=a,b     runs only these sections (pagination, per-call, entitlements, loopback, bundle, typecheck,
+//                  codegen, ingester); BENCHMARKS.md is written only when every section ran
+//   --render=FILE  runs nothing: rewrites BENCHMARKS.md from a full run's --json results and the current
+//                  bench/analysis.md (for when the analysis is edited after the run)
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +14,7 @@ import { bundleSize } from './bundle-size.mjs';
 import { codegen } from './codegen.mjs';
 import { ingestion } from './ingester.mjs';
 import { loadContenders } from './contenders.mjs';
+import { entitlements } from './entitlements.mjs';
 import { loopback } from './loopback.mjs';
 import { pagination } from './pagination.mjs';
 import { perCall } from './per-call.mjs';
@@ -23,17 +26,34 @@ const args = process.argv.slice(2);
 const option = (name) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const smoke = args.includes('--smoke');
 // Pagination first, while the heap holds little else; then the timing-sensitive sections.
-const sections = ['pagination', 'per-call', 'loopback', 'bundle', 'typecheck', 'codegen', 'ingester'];
+const sections = ['pagination', 'per-call', 'entitlements', 'loopback', 'bundle', 'typecheck', 'codegen', 'ingester'];
 const only = option('only')?.split(',') ?? sections;
 const unknown = only.filter((name) => !sections.includes(name));
 if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${sections.join(', ')}.`);
 if (typeof globalThis.gc !== 'function')
   console.warn('Run with node --expose-gc (npm run bench does) for steady numbers.');
 
+const log = (message) => console.error(`[bench] ${message}`);
+
+/** The Markdown of BENCHMARKS.md for a full run's results. */
+async function report(results) {
+  results.targets = evaluateTargets(results);
+  // The analysis of missed targets is prose kept next to the benches, so a rerun keeps it.
+  const analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8');
+  return renderMarkdown(results, results.targets, analysis);
+}
+
+const render = option('render');
+if (render) {
+  const results = JSON.parse(await readFile(render, 'utf8'));
+  await writeFile(reportPath, await report(results));
+  log(`wrote ${reportPath} from ${render} (measured ${results.machine.date})`);
+  process.exit(0);
+}
+
 const dir = scratchDir(smoke);
 const opts = { smoke };
 const results = { smoke, machine: machineInfo() };
-const log = (message) => console.error(`[bench] ${message}`);
 
 log(`building the SDK and generating the peer into ${dir}`);
 results.build = await buildArtifacts(dir);
@@ -42,6 +62,7 @@ const sdk = await import(pathToFileURL(join(dir, 'sdk.mjs')).href);
 
 const steps = {
   'per-call': async () => (results.perCall = await perCall(createContenders, opts)),
+  entitlements: async () => (results.entitlements = await entitlements(sdk, opts)),
   loopback: async () => (results.loopback = await loopback(createContenders, opts)),
   pagination: async () => (results.pagination = await pagination(sdk, opts)),
   bundle: async () => (results.bundle = await bundleSize(dir)),
@@ -58,10 +79,7 @@ for (const name of sections.filter((section) => only.includes(section))) {
 results.machine.loadEnd = loadavg()[0];
 
 if (only.length === sections.length) {
-  results.targets = evaluateTargets(results);
-  // The analysis of missed targets is prose kept next to the benches, so a rerun keeps it.
-  const analysis = await readFile(new URL('./analysis.md', import.meta.url), 'utf8');
-  const markdown = renderMarkdown(results, results.targets, analysis);
+  const markdown = await report(results);
   console.log(markdown);
   if (!smoke) {
     await writeFile(reportPath, markdown);

@@ -39,14 +39,27 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
   try {
     const { stdout } = await run(process.execPath, ['--expose-gc', 'bench/run.mjs', '--smoke', `--json=${json}`], {
       cwd: root,
-      timeout: 150_000,
+      timeout: 300_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).toContain('## Targets');
     const results = JSON.parse(await readFile(json, 'utf8'));
 
     expect(results.perCall.rows.map((row: Row) => row.name)).toEqual(contenders);
-    for (const row of results.perCall.rows) expectPositive(row, 'meanUs', 'p99Us', 'opsPerSec', 'ratio');
+    for (const row of results.perCall.rows)
+      expectPositive(row, 'meanUs', 'p99Us', 'opsPerSec', 'ratio', 'cpuUs', 'cpuRatio');
+
+    expect(results.entitlements.rows.map((row: Row) => row.name)).toEqual([
+      'getAccount',
+      'getEntitlementValue',
+      'validateEntitlementValue',
+    ]);
+    for (const row of results.entitlements.rows) {
+      expectPositive({ name: row.name, ...row.meanUs }, ...contenders.slice(1, 4));
+      expectPositive({ name: row.name, ...row.cpuUs }, ...contenders.slice(1, 4));
+      expectPositive(row, 'apiRatio', 'facadeRatio', 'vsFacadeGet', 'overheadVsGet');
+      expectPositive({ name: row.name, ...row.cpu }, 'apiRatio', 'facadeRatio', 'vsFacadeGet', 'overheadVsGet');
+    }
 
     expect(results.loopback.levels.map((level: { concurrency: number }) => level.concurrency)).toEqual([1, 64]);
     for (const level of results.loopback.levels) {
@@ -65,12 +78,14 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
       expect(row.gzip).toBeLessThan(row.raw);
     }
 
+    // The peer is generated from the current spec on every run, so it has every operation ours has.
+    expect(results.build.peerOperations).toBe(operationCount);
     expect(results.typecheck.operations).toBe(operationCount);
     expect(results.typecheck.rows).toHaveLength(4);
     for (const row of results.typecheck.rows)
       expectPositive(row, 'totalSeconds', 'memoryMB', 'instantiations', 'files');
 
-    expectPositive({ name: 'generate', ...results.codegen.generate }, 'ms');
+    expectPositive({ name: 'generate', ...results.codegen.generate }, 'minMs', 'medianMs');
     expect(results.codegen.base.operations).toBe(operationCount);
     expect(results.codegen.big.operations).toBe(operationCount * results.codegen.factor);
     for (const size of [results.codegen.base, results.codegen.big]) {
@@ -109,4 +124,4 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
     await rm(dir, { recursive: true, force: true });
   }
   expect(await readReport()).toBe(reportBefore);
-}, 180_000);
+}, 330_000);
