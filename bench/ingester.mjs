@@ -1,4 +1,4 @@
-// 7. Event ingestion: usage events per second through `client.events.createIngester()` to a keep-alive loopback
+// 8. Event ingestion: usage events per second through `client.events.createIngester()` to a keep-alive loopback
 // server (child process), against a hand-written loop that builds, serializes and posts 500-event batches over
 // fetch with the same concurrency, the same loop over `togai.events.ingestBatch`, and one `events.ingest` call per
 // event. Then the heap while a million events pass through the ingester to an in-memory fetch, and while a slow

@@ -284,7 +284,7 @@ export function renderMarkdown(results, targets, analysis = '') {
 /** Section 7 of BENCHMARKS.md, from the results of bench/ingester.mjs. */
 export function renderIngestion(ingestion) {
   return [
-    '## 7. Event ingestion',
+    '## 8. Event ingestion',
     '',
     `Usage events (about 200 bytes of JSON each) to a keep-alive node:http server on 127.0.0.1 in a child process, which counts the events it receives (a contender that loses or repeats one fails the bench) and answers 202. ${ingestion.concurrency} requests in flight for every contender (the ingester's default), ${ingestion.rounds} rounds with the order rotated, median round. The hand-written loops build batches of ${ingestion.batchSize} events with ids and post them: over \`fetch\` with \`JSON.stringify\`, or through \`togai.events.ingestBatch\`. Ratio: events/s over the \`fetch\` loop's (higher is better). Client CPU: this process's user + system time per event (the server runs apart), steadier than events/s when other work shares the machine (lower is better).`,
     '',
