@@ -13,6 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { root, redoclyEnv, specEntry } from './lib/pipeline.mjs';
 import { deref } from './lib/operations-metadata.mjs';
+import { parseIndex } from './lib/togai-index.mjs';
 
 const run = promisify(execFile);
 const area = process.argv[2];
@@ -57,15 +58,6 @@ try {
   await rm(tempDir, { recursive: true, force: true });
 }
 
-function indexRows(markdown) {
-  const rows = new Map();
-  for (const line of markdown.split('\n')) {
-    const m = line.match(/^\*(\w+)\* \| \[\*\*(\w+)\*\*\][^|]*\| \*\*(\w+)\*\* (\S+) \| (.*)$/);
-    if (m) rows.set(m[2], { api: m[1], method: m[3], path: m[4], deprecated: m[5].includes('(DEPRECATED)') });
-  }
-  return rows;
-}
-
 function wireRows(markdown) {
   return markdown
     .split('\n')
@@ -75,7 +67,7 @@ function wireRows(markdown) {
 }
 
 function checkOperations(bundle, indexMarkdown, wireMarkdown) {
-  const index = indexRows(indexMarkdown);
+  const index = new Map(parseIndex(indexMarkdown).map((row) => [row.operationId, row]));
   const wire = wireRows(wireMarkdown);
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);

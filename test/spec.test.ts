@@ -7,19 +7,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { operations, servers } from '../generated/operations.js';
+import { parseIndex } from '../scripts/lib/togai-index.mjs';
 import { deref, firstExample, spec, specOperationsById, type Json } from './support/spec.js';
 
 const reference = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'reference', 'togai-docs');
 
-/** `[method, path, operationId, deprecated]` rows of an index table (`| *Api* | [**op**](...) | **GET** /path | summary |`). */
-function indexRows(markdown: string): [string, string, string, boolean][] {
-  return [...markdown.matchAll(/^\*\w+Api\* \| \[\*\*(\w+)\*\*\][^|]*\| \*\*(\w+)\*\* (\S+) \| (.*)$/gm)].map(
-    ([, id, method, path, summary]) => [method!, path!, id!, summary!.includes('(DEPRECATED)')],
-  );
-}
-
 // Togai's index of the whole production API (151 operations); the flat paths of our spec are a subset of it.
-const productionIndex = indexRows(readFileSync(join(reference, 'production', 'INDEX.md'), 'utf8'));
+const indexRows = parseIndex(readFileSync(join(reference, 'production', 'INDEX.md'), 'utf8'));
+const productionIndex = indexRows.map(({ method, path, operationId, deprecated }) => [method, path, operationId, deprecated] as const);
 // The customer-scoped variant is documented only in the sandbox AccountsApi (its operations carry `ForCustomer`).
 const scoped: [string, string, string, boolean][] = [
   ['GET', '/customers/{customer_id}/accounts', 'getAccountsForCustomer', false],
@@ -48,11 +43,9 @@ describe('operations', () => {
     }
     const covered = new Set(flat.map(({ operation }) => operation.operationId));
     const byArea = new Map<string, [number, number]>();
-    const areaOf = (id: string) => readFileSync(join(reference, 'production', 'INDEX.md'), 'utf8').match(new RegExp(`^\\*(\\w+)Api\\* \\| \\[\\*\\*${id}\\*\\*\\]`, 'm'))?.[1];
-    for (const [, , id] of productionIndex) {
-      const area = areaOf(id) ?? '?';
+    for (const { area, operationId } of indexRows) {
       const [done, all] = byArea.get(area) ?? [0, 0];
-      byArea.set(area, [done + (covered.has(id) ? 1 : 0), all + 1]);
+      byArea.set(area, [done + (covered.has(operationId) ? 1 : 0), all + 1]);
     }
     const complete = [...byArea].filter(([, [done, all]]) => done === all).map(([area]) => area);
     console.info(`spec covers ${covered.size} of ${productionIndex.length} production operations; complete areas: ${complete.join(', ')}`);
