@@ -2,7 +2,7 @@
 // loopback server that plays Togai's token service and API.
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
-import { AuthenticationError, createTogaiClient, TogaiConfigurationError } from '../src/index.js';
+import { AuthenticationError, createTogaiClient, TogaiConfigurationError, TogaiResponseParseError } from '../src/index.js';
 import { sendJson, startServer, type RecordedRequest, type TestServer } from './support/http-server.js';
 
 const apiKey = 'long-lived-api-key-0123456789';
@@ -24,6 +24,8 @@ interface Script {
   api?: (token: string, request: RecordedRequest) => number;
   /** Status of the token service (default 200). */
   exchange?: () => number;
+  /** The token service's 200 body for the n-th token (default `{ token: <a JWT> }`). */
+  answer?: (token: string) => unknown;
 }
 
 async function togaiServer(script: Script = {}) {
@@ -35,7 +37,7 @@ async function togaiServer(script: Script = {}) {
       // Concurrent callers must find one exchange in flight, so answer a little later.
       await new Promise((resolve) => setTimeout(resolve, 30));
       issued.push(jwt(issued.length + 1, script.lifetime));
-      return sendJson(res, 200, { token: issued.at(-1) });
+      return sendJson(res, 200, script.answer ? script.answer(issued.at(-1)!) : { token: issued.at(-1) });
     }
     const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
     const status = script.api?.(token, req) ?? 200;
@@ -117,5 +119,24 @@ describe('short-lived tokens', () => {
     expect(() => createTogaiClient({ baseUrl: server.url, apiKey, shortLivedToken: 'yes' as never })).toThrow(TogaiConfigurationError);
     expect(inspect(togai)).not.toContain(apiKey);
     expect(JSON.stringify(togai)).toContain('shortLivedToken');
+  });
+
+  test('a hostile token service: an already expired token costs one exchange per call, never a loop', async () => {
+    const { server, exchanges, calls } = await togaiServer({ lifetime: -60 });
+    const togai = clientFor(server.url);
+    await togai.accounts.get({ accountId: 'A' });
+    await togai.accounts.get({ accountId: 'A' });
+    expect(calls()).toHaveLength(2);
+    expect(exchanges()).toHaveLength(2);
+  });
+
+  test('a hostile token service: an unusable token is a parse error that quotes nothing, and nothing else is sent', async () => {
+    for (const answer of [() => ({ token: 'abc\r\nX-Evil: 1' }), () => ({ token: '   ' }), () => ({ jwt: 'x' }), (t: string) => t]) {
+      const { server, calls } = await togaiServer({ answer });
+      const error = await clientFor(server.url).accounts.get({ accountId: 'A' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TogaiResponseParseError);
+      expect((error as Error).message).toBe('POST /authenticate answered 200 without a usable token.');
+      expect(calls()).toHaveLength(0);
+    }
   });
 });
