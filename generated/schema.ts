@@ -4068,11 +4068,8 @@ export interface components {
     };
     /** @description An ingested event with its status and a trace of how Togai processed it. */
     EventWithStatusAndEventPipelineInfo: components['schemas']['EventWithStatus'] & {
-      /**
-       * @description What processing did with the event: schema version, usage meters, price plans, enrichments and revenue.
-       *     Note the wire name starts with a capital `E`.
-       */
-      EventPipelineInfo: components['schemas']['EventPipelineInfo'];
+      /** @description What processing did with the event: schema version, usage meters, price plans, enrichments and revenue. */
+      eventPipelineInfo: components['schemas']['EventPipelineInfo'];
     };
     /** @description The event that was asked for, with its processing trace. */
     GetEventResponse: {
