@@ -13,9 +13,11 @@ export function deref(bundle, node) {
   return current;
 }
 
+/** The 2xx response, or for an operation that only redirects (a file download), its 3xx. */
 function successResponse(operation) {
-  const status = Object.keys(operation.responses ?? {}).find((code) => /^2\d\d$/.test(code));
-  if (!status) throw new Error(`${operation.operationId} has no 2xx response`);
+  const codes = Object.keys(operation.responses ?? {});
+  const status = codes.find((code) => /^2\d\d$/.test(code)) ?? codes.find((code) => /^3\d\d$/.test(code));
+  if (!status) throw new Error(`${operation.operationId} has no 2xx or 3xx response`);
   return { status: Number(status), response: operation.responses[status] };
 }
 
