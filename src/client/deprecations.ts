@@ -1,0 +1,84 @@
+// Deprecation warnings: once per client and operation, for operations the spec marks `deprecated`, and for
+// any response that announces its own retirement with `Deprecation` or `Sunset` headers.
+import type { OperationMetadata } from './operations.js';
+
+export interface DeprecationNotice {
+  /** Stable code, e.g. `TOGAI_DEPRECATED_getPurchase` or `TOGAI_DEPRECATION_HEADER`. */
+  code: string;
+  message: string;
+  /** `spec` when the operation is marked deprecated in the spec; `header` when the server said so. */
+  source: 'spec' | 'header';
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  /** Value of the `Sunset` header, when the server sent one. */
+  sunset: string | undefined;
+}
+
+export interface DeprecationOptions {
+  /** Receive deprecation notices yourself instead of the default warning. */
+  onDeprecation?: ((notice: DeprecationNotice) => void) | undefined;
+  /** Drop deprecation notices altogether. */
+  silenceDeprecations?: boolean | undefined;
+}
+
+function emitDefault(notice: DeprecationNotice): void {
+  if (typeof process === 'object' && typeof process.emitWarning === 'function') {
+    process.emitWarning(notice.message, { type: 'DeprecationWarning', code: notice.code });
+  } else {
+    console.warn(`[${notice.code}] ${notice.message}`);
+  }
+}
+
+export interface DeprecationReporter {
+  /** Called before an operation is sent. */
+  operationCalled(operation: OperationMetadata): void;
+  /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
+  responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void;
+}
+
+/** `seen` is shared by clients derived with `withOptions`, so each notice still appears once. */
+export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()): DeprecationReporter {
+  const deliver = options.silenceDeprecations ? undefined : (options.onDeprecation ?? emitDefault);
+
+  function once(key: string, notice: () => DeprecationNotice): void {
+    if (!deliver || seen.has(key)) return;
+    seen.add(key);
+    deliver(notice());
+  }
+
+  return {
+    operationCalled(operation) {
+      if (!operation.deprecated) return;
+      once(operation.operationId, () => ({
+        code: `TOGAI_DEPRECATED_${operation.operationId}`,
+        message:
+          `Togai operation ${operation.operationId} (${operation.method} ${operation.path}) is deprecated ` +
+          (operation.successor ? `and may be removed; use ${operation.successor}() instead.` : 'and may be removed.'),
+        source: 'spec',
+        method: operation.method,
+        path: operation.path,
+        operationId: operation.operationId,
+        sunset: undefined,
+      }));
+    },
+    responseReceived(response, method, path, operation) {
+      const deprecation = response.headers.get('deprecation');
+      const sunset = response.headers.get('sunset') ?? undefined;
+      if (deprecation === null && sunset === undefined) return;
+      once(`header ${method} ${path}`, () => ({
+        code: 'TOGAI_DEPRECATION_HEADER',
+        message:
+          `The Togai API marked ${method} ${path} as deprecated` +
+          (deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '') +
+          (sunset ? `; it will stop working after ${sunset}` : '') +
+          '.',
+        source: 'header',
+        method,
+        path,
+        operationId: operation?.operationId,
+        sunset,
+      }));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Public entry point of the SDK. The batching ingester has its own entry, `togai-sdk-unofficial/ingester`, so
+// that an app which never ingests in batches does not carry it.
+export { createTogaiClient } from './client/create-client.js';
+export type { TogaiApi, TogaiClient, TogaiClientCore, TogaiClientOptions, TogaiClientOverrides } from './client/create-client.js';
+export { APIPromise } from './client/api-promise.js';
+export type { WithResponse } from './client/api-promise.js';
+export { PagedList } from './client/pagination.js';
+export type { Page } from './client/pagination.js';
+export type { RequestOptions } from './client/options.js';
+export type { DeprecationNotice } from './client/deprecations.js';
+export type { Environment, PathStyle } from './client/variants.js';
+export { environments } from './client/variants.js';
+export type { Logger, LogLevel } from './core/logging.js';
+export {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  TogaiAbortError,
+  TogaiApiError,
+  TogaiConfigurationError,
+  TogaiConnectionError,
+  TogaiError,
+  TogaiPaginationError,
+  TogaiProtocolError,
+  TogaiRedirectError,
+  TogaiResponseParseError,
+  TogaiResponseTooLargeError,
+  TogaiTimeoutError,
+  TogaiValidationError,
+  TogaiVariantError,
+} from './core/errors.js';
+export type { ErrorDetails, ErrorResponse } from './core/errors.js';
+export type { RequestViolation } from './core/violations.js';
+export { operations, servers } from '../generated/operations.js';
+export type { OperationId, OperationMetadata, Variant } from '../generated/operations.js';
+export type { AllResources, CustomerScopedResources, Facade, FlatResources } from '../generated/facade.js';
+export type { components, operations as OperationTypes, paths } from '../generated/schema.js';
+// Every schema of the spec under its own name (`import type { Account } from ...`), each area's resource
+// interface (`InvoicesResource`) and query type (`ListInvoicesQuery`).
+export type * from '../generated/models.js';
+export type * from '../generated/facade.js';

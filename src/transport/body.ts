@@ -1,0 +1,154 @@
+// Response bodies are read whole inside the attempt's timeout, and counted as they arrive: fetch has already
+// undone any Content-Encoding, so the count is what would sit in memory, and a compression bomb stops at the
+// limit instead of inflating to gigabytes. The bytes are then handed back as a BufferedResponse: wrapping them in
+// `new Response` would build a fresh stream only for openapi-fetch to read it again, so this subclass is made
+// without a body and serves the bytes it already has, making a stream only if someone asks for `body`.
+
+
+function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return chunks[0]!;
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return whole;
+}
+
+/**
+ * Reads `body` to its end. Past `limit` bytes it stops reading and throws what `tooLarge` makes, or, without
+ * `tooLarge`, returns the first `limit` bytes.
+ */
+export async function readBody(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  limit: number,
+  tooLarge?: () => Error,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concat(chunks, size);
+    if (size + value.byteLength > limit) {
+      reader.cancel().catch(() => undefined); // closes the connection; nothing more is wanted from it
+      if (tooLarge) throw tooLarge();
+      chunks.push(value.subarray(0, limit - size));
+      return concat(chunks, limit);
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+}
+
+/** True when the headers alone show the body is over `limit` (a declared length with no encoding to undo). */
+export function declaredTooLarge(headers: Headers, limit: number): boolean {
+  const length = headers.get('content-length');
+  return length !== null && !headers.has('content-encoding') && Number(length) > limit;
+}
+
+
+const utf8 = new TextDecoder();
+
+function unusable(): TypeError {
+  return new TypeError('Body is unusable: Body has already been read');
+}
+
+function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
+      controller.close();
+    },
+  });
+}
+
+export class BufferedResponse extends Response {
+  readonly #bytes: Uint8Array<ArrayBuffer> | null;
+  readonly #url: string;
+  readonly #redirected: boolean;
+  #used = false;
+  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
+
+  /** `bytes` is the whole body (null for none); status, text and headers come from `from`. */
+  constructor(bytes: Uint8Array<ArrayBuffer> | null, from: Response, url: string, redirected: boolean) {
+    super(null, { status: from.status, statusText: from.statusText, headers: from.headers });
+    this.#bytes = bytes;
+    this.#url = url;
+    this.#redirected = redirected;
+  }
+
+  /** The bytes, once: a body can be read only one way, one time, as with any Response. */
+  #take(): Uint8Array<ArrayBuffer> {
+    if (this.#used || this.#stream?.locked) throw unusable();
+    this.#used = true;
+    void this.#stream?.cancel(); // a stream someone looked at but did not read is now spent too
+    return this.#bytes ?? new Uint8Array(0);
+  }
+
+  override async text(): Promise<string> {
+    return utf8.decode(this.#take());
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#take().slice().buffer;
+  }
+
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#take().slice();
+  }
+
+  override async blob(): Promise<Blob> {
+    return new Blob([this.#take()], { type: this.headers.get('content-type') ?? '' });
+  }
+
+  override async formData(): Promise<FormData> {
+    return new Response(this.#take(), { headers: this.headers }).formData();
+  }
+
+  override clone(): BufferedResponse {
+    if (this.#used || this.#stream?.locked) throw unusable();
+    return this.unread();
+  }
+
+  /** The same response with its body not yet read, whether or not this one was (`.asResponse()`). */
+  unread(): BufferedResponse {
+    return new BufferedResponse(this.#bytes, this, this.#url, this.#redirected);
+  }
+
+  // Response declares these as properties, so they are redefined on the prototype rather than overridden.
+  static {
+    Object.defineProperties(this.prototype, {
+      body: {
+        // Made on first access; empty once the body was read another way. Never throws (logging reads it).
+        get(this: BufferedResponse) {
+          if (this.#stream === undefined) {
+            const bytes = this.#bytes;
+            this.#stream = bytes === null ? null : streamOf(this.#used ? new Uint8Array(0) : bytes);
+          }
+          return this.#stream;
+        },
+      },
+      bodyUsed: {
+        get(this: BufferedResponse) {
+          return this.#used || (this.#stream?.locked ?? false);
+        },
+      },
+      url: {
+        get(this: BufferedResponse) {
+          return this.#url;
+        },
+      },
+      redirected: {
+        get(this: BufferedResponse) {
+          return this.#redirected;
+        },
+      },
+    });
+  }
+}
