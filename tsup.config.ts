@@ -7,6 +7,8 @@ export default defineConfig({
     index: 'src/index.ts',
     // Types only (paths, components, operations) for users who want the typed openapi-fetch client alone.
     paths: 'src/paths.ts',
+    // The batching ingester, apart so that apps which never use it do not carry it.
+    ingester: 'src/ingester/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -18,6 +20,7 @@ export default defineConfig({
   // Unminified and without source maps: the output stays readable in a stack trace and the tarball small.
   minify: false,
   sourcemap: false,
-  splitting: false,
+  // Both entries share one copy of what they have in common, so the ingester's errors are the client's classes.
+  splitting: true,
   treeshake: true,
 });

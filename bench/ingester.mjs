@@ -1,4 +1,4 @@
-// 8. Event ingestion: usage events per second through `client.events.createIngester()` to a keep-alive loopback
+// 8. Event ingestion: usage events per second through `createIngester(client)` to a keep-alive loopback
 // server (child process), against a hand-written loop that builds, serializes and posts 500-event batches over
 // fetch with the same concurrency, the same loop over `togai.events.ingestBatch`, and one `events.ingest` call per
 // event. Then the heap while a million events pass through the ingester to an in-memory fetch, and while a slow
@@ -75,7 +75,7 @@ function contenders(sdk, url, concurrency) {
   };
   return {
     ingester: async (total) => {
-      const ingester = togai.events.createIngester({ concurrency });
+      const ingester = sdk.createIngester(togai, { concurrency });
       for (let i = 0; i < total; i += 1) await ingester.add(usageEvent(i));
       const report = await ingester.close();
       if (report.accepted !== total) throw new Error(`ingester: ${report.accepted} of ${total} accepted`);
@@ -150,7 +150,7 @@ async function memory(sdk, { sink, total, delayMs, concurrency }) {
   let peak = before;
   let mostQueued = 0;
   const started = performance.now();
-  const ingester = togai.events.createIngester({ concurrency });
+  const ingester = sdk.createIngester(togai, { concurrency });
   for (let i = 0; i < total; i += 1) {
     await ingester.add(usageEvent(i));
     if (i % 5_000 === 0) {
@@ -180,7 +180,7 @@ async function memory(sdk, { sink, total, delayMs, concurrency }) {
 
 export async function ingestion(sdk, { smoke }) {
   // Every contender gets the ingester's default concurrency.
-  const { concurrency } = sdk.createTogaiClient({ token, pathStyle: 'flat' }).events.createIngester().options;
+  const { concurrency } = sdk.createIngester(sdk.createTogaiClient({ token, pathStyle: 'flat' })).options;
   // Many short rounds rather than a few long ones, order rotated: other work on the machine then hits every
   // contender alike, and the median drops the rounds it hit hardest.
   const rounds = smoke ? 1 : 7;

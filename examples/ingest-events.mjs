@@ -4,12 +4,13 @@
 // accepted and what failed.
 // Run: npm run build && npm run mock, then node examples/ingest-events.mjs
 import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createIngester } from 'togai-accounts-unofficial/ingester';
 
 const togai = createTogaiClient({
   baseUrl: process.env.TOGAI_BASE_URL || 'http://127.0.0.1:4010',
   token: process.env.TOGAI_API_TOKEN || 'mock-token',
 });
-const ingester = togai.events.createIngester({ flushInterval: 1_000 });
+const ingester = createIngester(togai, { flushInterval: 1_000 });
 
 // On SIGTERM (a deploy, Ctrl-C is SIGINT), deliver what is queued, within the grace period, before exiting.
 for (const signal of /** @type {const} */ (['SIGTERM', 'SIGINT'])) {

@@ -39,8 +39,17 @@ export interface OperationMetadata {
    * id before the first attempt when empty; with all of them set, the request is safe to resend.
    */
   readonly generatedKeys: readonly string[];
-  /** A POST or PATCH that changes nothing on the server (`x-sdk-idempotent`), so it is retried like a GET. */
-  readonly retrySafe: boolean;
+  /**
+   * A second request cannot apply it twice, so it is resent after a 5xx, a timeout or a reset: GET, HEAD, OPTIONS,
+   * PUT and DELETE unless the spec says otherwise, and POSTs that change nothing (`x-sdk-idempotent`).
+   */
+  readonly idempotent: boolean;
+  /** Answers with a redirect to a file's bytes on another host (`x-sdk-download`): the result is a Blob. */
+  readonly download: boolean;
+  /** Fields of the success body that are credentials (`x-sdk-secret`): never logged or quoted in an error. */
+  readonly secretFields: readonly string[];
+  /** `maxItems` of the request body's top-level arrays (the events of a batch). */
+  readonly arrayLimits: Readonly<Record<string, number>>;
 }
 
 export const servers = {
@@ -69,7 +78,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createAccount: {
     operationId: 'createAccount';
@@ -85,7 +97,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getAccount: {
     operationId: 'getAccount';
@@ -106,7 +121,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   deleteAccount: {
     operationId: 'deleteAccount';
@@ -127,7 +145,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateAccount: {
     operationId: 'updateAccount';
@@ -148,7 +169,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   addAliases: {
     operationId: 'addAliases';
@@ -169,7 +193,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listAccountAliases: {
     operationId: 'listAccountAliases';
@@ -190,7 +217,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   removeAliases: {
     operationId: 'removeAliases';
@@ -211,7 +241,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updatePricingSchedule: {
     operationId: 'updatePricingSchedule';
@@ -232,7 +265,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updatePricingScheduleBatch: {
     operationId: 'updatePricingScheduleBatch';
@@ -253,7 +289,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getPricingSchedules: {
     operationId: 'getPricingSchedules';
@@ -279,7 +318,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listAccountPurchases: {
     operationId: 'listAccountPurchases';
@@ -300,7 +342,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   initiateOneTimeEntitlementPlan: {
     operationId: 'initiateOneTimeEntitlementPlan';
@@ -321,7 +366,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: 'idempotencyKey';
     generatedKeys: ['idempotencyKey'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getPurchase: {
     operationId: 'getPurchase';
@@ -341,7 +389,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listAccountProposals: {
     operationId: 'listAccountProposals';
@@ -362,7 +413,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createProposal: {
     operationId: 'createProposal';
@@ -383,7 +437,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: 'idempotencyKey';
     generatedKeys: ['idempotencyKey'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getProposal: {
     operationId: 'getProposal';
@@ -403,7 +460,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateProposalStatus: {
     operationId: 'updateProposalStatus';
@@ -423,7 +483,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getAccountsForCustomer: {
     operationId: 'getAccountsForCustomer';
@@ -448,7 +511,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createAccountForCustomer: {
     operationId: 'createAccountForCustomer';
@@ -468,7 +534,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getAccountForCustomer: {
     operationId: 'getAccountForCustomer';
@@ -491,7 +560,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   deleteAccountForCustomer: {
     operationId: 'deleteAccountForCustomer';
@@ -514,7 +586,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateAccountForCustomer: {
     operationId: 'updateAccountForCustomer';
@@ -537,7 +612,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   addAliasesForCustomer: {
     operationId: 'addAliasesForCustomer';
@@ -560,7 +638,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   removeAliasesForCustomer: {
     operationId: 'removeAliasesForCustomer';
@@ -583,7 +664,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   associatePricePlanForCustomer: {
     operationId: 'associatePricePlanForCustomer';
@@ -606,7 +690,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getCustomers: {
     operationId: 'getCustomers';
@@ -627,7 +714,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createCustomer: {
     operationId: 'createCustomer';
@@ -643,7 +733,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getCustomer: {
     operationId: 'getCustomer';
@@ -663,7 +756,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   deleteCustomer: {
     operationId: 'deleteCustomer';
@@ -683,7 +779,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateCustomer: {
     operationId: 'updateCustomer';
@@ -703,7 +802,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createCustomerContact: {
     operationId: 'createCustomerContact';
@@ -723,7 +825,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listAliases: {
     operationId: 'listAliases';
@@ -744,7 +849,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createAlias: {
     operationId: 'createAlias';
@@ -760,7 +868,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getAlias: {
     operationId: 'getAlias';
@@ -780,7 +891,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   deleteAlias: {
     operationId: 'deleteAlias';
@@ -800,7 +914,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   authenticate: {
     operationId: 'authenticate';
@@ -816,7 +933,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: true;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getEvents: {
     operationId: 'getEvents';
@@ -837,7 +957,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   eventCorrection: {
     operationId: 'eventCorrection';
@@ -853,7 +976,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getSingleEvent: {
     operationId: 'getSingleEvent';
@@ -873,7 +999,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   ingest: {
     operationId: 'ingest';
@@ -889,7 +1018,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: ['event.id'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   ingestBatch: {
     operationId: 'ingestBatch';
@@ -905,7 +1037,12 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: ['events[].id'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {
+      events: 500;
+    };
   };
   getMetrics: {
     operationId: 'getMetrics';
@@ -921,7 +1058,12 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: true;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {
+      metricQueries: 5;
+    };
   };
   discardAccountSchedules: {
     operationId: 'discardAccountSchedules';
@@ -942,7 +1084,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   bulkEditSchedules: {
     operationId: 'bulkEditSchedules';
@@ -963,7 +1108,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   finalizeAccountSchedules: {
     operationId: 'finalizeAccountSchedules';
@@ -984,7 +1132,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listaccountSchedules: {
     operationId: 'listaccountSchedules';
@@ -1010,7 +1161,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listScheduleErrors: {
     operationId: 'listScheduleErrors';
@@ -1030,7 +1184,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listPricingRules: {
     operationId: 'listPricingRules';
@@ -1050,7 +1207,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updatePricingRules: {
     operationId: 'updatePricingRules';
@@ -1070,7 +1230,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listScheduleRateCards: {
     operationId: 'listScheduleRateCards';
@@ -1095,7 +1258,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   bulkRateCardOperationsOnSchedule: {
     operationId: 'bulkRateCardOperationsOnSchedule';
@@ -1115,7 +1281,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   walletBalanceForAccount: {
     operationId: 'walletBalanceForAccount';
@@ -1136,7 +1305,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateWalletForAccount: {
     operationId: 'updateWalletForAccount';
@@ -1157,7 +1329,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   walletEntriesForAccount: {
     operationId: 'walletEntriesForAccount';
@@ -1183,7 +1358,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   topUpWalletForAccount: {
     operationId: 'topUpWalletForAccount';
@@ -1204,7 +1382,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   creditBalanceForAccount: {
     operationId: 'creditBalanceForAccount';
@@ -1225,7 +1406,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listCredits: {
     operationId: 'listCredits';
@@ -1246,7 +1430,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createCredit: {
     operationId: 'createCredit';
@@ -1262,7 +1449,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: ['creditRequests[].idempotencyKey'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getCreditDetails: {
     operationId: 'getCreditDetails';
@@ -1282,7 +1472,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   voidCredit: {
     operationId: 'voidCredit';
@@ -1302,7 +1495,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getEntitlements: {
     operationId: 'getEntitlements';
@@ -1323,7 +1519,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getEntitlementValue: {
     operationId: 'getEntitlementValue';
@@ -1347,7 +1546,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   validateEntitlementValue: {
     operationId: 'validateEntitlementValue';
@@ -1371,7 +1573,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: true;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getFeatureCredits: {
     operationId: 'getFeatureCredits';
@@ -1395,7 +1600,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listFeatureCreditEntries: {
     operationId: 'listFeatureCreditEntries';
@@ -1424,7 +1632,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateFeatureCreditEntry: {
     operationId: 'updateFeatureCreditEntry';
@@ -1451,7 +1662,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   voidFeatureCreditEntry: {
     operationId: 'voidFeatureCreditEntry';
@@ -1478,7 +1692,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   ingestEntitledEvent: {
     operationId: 'ingestEntitledEvent';
@@ -1494,7 +1711,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: ['event.id'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   manageMiscellaneousChargesInAccount: {
     operationId: 'manageMiscellaneousChargesInAccount';
@@ -1515,7 +1735,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listPricingRuleLogs: {
     operationId: 'listPricingRuleLogs';
@@ -1535,7 +1758,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listInvoices: {
     operationId: 'listInvoices';
@@ -1556,7 +1782,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createCustomInvoice: {
     operationId: 'createCustomInvoice';
@@ -1572,7 +1801,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: 'idempotencyKey';
     generatedKeys: ['idempotencyKey'];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listInvoicesForBillRun: {
     operationId: 'listInvoicesForBillRun';
@@ -1593,7 +1825,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createInvoiceBillRun: {
     operationId: 'createInvoiceBillRun';
@@ -1609,7 +1844,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getInvoice: {
     operationId: 'getInvoice';
@@ -1629,7 +1867,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   deleteCustomInvoice: {
     operationId: 'deleteCustomInvoice';
@@ -1649,7 +1890,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   updateInvoice: {
     operationId: 'updateInvoice';
@@ -1669,7 +1913,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   manageMiscellaneousChargesInInvoice: {
     operationId: 'manageMiscellaneousChargesInInvoice';
@@ -1689,7 +1936,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listInvoiceGroups: {
     operationId: 'listInvoiceGroups';
@@ -1705,7 +1955,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createInvoiceGroup: {
     operationId: 'createInvoiceGroup';
@@ -1721,7 +1974,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getInvoiceGroup: {
     operationId: 'getInvoiceGroup';
@@ -1741,7 +1997,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   addInvoiceGroupAccounts: {
     operationId: 'addInvoiceGroupAccounts';
@@ -1761,7 +2020,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   removeInvoiceGroupAccounts: {
     operationId: 'removeInvoiceGroupAccounts';
@@ -1781,7 +2043,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   listPayments: {
     operationId: 'listPayments';
@@ -1802,7 +2067,10 @@ export interface Operations {
     };
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   createPayments: {
     operationId: 'createPayments';
@@ -1818,7 +2086,10 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
   getPayment: {
     operationId: 'getPayment';
@@ -1838,1234 +2109,546 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    retrySafe: false;
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
   };
 }
 
+type Limits = readonly (readonly [string, number, (number | null)?, string?])[];
 type Row = readonly [
-  string,
-  string,
-  string,
-  0 | 1,
-  string,
-  string,
-  0 | 1,
-  string | null,
-  string | null,
-  readonly (readonly [string, number, (number | null)?, string?])[],
-  readonly [string, string | null] | null,
-  string | null,
-  readonly string[],
-  0 | 1,
+  operationId: string,
+  method: string,
+  path: string,
+  resource: string,
+  sdkMethod: string,
+  variant?: 0 | 1,
+  flags?: number,
+  pagination?: 0 | 1 | readonly [string, string | null],
+  generatedKeys?: 0 | readonly string[],
+  limits?: 0 | Limits,
+  alternative?: 0 | string,
+  successor?: 0 | string,
+  secretFields?: 0 | readonly string[],
+  arrayLimits?: 0 | Readonly<Record<string, number>>,
 ];
 
 const rows: readonly Row[] = [
-  ['getAccounts', 'GET', '/accounts', 0, 'accounts', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  ['createAccount', 'POST', '/accounts', 0, 'accounts', 'create', 0, null, null, [], null, null, [], 0],
-  [
-    'getAccount',
-    'GET',
-    '/accounts/{account_id}',
-    0,
-    'accounts',
-    'get',
-    0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'deleteAccount',
-    'DELETE',
-    '/accounts/{account_id}',
-    0,
-    'accounts',
-    'delete',
-    0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'updateAccount',
-    'PATCH',
-    '/accounts/{account_id}',
-    0,
-    'accounts',
-    'update',
-    0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['getAccounts', 'GET', '/accounts', 'accounts', 'list', 0, 2, 1],
+  ['createAccount', 'POST', '/accounts', 'accounts', 'create'],
+  ['getAccount', 'GET', '/accounts/{account_id}', 'accounts', 'get', 0, 2, 0, 0, [['account_id', 1, 50]]],
+  ['deleteAccount', 'DELETE', '/accounts/{account_id}', 'accounts', 'delete', 0, 2, 0, 0, [['account_id', 1, 50]]],
+  ['updateAccount', 'PATCH', '/accounts/{account_id}', 'accounts', 'update', 0, 0, 0, 0, [['account_id', 1, 50]]],
   [
     'addAliases',
     'POST',
     '/accounts/{account_id}/add_aliases',
-    0,
     'accounts',
     'addAliases',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'listAccountAliases',
     'GET',
     '/accounts/{account_id}/account_aliases',
-    0,
     'accounts',
     'listAliases',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'removeAliases',
     'POST',
     '/accounts/{account_id}/remove_aliases',
-    0,
     'accounts',
     'removeAliases',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'updatePricingSchedule',
     'POST',
     '/accounts/{account_id}/price_plans',
-    0,
     'accounts',
     'updatePricingSchedule',
-    1,
-    'associatePricePlan',
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    1,
+    0,
+    0,
+    [['account_id', 1, 50]],
+    'associatePricePlan',
   ],
   [
     'updatePricingScheduleBatch',
     'POST',
     '/accounts/{account_id}/edit_schedules',
-    0,
     'accounts',
     'editPricingSchedules',
-    1,
-    null,
-    'schedules.bulkEdit',
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    1,
+    0,
+    0,
+    [['account_id', 1, 50]],
+    0,
+    'schedules.bulkEdit',
   ],
   [
     'getPricingSchedules',
     'GET',
     '/accounts/{account_id}/pricing_schedules',
-    0,
     'accounts',
     'listPricingSchedules',
-    1,
-    null,
-    'schedules.list',
-    [['account_id', 1, 50]],
-    ['data', 'pageSize'],
-    null,
-    [],
     0,
+    3,
+    1,
+    0,
+    [['account_id', 1, 50]],
+    0,
+    'schedules.list',
   ],
   [
     'listAccountPurchases',
     'GET',
     '/accounts/{account_id}/purchases',
-    0,
     'accounts',
     'listPurchases',
-    1,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    3,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'initiateOneTimeEntitlementPlan',
     'POST',
     '/accounts/{account_id}/purchases',
-    0,
     'accounts',
     'createPurchase',
+    0,
     1,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    'idempotencyKey',
+    0,
     ['idempotencyKey'],
-    0,
+    [['account_id', 1, 50]],
   ],
-  [
-    'getPurchase',
-    'GET',
-    '/purchases/{purchase_id}',
-    0,
-    'accounts',
-    'getPurchase',
-    1,
-    null,
-    null,
-    [['purchase_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['getPurchase', 'GET', '/purchases/{purchase_id}', 'accounts', 'getPurchase', 0, 3],
   [
     'listAccountProposals',
     'GET',
     '/accounts/{account_id}/purchase_proposals',
-    0,
     'accounts',
     'listProposals',
-    1,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    3,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'createProposal',
     'POST',
     '/accounts/{account_id}/purchase_proposals',
-    0,
     'accounts',
     'createProposal',
+    0,
     1,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    'idempotencyKey',
+    0,
     ['idempotencyKey'],
-    0,
+    [['account_id', 1, 50]],
   ],
-  [
-    'getProposal',
-    'GET',
-    '/purchase_proposals/{purchase_proposal_id}',
-    0,
-    'accounts',
-    'getProposal',
-    1,
-    null,
-    null,
-    [['purchase_proposal_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['getProposal', 'GET', '/purchase_proposals/{purchase_proposal_id}', 'accounts', 'getProposal', 0, 3],
   [
     'updateProposalStatus',
     'POST',
     '/purchase_proposals/{purchase_proposal_id}/update_status',
-    0,
     'accounts',
     'updateProposalStatus',
+    0,
     1,
-    null,
-    null,
-    [['purchase_proposal_id', 1]],
-    null,
-    null,
-    [],
-    0,
   ],
-  [
-    'getAccountsForCustomer',
-    'GET',
-    '/customers/{customer_id}/accounts',
-    1,
-    'accounts',
-    'list',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    ['data', 'pageSize'],
-    null,
-    [],
-    0,
-  ],
-  [
-    'createAccountForCustomer',
-    'POST',
-    '/customers/{customer_id}/accounts',
-    1,
-    'accounts',
-    'create',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'getAccountForCustomer',
-    'GET',
-    '/customers/{customer_id}/accounts/{account_id}',
-    1,
-    'accounts',
-    'get',
-    0,
-    null,
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'deleteAccountForCustomer',
-    'DELETE',
-    '/customers/{customer_id}/accounts/{account_id}',
-    1,
-    'accounts',
-    'delete',
-    0,
-    null,
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'updateAccountForCustomer',
-    'PATCH',
-    '/customers/{customer_id}/accounts/{account_id}',
-    1,
-    'accounts',
-    'update',
-    0,
-    null,
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['getAccountsForCustomer', 'GET', '/customers/{customer_id}/accounts', 'accounts', 'list', 1, 2, 1],
+  ['createAccountForCustomer', 'POST', '/customers/{customer_id}/accounts', 'accounts', 'create', 1],
+  ['getAccountForCustomer', 'GET', '/customers/{customer_id}/accounts/{account_id}', 'accounts', 'get', 1, 2],
+  ['deleteAccountForCustomer', 'DELETE', '/customers/{customer_id}/accounts/{account_id}', 'accounts', 'delete', 1, 2],
+  ['updateAccountForCustomer', 'PATCH', '/customers/{customer_id}/accounts/{account_id}', 'accounts', 'update', 1],
   [
     'addAliasesForCustomer',
     'POST',
     '/customers/{customer_id}/accounts/{account_id}/add_aliases',
-    1,
     'accounts',
     'addAliases',
-    0,
-    null,
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
+    1,
   ],
   [
     'removeAliasesForCustomer',
     'POST',
     '/customers/{customer_id}/accounts/{account_id}/remove_aliases',
-    1,
     'accounts',
     'removeAliases',
-    0,
-    null,
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
+    1,
   ],
   [
     'associatePricePlanForCustomer',
     'POST',
     '/customers/{customer_id}/accounts/{account_id}/price_plans',
-    1,
     'accounts',
     'associatePricePlan',
+    1,
+    0,
+    0,
+    0,
     0,
     'updatePricingSchedule',
-    null,
-    [
-      ['customer_id', 1],
-      ['account_id', 1],
-    ],
-    null,
-    null,
-    [],
-    0,
   ],
-  ['getCustomers', 'GET', '/customers', 0, 'customers', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  ['createCustomer', 'POST', '/customers', 0, 'customers', 'create', 0, null, null, [], null, null, [], 0],
-  [
-    'getCustomer',
-    'GET',
-    '/customers/{customer_id}',
-    0,
-    'customers',
-    'get',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'deleteCustomer',
-    'DELETE',
-    '/customers/{customer_id}',
-    0,
-    'customers',
-    'delete',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'updateCustomer',
-    'PATCH',
-    '/customers/{customer_id}',
-    0,
-    'customers',
-    'update',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'createCustomerContact',
-    'POST',
-    '/customers/{customer_id}/contacts',
-    0,
-    'customers',
-    'createContact',
-    0,
-    null,
-    null,
-    [['customer_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  ['listAliases', 'GET', '/aliases', 0, 'aliases', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  ['createAlias', 'POST', '/aliases', 0, 'aliases', 'create', 0, null, null, [], null, null, [], 0],
-  ['getAlias', 'GET', '/aliases/{alias}', 0, 'aliases', 'get', 0, null, null, [['alias', 1]], null, null, [], 0],
-  [
-    'deleteAlias',
-    'DELETE',
-    '/aliases/{alias}',
-    0,
-    'aliases',
-    'delete',
-    0,
-    null,
-    null,
-    [['alias', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  ['authenticate', 'POST', '/authenticate', 0, 'auth', 'authenticate', 0, null, null, [], null, null, [], 1],
-  ['getEvents', 'GET', '/events', 0, 'events', 'list', 0, null, null, [], ['events', 'pageSize'], null, [], 0],
-  ['eventCorrection', 'POST', '/events/correction', 0, 'events', 'correct', 0, null, null, [], null, null, [], 0],
-  [
-    'getSingleEvent',
-    'GET',
-    '/events/{event_id}',
-    0,
-    'events',
-    'get',
-    0,
-    null,
-    null,
-    [['event_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  ['ingest', 'POST', '/ingest', 0, 'events', 'ingest', 0, null, null, [], null, null, ['event.id'], 0],
+  ['getCustomers', 'GET', '/customers', 'customers', 'list', 0, 2, 1],
+  ['createCustomer', 'POST', '/customers', 'customers', 'create'],
+  ['getCustomer', 'GET', '/customers/{customer_id}', 'customers', 'get', 0, 2],
+  ['deleteCustomer', 'DELETE', '/customers/{customer_id}', 'customers', 'delete', 0, 2],
+  ['updateCustomer', 'PATCH', '/customers/{customer_id}', 'customers', 'update'],
+  ['createCustomerContact', 'POST', '/customers/{customer_id}/contacts', 'customers', 'createContact'],
+  ['listAliases', 'GET', '/aliases', 'aliases', 'list', 0, 2, 1],
+  ['createAlias', 'POST', '/aliases', 'aliases', 'create'],
+  ['getAlias', 'GET', '/aliases/{alias}', 'aliases', 'get', 0, 2],
+  ['deleteAlias', 'DELETE', '/aliases/{alias}', 'aliases', 'delete', 0, 2],
+  ['authenticate', 'POST', '/authenticate', 'auth', 'authenticate', 0, 2],
+  ['getEvents', 'GET', '/events', 'events', 'list', 0, 2, ['events', 'pageSize']],
+  ['eventCorrection', 'POST', '/events/correction', 'events', 'correct'],
+  ['getSingleEvent', 'GET', '/events/{event_id}', 'events', 'get', 0, 2],
+  ['ingest', 'POST', '/ingest', 'events', 'ingest', 0, 0, 0, ['event.id']],
   [
     'ingestBatch',
     'POST',
     '/ingestBatch',
-    0,
     'events',
     'ingestBatch',
     0,
-    null,
-    null,
-    [],
-    null,
-    null,
+    0,
+    0,
     ['events[].id'],
     0,
+    0,
+    0,
+    0,
+    { events: 500 },
   ],
-  ['getMetrics', 'POST', '/metrics', 0, 'metrics', 'get', 0, null, null, [], null, null, [], 1],
+  ['getMetrics', 'POST', '/metrics', 'metrics', 'get', 0, 2, 0, 0, 0, 0, 0, 0, { metricQueries: 5 }],
   [
     'discardAccountSchedules',
     'DELETE',
     '/v2/accounts/{account_id}/discard_schedules',
-    0,
     'schedules',
     'discard',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'bulkEditSchedules',
     'POST',
     '/v2/accounts/{account_id}/edit_schedules',
-    0,
     'schedules',
     'bulkEdit',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'finalizeAccountSchedules',
     'POST',
     '/v2/accounts/{account_id}/finalize_schedules',
-    0,
     'schedules',
     'finalize',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'listaccountSchedules',
     'GET',
     '/v2/accounts/{account_id}/schedules',
-    0,
     'schedules',
     'list',
     0,
-    null,
-    null,
+    2,
+    1,
+    0,
     [['account_id', 1, 50]],
-    ['data', 'pageSize'],
-    null,
-    [],
-    0,
   ],
-  [
-    'listScheduleErrors',
-    'GET',
-    '/v2/schedules/{schedule_id}/errors',
-    0,
-    'schedules',
-    'listErrors',
-    0,
-    null,
-    null,
-    [['schedule_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'listPricingRules',
-    'GET',
-    '/v2/schedules/{schedule_id}/pricing_rules',
-    0,
-    'schedules',
-    'listPricingRules',
-    0,
-    null,
-    null,
-    [['schedule_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'updatePricingRules',
-    'PUT',
-    '/v2/schedules/{schedule_id}/pricing_rules',
-    0,
-    'schedules',
-    'updatePricingRules',
-    0,
-    null,
-    null,
-    [['schedule_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'listScheduleRateCards',
-    'GET',
-    '/v2/schedules/{schedule_id}/rate_cards',
-    0,
-    'schedules',
-    'listRateCards',
-    0,
-    null,
-    null,
-    [['schedule_id', 1]],
-    ['data', 'pageSize'],
-    null,
-    [],
-    0,
-  ],
+  ['listScheduleErrors', 'GET', '/v2/schedules/{schedule_id}/errors', 'schedules', 'listErrors', 0, 2],
+  ['listPricingRules', 'GET', '/v2/schedules/{schedule_id}/pricing_rules', 'schedules', 'listPricingRules', 0, 2],
+  ['updatePricingRules', 'PUT', '/v2/schedules/{schedule_id}/pricing_rules', 'schedules', 'updatePricingRules', 0, 2],
+  ['listScheduleRateCards', 'GET', '/v2/schedules/{schedule_id}/rate_cards', 'schedules', 'listRateCards', 0, 2, 1],
   [
     'bulkRateCardOperationsOnSchedule',
     'POST',
     '/v2/schedules/{schedule_id}/rate_cards',
-    0,
     'schedules',
     'bulkRateCardOperations',
-    0,
-    null,
-    null,
-    [['schedule_id', 1]],
-    null,
-    null,
-    [],
-    0,
   ],
   [
     'walletBalanceForAccount',
     'GET',
     '/accounts/{account_id}/wallet',
-    0,
     'wallet',
     'getBalance',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'updateWalletForAccount',
     'PATCH',
     '/accounts/{account_id}/wallet',
-    0,
     'wallet',
     'update',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'walletEntriesForAccount',
     'GET',
     '/accounts/{account_id}/wallet/entries',
-    0,
     'wallet',
     'listEntries',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    ['data', 'pageSize'],
-    null,
-    [],
+    2,
+    1,
     0,
+    [['account_id', 1, 50]],
   ],
   [
     'topUpWalletForAccount',
     'POST',
     '/accounts/{account_id}/wallet_topup',
-    0,
     'wallet',
     'topUp',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'creditBalanceForAccount',
     'GET',
     '/accounts/{account_id}/credit_balance',
-    0,
     'credits',
     'getBalance',
     0,
-    null,
-    null,
+    2,
+    0,
+    0,
     [['account_id', 1, 50]],
-    null,
-    null,
-    [],
-    0,
   ],
-  ['listCredits', 'GET', '/credits', 0, 'credits', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  [
-    'createCredit',
-    'POST',
-    '/credits',
-    0,
-    'credits',
-    'create',
-    0,
-    null,
-    null,
-    [],
-    null,
-    null,
-    ['creditRequests[].idempotencyKey'],
-    0,
-  ],
-  [
-    'getCreditDetails',
-    'GET',
-    '/credits/{credit_id}',
-    0,
-    'credits',
-    'get',
-    0,
-    null,
-    null,
-    [['credit_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'voidCredit',
-    'POST',
-    '/credits/{credit_id}/void',
-    0,
-    'credits',
-    'void',
-    0,
-    null,
-    null,
-    [['credit_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['listCredits', 'GET', '/credits', 'credits', 'list', 0, 2, 1],
+  ['createCredit', 'POST', '/credits', 'credits', 'create', 0, 0, 0, ['creditRequests[].idempotencyKey']],
+  ['getCreditDetails', 'GET', '/credits/{credit_id}', 'credits', 'get', 0, 2],
+  ['voidCredit', 'POST', '/credits/{credit_id}/void', 'credits', 'void'],
   [
     'getEntitlements',
     'GET',
     '/accounts/{account_id}/entitlements',
-    0,
     'entitlements',
     'list',
     0,
-    null,
-    null,
-    [['account_id', 1, 50]],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'getEntitlementValue',
     'GET',
     '/accounts/{account_id}/entitlements/{feature_id}',
-    0,
     'entitlements',
     'getValue',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-    ],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'validateEntitlementValue',
     'POST',
     '/accounts/{account_id}/entitlements/{feature_id}',
-    0,
     'entitlements',
     'validateValue',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-    ],
-    null,
-    null,
-    [],
-    1,
+    2,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'getFeatureCredits',
     'GET',
     '/accounts/{account_id}/features/{feature_id}',
-    0,
     'entitlements',
     'getFeatureCredits',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-    ],
-    null,
-    null,
-    [],
+    2,
     0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'listFeatureCreditEntries',
     'GET',
     '/accounts/{account_id}/features/{feature_id}/entries',
-    0,
     'entitlements',
     'listFeatureCreditEntries',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-    ],
-    ['data', 'pageSize'],
-    null,
-    [],
+    2,
+    1,
     0,
+    [['account_id', 1, 50]],
   ],
   [
     'updateFeatureCreditEntry',
     'PATCH',
     '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}',
-    0,
     'entitlements',
     'updateFeatureCreditEntry',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-      ['entry_id', 1],
-    ],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
   [
     'voidFeatureCreditEntry',
     'POST',
     '/accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void',
-    0,
     'entitlements',
     'voidFeatureCreditEntry',
     0,
-    null,
-    null,
-    [
-      ['account_id', 1, 50],
-      ['feature_id', 1],
-      ['entry_id', 1],
-    ],
-    null,
-    null,
-    [],
     0,
+    0,
+    0,
+    [['account_id', 1, 50]],
   ],
-  [
-    'ingestEntitledEvent',
-    'POST',
-    '/entitled',
-    0,
-    'entitlements',
-    'ingestEntitledEvent',
-    0,
-    null,
-    null,
-    [],
-    null,
-    null,
-    ['event.id'],
-    0,
-  ],
+  ['ingestEntitledEvent', 'POST', '/entitled', 'entitlements', 'ingestEntitledEvent', 0, 0, 0, ['event.id']],
   [
     'manageMiscellaneousChargesInAccount',
     'PUT',
     '/accounts/{account_id}/miscellaneous_charges',
-    0,
     'invoices',
     'manageAccountMiscellaneousCharges',
     0,
-    null,
-    null,
+    2,
+    0,
+    0,
     [['account_id', 1, 50]],
-    null,
-    null,
-    [],
-    0,
   ],
-  [
-    'listPricingRuleLogs',
-    'GET',
-    '/invoice/{invoice_id}/pricing_rules_logs',
-    0,
-    'invoices',
-    'listPricingRuleLogs',
-    0,
-    null,
-    null,
-    [['invoice_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  ['listInvoices', 'GET', '/invoices', 0, 'invoices', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  [
-    'createCustomInvoice',
-    'POST',
-    '/invoices',
-    0,
-    'invoices',
-    'createCustom',
-    0,
-    null,
-    null,
-    [],
-    null,
-    'idempotencyKey',
-    ['idempotencyKey'],
-    0,
-  ],
-  [
-    'listInvoicesForBillRun',
-    'GET',
-    '/invoices/bill_runs',
-    0,
-    'invoices',
-    'listForBillRun',
-    0,
-    null,
-    null,
-    [],
-    ['data', 'pageSize'],
-    null,
-    [],
-    0,
-  ],
-  [
-    'createInvoiceBillRun',
-    'POST',
-    '/invoices/bill_runs',
-    0,
-    'invoices',
-    'createBillRun',
-    0,
-    null,
-    null,
-    [],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'getInvoice',
-    'GET',
-    '/invoices/{invoice_id}',
-    0,
-    'invoices',
-    'get',
-    0,
-    null,
-    null,
-    [['invoice_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'deleteCustomInvoice',
-    'DELETE',
-    '/invoices/{invoice_id}',
-    0,
-    'invoices',
-    'deleteCustom',
-    0,
-    null,
-    null,
-    [['invoice_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
-  [
-    'updateInvoice',
-    'PATCH',
-    '/invoices/{invoice_id}',
-    0,
-    'invoices',
-    'update',
-    0,
-    null,
-    null,
-    [['invoice_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['listPricingRuleLogs', 'GET', '/invoice/{invoice_id}/pricing_rules_logs', 'invoices', 'listPricingRuleLogs', 0, 2],
+  ['listInvoices', 'GET', '/invoices', 'invoices', 'list', 0, 2, 1],
+  ['createCustomInvoice', 'POST', '/invoices', 'invoices', 'createCustom', 0, 0, 0, ['idempotencyKey']],
+  ['listInvoicesForBillRun', 'GET', '/invoices/bill_runs', 'invoices', 'listForBillRun', 0, 2, 1],
+  ['createInvoiceBillRun', 'POST', '/invoices/bill_runs', 'invoices', 'createBillRun'],
+  ['getInvoice', 'GET', '/invoices/{invoice_id}', 'invoices', 'get', 0, 2],
+  ['deleteCustomInvoice', 'DELETE', '/invoices/{invoice_id}', 'invoices', 'deleteCustom', 0, 2],
+  ['updateInvoice', 'PATCH', '/invoices/{invoice_id}', 'invoices', 'update'],
   [
     'manageMiscellaneousChargesInInvoice',
     'PUT',
     '/invoices/{invoice_id}/miscellaneous_charges',
-    0,
     'invoices',
     'manageMiscellaneousCharges',
     0,
-    null,
-    null,
-    [['invoice_id', 1]],
-    null,
-    null,
-    [],
-    0,
+    2,
   ],
-  ['listInvoiceGroups', 'GET', '/invoice_groups', 0, 'invoiceGroups', 'list', 0, null, null, [], null, null, [], 0],
-  ['createInvoiceGroup', 'POST', '/invoice_groups', 0, 'invoiceGroups', 'create', 0, null, null, [], null, null, [], 0],
-  [
-    'getInvoiceGroup',
-    'GET',
-    '/invoice_groups/{invoice_group_id}',
-    0,
-    'invoiceGroups',
-    'get',
-    0,
-    null,
-    null,
-    [['invoice_group_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['listInvoiceGroups', 'GET', '/invoice_groups', 'invoiceGroups', 'list', 0, 2],
+  ['createInvoiceGroup', 'POST', '/invoice_groups', 'invoiceGroups', 'create'],
+  ['getInvoiceGroup', 'GET', '/invoice_groups/{invoice_group_id}', 'invoiceGroups', 'get', 0, 2],
   [
     'addInvoiceGroupAccounts',
     'POST',
     '/invoice_groups/{invoice_group_id}/add_accounts',
-    0,
     'invoiceGroups',
     'addAccounts',
-    0,
-    null,
-    null,
-    [['invoice_group_id', 1]],
-    null,
-    null,
-    [],
-    0,
   ],
   [
     'removeInvoiceGroupAccounts',
     'POST',
     '/invoice_groups/{invoice_group_id}/remove_accounts',
-    0,
     'invoiceGroups',
     'removeAccounts',
-    0,
-    null,
-    null,
-    [['invoice_group_id', 1]],
-    null,
-    null,
-    [],
-    0,
   ],
-  ['listPayments', 'GET', '/payments', 0, 'payments', 'list', 0, null, null, [], ['data', 'pageSize'], null, [], 0],
-  ['createPayments', 'POST', '/payments', 0, 'payments', 'create', 0, null, null, [], null, null, [], 0],
-  [
-    'getPayment',
-    'GET',
-    '/payments/{payment_id}',
-    0,
-    'payments',
-    'get',
-    0,
-    null,
-    null,
-    [['payment_id', 1]],
-    null,
-    null,
-    [],
-    0,
-  ],
+  ['listPayments', 'GET', '/payments', 'payments', 'list', 0, 2, 1],
+  ['createPayments', 'POST', '/payments', 'payments', 'create'],
+  ['getPayment', 'GET', '/payments/{payment_id}', 'payments', 'get', 0, 2],
 ];
+
+const none: readonly never[] = [];
 
 function decode([
   operationId,
   method,
   path,
-  variant,
   resource,
   sdkMethod,
-  deprecated,
+  variant,
+  flags = 0,
+  pagination,
+  generatedKeys,
+  limits,
   alternative,
   successor,
-  params,
-  pagination,
-  idempotencyKeyField,
-  generatedKeys,
-  retrySafe,
+  secretFields,
+  arrayLimits,
 ]: Row): OperationMetadata {
   const pathParams: Record<string, PathParamLimits> = {};
-  for (const [name, minLength, maxLength, pattern] of params) {
+  for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) pathParams[name!] = { minLength: 1 };
+  for (const [name, minLength, maxLength, pattern] of limits || none) {
     pathParams[name] = {
       minLength,
       ...(maxLength != null && { maxLength }),
       ...(pattern !== undefined && { pattern }),
     };
   }
+  const [itemsField, pageSizeParam] = pagination === 1 ? ['data', 'pageSize'] : pagination || [];
   return {
     operationId,
     method: method as OperationMetadata['method'],
     path,
-    variant: variant === 0 ? 'flat' : 'customer-scoped',
+    variant: variant ? 'customer-scoped' : 'flat',
     resource,
     sdkMethod,
-    deprecated: deprecated === 1,
-    alternative,
-    successor,
+    deprecated: (flags & 1) !== 0,
+    alternative: alternative || null,
+    successor: successor || null,
     pathParams,
-    pagination: pagination && {
-      tokenParam: 'nextToken',
-      tokenField: 'nextToken',
-      itemsField: pagination[0],
-      pageSizeParam: pagination[1],
-    },
-    idempotencyKeyField,
-    generatedKeys,
-    retrySafe: retrySafe === 1,
+    pagination: itemsField
+      ? { tokenParam: 'nextToken', tokenField: 'nextToken', itemsField, pageSizeParam: pageSizeParam ?? null }
+      : null,
+    idempotencyKeyField: generatedKeys && generatedKeys.includes('idempotencyKey') ? 'idempotencyKey' : null,
+    generatedKeys: generatedKeys || none,
+    idempotent: (flags & 2) !== 0,
+    download: (flags & 4) !== 0,
+    secretFields: secretFields || none,
+    arrayLimits: arrayLimits || {},
   };
 }
 
@@ -3074,686 +2657,3 @@ export const operations: Operations = Object.fromEntries(
 ) as unknown as Operations;
 
 export type OperationId = keyof Operations;
-
-/** Facade resources (`client.<resource>`), their methods, and the operation each method calls per path variant. */
-export interface SdkResources {
-  accounts: {
-    /**
-     * List accounts.
-     *
-     * - flat: `GET /accounts` (getAccounts)
-     * - customer-scoped: `GET /customers/{customer_id}/accounts` (getAccountsForCustomer)
-     */
-    list: { flat: 'getAccounts'; 'customer-scoped': 'getAccountsForCustomer' };
-    /**
-     * Create an account.
-     *
-     * - flat: `POST /accounts` (createAccount)
-     * - customer-scoped: `POST /customers/{customer_id}/accounts` (createAccountForCustomer)
-     */
-    create: { flat: 'createAccount'; 'customer-scoped': 'createAccountForCustomer' };
-    /**
-     * Get an account.
-     *
-     * - flat: `GET /accounts/{account_id}` (getAccount)
-     * - customer-scoped: `GET /customers/{customer_id}/accounts/{account_id}` (getAccountForCustomer)
-     */
-    get: { flat: 'getAccount'; 'customer-scoped': 'getAccountForCustomer' };
-    /**
-     * Delete an account.
-     *
-     * - flat: `DELETE /accounts/{account_id}` (deleteAccount)
-     * - customer-scoped: `DELETE /customers/{customer_id}/accounts/{account_id}` (deleteAccountForCustomer)
-     */
-    delete: { flat: 'deleteAccount'; 'customer-scoped': 'deleteAccountForCustomer' };
-    /**
-     * Update an account.
-     *
-     * - flat: `PATCH /accounts/{account_id}` (updateAccount)
-     * - customer-scoped: `PATCH /customers/{customer_id}/accounts/{account_id}` (updateAccountForCustomer)
-     */
-    update: { flat: 'updateAccount'; 'customer-scoped': 'updateAccountForCustomer' };
-    /**
-     * Add aliases to an account.
-     *
-     * - flat: `POST /accounts/{account_id}/add_aliases` (addAliases)
-     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/add_aliases` (addAliasesForCustomer)
-     */
-    addAliases: { flat: 'addAliases'; 'customer-scoped': 'addAliasesForCustomer' };
-    /**
-     * List the aliases of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/account_aliases` (listAccountAliases)
-     *
-     * Exists only on flat paths.
-     */
-    listAliases: { flat: 'listAccountAliases' };
-    /**
-     * Remove aliases from an account.
-     *
-     * - flat: `POST /accounts/{account_id}/remove_aliases` (removeAliases)
-     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/remove_aliases` (removeAliasesForCustomer)
-     */
-    removeAliases: { flat: 'removeAliases'; 'customer-scoped': 'removeAliasesForCustomer' };
-    /**
-     * Associate or dissociate a price plan.
-     *
-     * - flat: `POST /accounts/{account_id}/price_plans` (updatePricingSchedule) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    updatePricingSchedule: { flat: 'updatePricingSchedule' };
-    /**
-     * Edit several pricing schedules at once.
-     *
-     * - flat: `POST /accounts/{account_id}/edit_schedules` (updatePricingScheduleBatch) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated Use `client.schedules.bulkEdit()` instead.
-     */
-    editPricingSchedules: { flat: 'updatePricingScheduleBatch' };
-    /**
-     * List the pricing schedules of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/pricing_schedules` (getPricingSchedules) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated Use `client.schedules.list()` instead.
-     */
-    listPricingSchedules: { flat: 'getPricingSchedules' };
-    /**
-     * List the purchases of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/purchases` (listAccountPurchases) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    listPurchases: { flat: 'listAccountPurchases' };
-    /**
-     * Start a purchase for an account.
-     *
-     * - flat: `POST /accounts/{account_id}/purchases` (initiateOneTimeEntitlementPlan) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    createPurchase: { flat: 'initiateOneTimeEntitlementPlan' };
-    /**
-     * Get a purchase.
-     *
-     * - flat: `GET /purchases/{purchase_id}` (getPurchase) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    getPurchase: { flat: 'getPurchase' };
-    /**
-     * List the proposals of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/purchase_proposals` (listAccountProposals) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    listProposals: { flat: 'listAccountProposals' };
-    /**
-     * Propose a purchase to an account.
-     *
-     * - flat: `POST /accounts/{account_id}/purchase_proposals` (createProposal) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    createProposal: { flat: 'createProposal' };
-    /**
-     * Get a proposal.
-     *
-     * - flat: `GET /purchase_proposals/{purchase_proposal_id}` (getProposal) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    getProposal: { flat: 'getProposal' };
-    /**
-     * Approve or decline a proposal.
-     *
-     * - flat: `POST /purchase_proposals/{purchase_proposal_id}/update_status` (updateProposalStatus) — deprecated
-     *
-     * Exists only on flat paths.
-     *
-     * @deprecated
-     */
-    updateProposalStatus: { flat: 'updateProposalStatus' };
-    /**
-     * Associate a price plan with an account of a customer.
-     *
-     * - customer-scoped: `POST /customers/{customer_id}/accounts/{account_id}/price_plans` (associatePricePlanForCustomer)
-     *
-     * Exists only on customer-scoped paths.
-     */
-    associatePricePlan: { 'customer-scoped': 'associatePricePlanForCustomer' };
-  };
-  customers: {
-    /**
-     * List customers.
-     *
-     * - flat: `GET /customers` (getCustomers)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'getCustomers' };
-    /**
-     * Create a customer.
-     *
-     * - flat: `POST /customers` (createCustomer)
-     *
-     * Exists only on flat paths.
-     */
-    create: { flat: 'createCustomer' };
-    /**
-     * Get a customer.
-     *
-     * - flat: `GET /customers/{customer_id}` (getCustomer)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getCustomer' };
-    /**
-     * Delete a customer.
-     *
-     * - flat: `DELETE /customers/{customer_id}` (deleteCustomer)
-     *
-     * Exists only on flat paths.
-     */
-    delete: { flat: 'deleteCustomer' };
-    /**
-     * Update a customer.
-     *
-     * - flat: `PATCH /customers/{customer_id}` (updateCustomer)
-     *
-     * Exists only on flat paths.
-     */
-    update: { flat: 'updateCustomer' };
-    /**
-     * Add a contact to a customer.
-     *
-     * - flat: `POST /customers/{customer_id}/contacts` (createCustomerContact)
-     *
-     * Exists only on flat paths.
-     */
-    createContact: { flat: 'createCustomerContact' };
-  };
-  aliases: {
-    /**
-     * List aliases.
-     *
-     * - flat: `GET /aliases` (listAliases)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listAliases' };
-    /**
-     * Create aliases.
-     *
-     * - flat: `POST /aliases` (createAlias)
-     *
-     * Exists only on flat paths.
-     */
-    create: { flat: 'createAlias' };
-    /**
-     * Get an alias.
-     *
-     * - flat: `GET /aliases/{alias}` (getAlias)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getAlias' };
-    /**
-     * Delete an alias.
-     *
-     * - flat: `DELETE /aliases/{alias}` (deleteAlias)
-     *
-     * Exists only on flat paths.
-     */
-    delete: { flat: 'deleteAlias' };
-  };
-  auth: {
-    /**
-     * Get a short-lived bearer token.
-     *
-     * - flat: `POST /authenticate` (authenticate)
-     *
-     * Exists only on flat paths.
-     */
-    authenticate: { flat: 'authenticate' };
-  };
-  events: {
-    /**
-     * List ingested events.
-     *
-     * - flat: `GET /events` (getEvents)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'getEvents' };
-    /**
-     * Correct an ingested event.
-     *
-     * - flat: `POST /events/correction` (eventCorrection)
-     *
-     * Exists only on flat paths.
-     */
-    correct: { flat: 'eventCorrection' };
-    /**
-     * Get an ingested event.
-     *
-     * - flat: `GET /events/{event_id}` (getSingleEvent)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getSingleEvent' };
-    /**
-     * Ingest a usage event.
-     *
-     * - flat: `POST /ingest` (ingest)
-     *
-     * Exists only on flat paths.
-     */
-    ingest: { flat: 'ingest' };
-    /**
-     * Ingest a batch of usage events.
-     *
-     * - flat: `POST /ingestBatch` (ingestBatch)
-     *
-     * Exists only on flat paths.
-     */
-    ingestBatch: { flat: 'ingestBatch' };
-  };
-  metrics: {
-    /**
-     * Query metrics.
-     *
-     * - flat: `POST /metrics` (getMetrics)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getMetrics' };
-  };
-  schedules: {
-    /**
-     * Discard the draft schedules of an account.
-     *
-     * - flat: `DELETE /v2/accounts/{account_id}/discard_schedules` (discardAccountSchedules)
-     *
-     * Exists only on flat paths.
-     */
-    discard: { flat: 'discardAccountSchedules' };
-    /**
-     * Edit several schedules of an account at once.
-     *
-     * - flat: `POST /v2/accounts/{account_id}/edit_schedules` (bulkEditSchedules)
-     *
-     * Exists only on flat paths.
-     */
-    bulkEdit: { flat: 'bulkEditSchedules' };
-    /**
-     * Finalize the draft schedules of an account.
-     *
-     * - flat: `POST /v2/accounts/{account_id}/finalize_schedules` (finalizeAccountSchedules)
-     *
-     * Exists only on flat paths.
-     */
-    finalize: { flat: 'finalizeAccountSchedules' };
-    /**
-     * List the schedules of an account.
-     *
-     * - flat: `GET /v2/accounts/{account_id}/schedules` (listaccountSchedules)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listaccountSchedules' };
-    /**
-     * List the validation errors of a schedule.
-     *
-     * - flat: `GET /v2/schedules/{schedule_id}/errors` (listScheduleErrors)
-     *
-     * Exists only on flat paths.
-     */
-    listErrors: { flat: 'listScheduleErrors' };
-    /**
-     * List the pricing rules of a schedule.
-     *
-     * - flat: `GET /v2/schedules/{schedule_id}/pricing_rules` (listPricingRules)
-     *
-     * Exists only on flat paths.
-     */
-    listPricingRules: { flat: 'listPricingRules' };
-    /**
-     * Replace the pricing rules of a schedule.
-     *
-     * - flat: `PUT /v2/schedules/{schedule_id}/pricing_rules` (updatePricingRules)
-     *
-     * Exists only on flat paths.
-     */
-    updatePricingRules: { flat: 'updatePricingRules' };
-    /**
-     * List the rate cards of a schedule.
-     *
-     * - flat: `GET /v2/schedules/{schedule_id}/rate_cards` (listScheduleRateCards)
-     *
-     * Exists only on flat paths.
-     */
-    listRateCards: { flat: 'listScheduleRateCards' };
-    /**
-     * Add, replace or remove rate cards of a schedule.
-     *
-     * - flat: `POST /v2/schedules/{schedule_id}/rate_cards` (bulkRateCardOperationsOnSchedule)
-     *
-     * Exists only on flat paths.
-     */
-    bulkRateCardOperations: { flat: 'bulkRateCardOperationsOnSchedule' };
-  };
-  wallet: {
-    /**
-     * Get the wallet balance of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/wallet` (walletBalanceForAccount)
-     *
-     * Exists only on flat paths.
-     */
-    getBalance: { flat: 'walletBalanceForAccount' };
-    /**
-     * Update the wallet of an account.
-     *
-     * - flat: `PATCH /accounts/{account_id}/wallet` (updateWalletForAccount)
-     *
-     * Exists only on flat paths.
-     */
-    update: { flat: 'updateWalletForAccount' };
-    /**
-     * List the entries of the wallet of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/wallet/entries` (walletEntriesForAccount)
-     *
-     * Exists only on flat paths.
-     */
-    listEntries: { flat: 'walletEntriesForAccount' };
-    /**
-     * Add funds to the wallet of an account.
-     *
-     * - flat: `POST /accounts/{account_id}/wallet_topup` (topUpWalletForAccount)
-     *
-     * Exists only on flat paths.
-     */
-    topUp: { flat: 'topUpWalletForAccount' };
-  };
-  credits: {
-    /**
-     * Get the credit balance of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/credit_balance` (creditBalanceForAccount)
-     *
-     * Exists only on flat paths.
-     */
-    getBalance: { flat: 'creditBalanceForAccount' };
-    /**
-     * List credits.
-     *
-     * - flat: `GET /credits` (listCredits)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listCredits' };
-    /**
-     * Grant credits.
-     *
-     * - flat: `POST /credits` (createCredit)
-     *
-     * Exists only on flat paths.
-     */
-    create: { flat: 'createCredit' };
-    /**
-     * Get a credit and its transactions.
-     *
-     * - flat: `GET /credits/{credit_id}` (getCreditDetails)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getCreditDetails' };
-    /**
-     * Void a credit.
-     *
-     * - flat: `POST /credits/{credit_id}/void` (voidCredit)
-     *
-     * Exists only on flat paths.
-     */
-    void: { flat: 'voidCredit' };
-  };
-  entitlements: {
-    /**
-     * List the entitlements of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/entitlements` (getEntitlements)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'getEntitlements' };
-    /**
-     * Get the entitlement value of one feature.
-     *
-     * - flat: `GET /accounts/{account_id}/entitlements/{feature_id}` (getEntitlementValue)
-     *
-     * Exists only on flat paths.
-     */
-    getValue: { flat: 'getEntitlementValue' };
-    /**
-     * Check a value against an entitlement.
-     *
-     * - flat: `POST /accounts/{account_id}/entitlements/{feature_id}` (validateEntitlementValue)
-     *
-     * Exists only on flat paths.
-     */
-    validateValue: { flat: 'validateEntitlementValue' };
-    /**
-     * Get the feature credit balance of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/features/{feature_id}` (getFeatureCredits)
-     *
-     * Exists only on flat paths.
-     */
-    getFeatureCredits: { flat: 'getFeatureCredits' };
-    /**
-     * List the feature credit entries of an account.
-     *
-     * - flat: `GET /accounts/{account_id}/features/{feature_id}/entries` (listFeatureCreditEntries)
-     *
-     * Exists only on flat paths.
-     */
-    listFeatureCreditEntries: { flat: 'listFeatureCreditEntries' };
-    /**
-     * Update a feature credit entry.
-     *
-     * - flat: `PATCH /accounts/{account_id}/features/{feature_id}/entries/{entry_id}` (updateFeatureCreditEntry)
-     *
-     * Exists only on flat paths.
-     */
-    updateFeatureCreditEntry: { flat: 'updateFeatureCreditEntry' };
-    /**
-     * Void a feature credit entry.
-     *
-     * - flat: `POST /accounts/{account_id}/features/{feature_id}/entries/{entry_id}/void` (voidFeatureCreditEntry)
-     *
-     * Exists only on flat paths.
-     */
-    voidFeatureCreditEntry: { flat: 'voidFeatureCreditEntry' };
-    /**
-     * Ingest a usage event if the account is entitled.
-     *
-     * - flat: `POST /entitled` (ingestEntitledEvent)
-     *
-     * Exists only on flat paths.
-     */
-    ingestEntitledEvent: { flat: 'ingestEntitledEvent' };
-  };
-  invoices: {
-    /**
-     * Add or update miscellaneous charges on an account's upcoming invoice.
-     *
-     * - flat: `PUT /accounts/{account_id}/miscellaneous_charges` (manageMiscellaneousChargesInAccount)
-     *
-     * Exists only on flat paths.
-     */
-    manageAccountMiscellaneousCharges: { flat: 'manageMiscellaneousChargesInAccount' };
-    /**
-     * List the pricing rule logs of an invoice.
-     *
-     * - flat: `GET /invoice/{invoice_id}/pricing_rules_logs` (listPricingRuleLogs)
-     *
-     * Exists only on flat paths.
-     */
-    listPricingRuleLogs: { flat: 'listPricingRuleLogs' };
-    /**
-     * List invoices.
-     *
-     * - flat: `GET /invoices` (listInvoices)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listInvoices' };
-    /**
-     * Create a custom invoice.
-     *
-     * - flat: `POST /invoices` (createCustomInvoice)
-     *
-     * Exists only on flat paths.
-     */
-    createCustom: { flat: 'createCustomInvoice' };
-    /**
-     * List invoices eligible for a bill run.
-     *
-     * - flat: `GET /invoices/bill_runs` (listInvoicesForBillRun)
-     *
-     * Exists only on flat paths.
-     */
-    listForBillRun: { flat: 'listInvoicesForBillRun' };
-    /**
-     * Start a bill run.
-     *
-     * - flat: `POST /invoices/bill_runs` (createInvoiceBillRun)
-     *
-     * Exists only on flat paths.
-     */
-    createBillRun: { flat: 'createInvoiceBillRun' };
-    /**
-     * Get an invoice.
-     *
-     * - flat: `GET /invoices/{invoice_id}` (getInvoice)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getInvoice' };
-    /**
-     * Delete a draft custom invoice.
-     *
-     * - flat: `DELETE /invoices/{invoice_id}` (deleteCustomInvoice)
-     *
-     * Exists only on flat paths.
-     */
-    deleteCustom: { flat: 'deleteCustomInvoice' };
-    /**
-     * Update an invoice.
-     *
-     * - flat: `PATCH /invoices/{invoice_id}` (updateInvoice)
-     *
-     * Exists only on flat paths.
-     */
-    update: { flat: 'updateInvoice' };
-    /**
-     * Add or update miscellaneous charges on an invoice.
-     *
-     * - flat: `PUT /invoices/{invoice_id}/miscellaneous_charges` (manageMiscellaneousChargesInInvoice)
-     *
-     * Exists only on flat paths.
-     */
-    manageMiscellaneousCharges: { flat: 'manageMiscellaneousChargesInInvoice' };
-  };
-  invoiceGroups: {
-    /**
-     * List invoice groups.
-     *
-     * - flat: `GET /invoice_groups` (listInvoiceGroups)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listInvoiceGroups' };
-    /**
-     * Create an invoice group.
-     *
-     * - flat: `POST /invoice_groups` (createInvoiceGroup)
-     *
-     * Exists only on flat paths.
-     */
-    create: { flat: 'createInvoiceGroup' };
-    /**
-     * Get an invoice group.
-     *
-     * - flat: `GET /invoice_groups/{invoice_group_id}` (getInvoiceGroup)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getInvoiceGroup' };
-    /**
-     * Add accounts to an invoice group.
-     *
-     * - flat: `POST /invoice_groups/{invoice_group_id}/add_accounts` (addInvoiceGroupAccounts)
-     *
-     * Exists only on flat paths.
-     */
-    addAccounts: { flat: 'addInvoiceGroupAccounts' };
-    /**
-     * Remove accounts from an invoice group.
-     *
-     * - flat: `POST /invoice_groups/{invoice_group_id}/remove_accounts` (removeInvoiceGroupAccounts)
-     *
-     * Exists only on flat paths.
-     */
-    removeAccounts: { flat: 'removeInvoiceGroupAccounts' };
-  };
-  payments: {
-    /**
-     * List payments.
-     *
-     * - flat: `GET /payments` (listPayments)
-     *
-     * Exists only on flat paths.
-     */
-    list: { flat: 'listPayments' };
-    /**
-     * Record a payment.
-     *
-     * - flat: `POST /payments` (createPayments)
-     *
-     * Exists only on flat paths.
-     */
-    create: { flat: 'createPayments' };
-    /**
-     * Get a payment.
-     *
-     * - flat: `GET /payments/{payment_id}` (getPayment)
-     *
-     * Exists only on flat paths.
-     */
-    get: { flat: 'getPayment' };
-  };
-}

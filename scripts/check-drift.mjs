@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { buildGenerated, generatedDir, root } from './lib/pipeline.mjs';
 
 const expected = await buildGenerated();
-const onDisk = await readdir(generatedDir).catch(() => []);
+const onDisk = await readdir(generatedDir, { recursive: true }).catch(() => []);
 const problems = [];
 for (const [path, content] of expected) {
   const actual = await readFile(path, 'utf8').catch(() => null);
@@ -13,7 +13,7 @@ for (const [path, content] of expected) {
   else if (actual !== content) problems.push(`differs from the spec: ${relative(root, path)}`);
 }
 for (const name of onDisk) {
-  if (!expected.has(join(generatedDir, name))) problems.push(`not produced by the spec: generated/${name}`);
+  if (/\.\w+$/.test(name) && !expected.has(join(generatedDir, name))) problems.push(`not produced by the spec: generated/${name}`);
 }
 if (problems.length > 0) {
   console.error(`generated/ is out of date. Run \`npm run generate\` and commit the result.\n  ${problems.join('\n  ')}`);

@@ -1,11 +1,13 @@
 // npm run generate: lint → bundle → openapi-typescript → prettier, writing generated/.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
-import { buildGenerated, generatedDir, root } from './lib/pipeline.mjs';
+import { dirname, relative } from 'node:path';
+import { buildGenerated, root } from './lib/pipeline.mjs';
 
 const started = performance.now();
 const files = await buildGenerated();
-await mkdir(generatedDir, { recursive: true });
-for (const [path, content] of files) await writeFile(path, content);
+for (const [path, content] of files) {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+}
 const elapsed = Math.round(performance.now() - started);
 console.log(`generated ${[...files.keys()].map((p) => relative(root, p)).join(', ')} in ${elapsed} ms`);

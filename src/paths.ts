@@ -1,3 +1,3 @@
-// Types-only entry, `togai-accounts-unofficial/paths`: the generated OpenAPI types, for use with
-// openapi-fetch directly, e.g. `createClient<paths>({ baseUrl })`.
+// Types-only entry, `togai-sdk-unofficial/paths`: the generated OpenAPI types, for use with openapi-fetch directly,
+// e.g. `createClient<paths>({ baseUrl })`.
 export type { components, operations, paths } from '../generated/schema.js';

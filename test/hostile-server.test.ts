@@ -588,7 +588,7 @@ describe('pagination against a server that goes round in circles', () => {
     });
 
   it.each([[['A']], [['A', 'B']], [['A', 'B', 'C']], [['A', 'B', 'C', 'D', 'E', 'F', 'G']]])(
-    'tokens cycling through %j: TogaiPaginationError after one lap',
+    'tokens cycling through %j: TogaiPaginationError within two laps',
     async (tokens) => {
       const server = await cyclic(tokens);
       const seen: string[] = [];
@@ -597,8 +597,10 @@ describe('pagination against a server that goes round in circles', () => {
       });
       expect(error).toBeInstanceOf(TogaiPaginationError);
       expect(error.message).toMatch(/endless loop/);
-      expect(server.requests).toHaveLength(tokens.length + 1);
-      expect(seen).toHaveLength(tokens.length + 1);
+      // Cycle detection keeps one token, not every token seen (Brent's method), and so needs up to a second lap.
+      expect(server.requests.length).toBeGreaterThan(tokens.length);
+      expect(server.requests.length).toBeLessThanOrEqual(2 * (tokens.length + 1));
+      expect(seen).toHaveLength(server.requests.length);
     },
   );
 

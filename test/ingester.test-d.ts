@@ -1,33 +1,36 @@
-// Type-level tests of client.events.createIngester, checked by `tsc --noEmit` and vitest's typecheck. An unused
+// Type-level tests of createIngester (the ingester entry), checked by `tsc --noEmit` and vitest's typecheck. An unused
 // expect-error directive fails the build, so each one proves a mistake does not compile.
 import { describe, expectTypeOf, test } from 'vitest';
-import { createTogaiClient, type Event, type Ingester, type IngestReport, type TogaiError } from '../src/index.js';
+import { createTogaiClient, type Event, type TogaiError } from '../src/index.js';
+import { createIngester, type Ingester, type IngestReport } from '../src/ingester/index.js';
 
 const flat = createTogaiClient({ token: 't', environment: 'production' });
 const scoped = createTogaiClient({ token: 't', environment: 'sandbox' });
 const unknownVariant = createTogaiClient({ token: 't', pathStyle: process.env.STYLE === 'flat' ? 'flat' : 'customer-scoped' });
 
-describe('createIngester is listed where ingestBatch is', () => {
-  test('flat clients and clients whose variant is unknown have it', () => {
-    expectTypeOf(flat.events.createIngester()).toEqualTypeOf<Ingester>();
-    expectTypeOf(unknownVariant.events.createIngester({ maxBatchSize: 100 })).toEqualTypeOf<Ingester>();
+describe('createIngester takes a client that has ingestBatch', () => {
+  test('flat clients and clients whose variant is unknown are taken', () => {
+    expectTypeOf(createIngester(flat)).toEqualTypeOf<Ingester>();
+    expectTypeOf(createIngester(unknownVariant, { maxBatchSize: 100 })).toEqualTypeOf<Ingester>();
   });
 
-  test('customer-scoped clients have no events resource at all', () => {
+  test('customer-scoped clients have no events resource at all, so they are refused', () => {
     // @ts-expect-error: events exist only on flat paths
     void scoped.events;
+    // @ts-expect-error: a customer-scoped client cannot ingest
+    createIngester(scoped);
   });
 
   test('options are typed', () => {
     // @ts-expect-error: maxBatchSize is a number
-    flat.events.createIngester({ maxBatchSize: '500' });
+    createIngester(flat, { maxBatchSize: '500' });
     // @ts-expect-error: unknown option
-    flat.events.createIngester({ batchSize: 500 });
+    createIngester(flat, { batchSize: 500 });
   });
 });
 
 describe('the ingester takes usage events and reports per event', () => {
-  const ingester = flat.events.createIngester();
+  const ingester = createIngester(flat);
 
   test('add() takes an Event and resolves to its id', () => {
     expectTypeOf(ingester.add).parameter(0).toEqualTypeOf<Event>();

@@ -1,4 +1,4 @@
-// The batching ingester (client.events.createIngester) against scripted node:http servers on 127.0.0.1 that
+// The batching ingester (createIngester from the ingester entry) against scripted node:http servers on 127.0.0.1 that
 // behave like Togai's /ingestBatch: they keep each event id once (a repeated id is accepted and dropped, as Togai
 // refuses it asynchronously), answer 207 for rejected events, and inject 503s, 429s, timeouts and connections
 // that die after the server has accepted a batch. Every test counts what the server received and stored.
@@ -11,19 +11,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   createTogaiClient,
-  EventRejectedError,
   InternalServerError,
   TogaiAbortError,
   TogaiApiError,
   TogaiConfigurationError,
   TogaiError,
-  TogaiIngesterClosedError,
   TogaiValidationError,
   TogaiVariantError,
   type Event,
-  type IngesterOptions,
   type TogaiClientOptions,
 } from '../src/index.js';
+import { createIngester, EventRejectedError, TogaiIngesterClosedError, type IngesterOptions, type IngestingClient } from '../src/ingester/index.js';
 import { root } from './support/built-dist.js';
 import { sendJson, startServer, type TestServer } from './support/http-server.js';
 
@@ -184,7 +182,7 @@ describe('delivery through faults', () => {
       return schedules[batchNumbers.get(key)! % schedules.length]![seenBefore] ?? 'accept';
     });
     const client = clientFor(server.url, { maxRetries: 2, maxRetryDelay: 0, timeout: 300 });
-    const ingester = client.events.createIngester({ maxBatchSize: batchSize, concurrency: 3, maxRetryDelay: 0 });
+    const ingester = createIngester(client, { maxBatchSize: batchSize, concurrency: 3, maxRetryDelay: 0 });
 
     const events = Array.from({ length: total }, (_, i) => (i % 2 === 0 ? usage({ id: `caller-${i}` }) : usage()));
     const ids: string[] = [];
@@ -211,7 +209,7 @@ describe('delivery through faults', () => {
   it('honours Retry-After between its own attempts', async () => {
     const server = await togai((_, index) => (index === 0 ? { status: 429, retryAfter: '2' } : 'accept'));
     // maxRetries: 0 leaves every retry to the ingester; its own backoff for a first retry is at most 1 s.
-    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester();
+    const ingester = createIngester(clientFor(server.url, { maxRetries: 0 }));
     await ingester.add(usage());
     const report = await ingester.flush();
     expect(report).toMatchObject({ accepted: 1, failed: [], batches: 1, resent: 1 });
@@ -222,7 +220,7 @@ describe('delivery through faults', () => {
 
   it('gives up after maxAttempts calls, each with the client retries, and reports the last error for every event', async () => {
     const server = await togai(() => ({ status: 503, retryAfter: '0', message: 'ingestion is paused' }));
-    const ingester = clientFor(server.url, { maxRetries: 1 }).events.createIngester({ maxAttempts: 3 });
+    const ingester = createIngester(clientFor(server.url, { maxRetries: 1 }), { maxAttempts: 3 });
     const events = [usage(), usage(), usage()];
     for (const event of events) await ingester.add(event);
     const report = await ingester.close();
@@ -241,7 +239,7 @@ describe('delivery through faults', () => {
     const server = await togai();
     const url = server.url;
     await servers.pop()!.close(); // nothing listens there any more
-    const ingester = clientFor(url, { maxRetries: 1, maxRetryDelay: 0 }).events.createIngester({ maxAttempts: 2, maxRetryDelay: 0 });
+    const ingester = createIngester(clientFor(url, { maxRetries: 1, maxRetryDelay: 0 }), { maxAttempts: 2, maxRetryDelay: 0 });
     await ingester.add(usage());
     const report = await ingester.close();
     expect(report).toMatchObject({ accepted: 0, batches: 1, resent: 1 });
@@ -253,7 +251,7 @@ describe('delivery through faults', () => {
 describe('answers that must not loop', () => {
   it('fails the events a 207 lists, with Togai message, accepts the others and resends nothing', async () => {
     const server = await togai(() => ({ reject: (event) => (event.accountId === 'ACC-GONE' ? `Account ${event.accountId} does not exist` : undefined) }));
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 10 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 10 });
     const events = Array.from({ length: 25 }, (_, i) => usage({ accountId: i % 4 === 1 ? 'ACC-GONE' : 'ACC00001' }));
     for (const event of events) await ingester.add(event);
     const report = await ingester.flush();
@@ -276,7 +274,7 @@ describe('answers that must not loop', () => {
     [422, TogaiApiError, 'Event payload exceeds the supported size limit'],
   ])('fails the whole batch on %i with Togai message, after one request', async (status, ErrorClass, message) => {
     const server = await togai(() => ({ status, message }));
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     const events = [usage(), usage()];
     for (const event of events) await ingester.add(event);
     const report = await ingester.close();
@@ -293,7 +291,7 @@ describe('answers that must not loop', () => {
 describe('backpressure', () => {
   it('holds at most maxQueued events while the server stalls; add() waits, and resolves as soon as there is room', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester({
+    const ingester = createIngester(clientFor(server.url), {
       maxBatchSize: 10,
       maxQueued: 30,
       concurrency: 2,
@@ -329,7 +327,7 @@ describe('backpressure', () => {
 
   it('by default holds the batches in flight and one more, then add() waits', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 10, concurrency: 2, flushInterval: 60_000 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 10, concurrency: 2, flushInterval: 60_000 });
     for (let i = 0; i < 30; i += 1) await ingester.add(usage());
     await expect.poll(() => server.heldCount()).toBe(2);
     let added = false;
@@ -350,7 +348,7 @@ describe('backpressure', () => {
 describe('flush and close', () => {
   it('sends a partial batch once flushInterval has passed, without flush()', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester({ flushInterval: 50 });
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 50 });
     const ids = [await ingester.add(usage()), await ingester.add(usage()), await ingester.add(usage())];
     await expect.poll(() => server.stored.size).toBe(3);
     expect(server.received.map((r) => r.events.map((e) => e.id))).toEqual([ids]);
@@ -359,7 +357,7 @@ describe('flush and close', () => {
 
   it('counts each event in exactly one report when flush() runs concurrently', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 7 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 7 });
     for (let i = 0; i < 20; i += 1) await ingester.add(usage());
     const first = ingester.flush();
     for (let i = 0; i < 5; i += 1) await ingester.add(usage());
@@ -374,7 +372,7 @@ describe('flush and close', () => {
 
   it('close() delivers what is queued and what add() was still waiting to queue; add() afterwards rejects', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, maxQueued: 5, flushInterval: 60_000 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 5, maxQueued: 5, flushInterval: 60_000 });
     for (let i = 0; i < 5; i += 1) await ingester.add(usage());
     const waiting = [ingester.add(usage()), ingester.add(usage())]; // no room until the first batch settles
     const closing = ingester.close();
@@ -396,7 +394,7 @@ describe('flush and close', () => {
 
   it('close() twice: both resolve once everything is delivered, and only one report counts the events', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     for (let i = 0; i < 3; i += 1) await ingester.add(usage());
     const [first, second] = await Promise.all([ingester.close(), ingester.close()]);
     expect(first).toMatchObject({ accepted: 3, batches: 1 });
@@ -408,28 +406,29 @@ describe('flush and close', () => {
 });
 
 describe('hostile servers and careless callers', () => {
-  it('fails only the events JSON cannot serialize; the rest of their batch is sent', async () => {
+  it('refuses in add() the events JSON cannot serialize, before queueing them; the others are sent', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     const circular = usage();
     (circular.dimensions as Record<string, unknown>).self = circular;
     const bigint = usage({ dimensions: { count: 10n as unknown as string } });
     const fine = [usage(), usage(), usage()];
-    for (const event of [fine[0]!, bigint, fine[1]!, circular, fine[2]!]) await ingester.add(event);
-    const report = await ingester.close();
-    expect(report.accepted).toBe(3);
-    expect(report.failed.map((f) => f.event.id).sort()).toEqual([bigint.id, circular.id].sort());
-    for (const { error } of report.failed) {
+    for (const event of [fine[0]!, fine[1]!, fine[2]!]) await ingester.add(event);
+    for (const event of [bigint, circular]) {
+      const error = await ingester.add(event).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(TogaiValidationError);
-      expect(error.message).toMatch(/not JSON-serializable/);
+      expect((error as Error).message).toMatch(/cannot be sent as JSON/);
     }
+    expect(ingester.queued).toBe(3);
+    const report = await ingester.close();
+    expect(report).toMatchObject({ accepted: 3, failed: [] });
     expect([...server.stored.keys()].sort()).toEqual(fine.map((e) => e.id).sort());
     expect(server.received).toHaveLength(1);
   });
 
   it('sends an object with toJSON() as JSON.stringify would, and rejects in add() one whose toJSON() throws', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     class Call {
       private readonly secret = 'not for the wire';
       toJSON() {
@@ -446,7 +445,7 @@ describe('hostile servers and careless callers', () => {
 
   it('keeps the id it gave an event when the caller changes or froze the object', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     const mutable = usage();
     const first = await ingester.add(mutable);
     mutable.id = 'changed-after-add';
@@ -465,7 +464,7 @@ describe('hostile servers and careless callers', () => {
       if (index === 1) firstOfOtherBatch = events[0]!.id!;
       return index === 0 ? 'hold' : 'accept';
     });
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 4, concurrency: 2 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 4, concurrency: 2 });
     const events = Array.from({ length: 8 }, () => usage());
     for (const event of events) await ingester.add(event);
     await expect.poll(() => server.received.length).toBe(2);
@@ -499,7 +498,7 @@ describe('hostile servers and careless callers', () => {
       }
     });
     servers.push(server);
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 2 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 2 });
     for (let i = 0; i < 4; i += 1) await ingester.add(usage());
     const report = await ingester.close();
     expect(server.requests).toHaveLength(2);
@@ -511,7 +510,7 @@ describe('hostile servers and careless callers', () => {
   it('fails a batch whose 207 has no errors list, since which events were accepted is unknown', async () => {
     const server = await startServer((_, res) => sendJson(res, 207, { errors: 'some' }));
     servers.push(server);
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     await ingester.add(usage());
     await ingester.add(usage());
     const report = await ingester.close();
@@ -527,7 +526,7 @@ describe('hostile servers and careless callers', () => {
       sendJson(res, 202, { success: true });
     });
     servers.push(server);
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 41 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 41 });
     const huge = usage({ dimensions: { blob: 'x'.repeat(limit) } });
     const events = [...Array.from({ length: 20 }, () => usage()), huge, ...Array.from({ length: 20 }, () => usage())];
     for (const event of events) await ingester.add(event);
@@ -543,7 +542,7 @@ describe('hostile servers and careless callers', () => {
 
   it('caps a Retry-After longer than maxRetryDelay', async () => {
     const server = await togai((_, index) => (index === 0 ? { status: 503, retryAfter: '3600' } : 'accept'));
-    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 200 });
+    const ingester = createIngester(clientFor(server.url, { maxRetries: 0 }), { maxRetryDelay: 200 });
     await ingester.add(usage());
     expect(await ingester.close()).toMatchObject({ accepted: 1, resent: 1 });
     expect(server.received[1]!.arrivedAt - server.received[0]!.arrivedAt).toBeGreaterThanOrEqual(200 - slack);
@@ -551,7 +550,7 @@ describe('hostile servers and careless callers', () => {
 
   it('queues and delivers events added while a flush() is under way', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     await ingester.add(usage());
     const flushing = ingester.flush();
     await expect.poll(() => server.heldCount()).toBe(1);
@@ -569,7 +568,7 @@ describe('hostile servers and careless callers', () => {
 describe('close() with a deadline', () => {
   it('gives up on a server that never answers: unsettled events fail with TogaiAbortError, nothing more is sent', async () => {
     const server = await togai(() => 'hold');
-    const ingester = clientFor(server.url).events.createIngester({ maxBatchSize: 5, concurrency: 1, maxQueued: 20, flushInterval: 60_000 });
+    const ingester = createIngester(clientFor(server.url), { maxBatchSize: 5, concurrency: 1, maxQueued: 20, flushInterval: 60_000 });
     const events = Array.from({ length: 12 }, () => usage());
     for (const event of events) await ingester.add(event);
     await expect.poll(() => server.heldCount()).toBe(1);
@@ -586,7 +585,7 @@ describe('close() with a deadline', () => {
 
   it('cuts a backoff wait short instead of sleeping through it', async () => {
     const server = await togai(() => ({ status: 503, retryAfter: '60' }));
-    const ingester = clientFor(server.url, { maxRetries: 0 }).events.createIngester({ maxRetryDelay: 60_000 });
+    const ingester = createIngester(clientFor(server.url, { maxRetries: 0 }), { maxRetryDelay: 60_000 });
     await ingester.add(usage());
     const flushed = ingester.flush();
     await expect.poll(() => server.received.length).toBe(1); // answered 503: the ingester now waits 60 s
@@ -602,7 +601,7 @@ describe('close() with a deadline', () => {
 
   it.each([-1, 1.5, '100', Number.NaN])('rejects timeout %s with TogaiValidationError and stays open', async (timeout) => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     await expect(ingester.close({ timeout: timeout as number })).rejects.toBeInstanceOf(TogaiValidationError);
     await ingester.add(usage());
     expect(await ingester.close()).toMatchObject({ accepted: 1 });
@@ -626,11 +625,11 @@ describe('validation', () => {
     ['an unknown option', { batchSize: 100 }],
     ['options that are not an object', 500],
   ])('rejects %s with TogaiConfigurationError', (_, options) => {
-    expect(() => client.events.createIngester(options as IngesterOptions)).toThrow(TogaiConfigurationError);
+    expect(() => createIngester(client, options as IngesterOptions)).toThrow(TogaiConfigurationError);
   });
 
   it('creates an ingester without options, and with every option at its limits', () => {
-    expect(client.events.createIngester().options).toEqual({
+    expect(createIngester(client).options).toEqual({
       maxBatchSize: 500,
       flushInterval: 1000,
       maxQueued: 2500,
@@ -638,14 +637,14 @@ describe('validation', () => {
       maxAttempts: 5,
       maxRetryDelay: 30_000,
     });
-    expect(client.events.createIngester({ concurrency: 2, maxBatchSize: 100 }).options.maxQueued).toBe(300);
+    expect(createIngester(client, { concurrency: 2, maxBatchSize: 100 }).options.maxQueued).toBe(300);
     const limits = { maxBatchSize: 1, maxQueued: 1, concurrency: 64, flushInterval: 0, maxAttempts: 1, maxRetryDelay: 0 };
-    expect(client.events.createIngester(limits).queued).toBe(0);
+    expect(createIngester(client, limits).queued).toBe(0);
   });
 
   it('rejects events that are not objects or carry an unusable id, before queueing them', async () => {
     const server = await togai();
-    const ingester = clientFor(server.url).events.createIngester();
+    const ingester = createIngester(clientFor(server.url));
     const bad: unknown[] = [null, undefined, 'event', 42, [usage()], usage({ id: '' }), { ...usage(), id: 42 }, { ...usage(), id: null }];
     for (const event of bad) await expect(ingester.add(event as Event)).rejects.toBeInstanceOf(TogaiValidationError);
     expect(ingester.queued).toBe(0);
@@ -655,11 +654,9 @@ describe('validation', () => {
   });
 
   it('exists only where ingestBatch does: a customer-scoped client refuses it', () => {
-    const scoped = createTogaiClient({ baseUrl: 'http://127.0.0.1:9', token, pathStyle: 'customer-scoped' }) as unknown as {
-      events: { createIngester(): unknown };
-    };
-    expect(() => scoped.events.createIngester()).toThrow(TogaiVariantError);
-    expect(() => scoped.events.createIngester()).toThrow(/exists only on flat paths/);
+    const scoped = createTogaiClient({ baseUrl: 'http://127.0.0.1:9', token, pathStyle: 'customer-scoped' }) as unknown as IngestingClient;
+    expect(() => createIngester(scoped)).toThrow(TogaiVariantError);
+    expect(() => createIngester(scoped)).toThrow(/needs a client on flat paths/);
   });
 });
 
@@ -670,12 +667,13 @@ describe('process lifetime', () => {
     await mkdir(join(root, '.tmp'), { recursive: true });
     dir = await mkdtemp(join(root, '.tmp', 'ingester-'));
     await build({
-      entryPoints: [join(root, 'src', 'index.ts')],
+      entryPoints: { sdk: join(root, 'src', 'index.ts'), ingester: join(root, 'src', 'ingester', 'index.ts') },
       bundle: true,
       format: 'esm',
       platform: 'node',
       packages: 'external',
-      outfile: join(dir, 'sdk.mjs'),
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
       logLevel: 'error',
     });
   });
@@ -702,8 +700,9 @@ describe('process lifetime', () => {
 
   const preamble = `
 import { createTogaiClient } from './sdk.mjs';
+import { createIngester } from './ingester.mjs';
 const togai = createTogaiClient({ baseUrl: process.env.TOGAI_URL, token: 't' });
-const ingester = togai.events.createIngester({ flushInterval: 60_000 });
+const ingester = createIngester(togai, { flushInterval: 60_000 });
 const event = { schemaName: 'api_calls', timestamp: '2024-07-15T10:30:00Z', accountId: 'A', attributes: [], dimensions: {} };
 `;
 

@@ -69,7 +69,7 @@ describe('package shape', () => {
     };
     expect(Object.values(report.problems).flat()).toEqual([]);
     const entrypoints = report.analysis.entrypoints;
-    expect(Object.keys(entrypoints).sort()).toEqual(['.', './package.json', './paths']);
+    expect(Object.keys(entrypoints).sort()).toEqual(['.', './ingester', './package.json', './paths']);
     for (const kind of ['node10', 'node16-cjs', 'node16-esm', 'bundler']) {
       expect(entrypoints['./paths']!.resolutions[kind]?.resolution?.fileName, kind).toMatch(/\/dist\/paths\.d\.c?ts$/);
     }
@@ -120,7 +120,7 @@ describe('package shape', () => {
   it('ships dist, the license and the readme, and nothing else', () => {
     const allowed = new Set(['package.json', 'LICENSE', 'README.md']);
     expect(packed.files.filter((file) => !file.startsWith('dist/') && !allowed.has(file))).toEqual([]);
-    const required = ['LICENSE', 'package.json', ...['index', 'paths'].flatMap((n) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((e) => `dist/${n}${e}`))];
+    const required = ['LICENSE', 'package.json', ...['index', 'paths', 'ingester'].flatMap((n) => ['.js', '.cjs', '.d.ts', '.d.cts'].map((e) => `dist/${n}${e}`))];
     if (existsSync(join(root, 'README.md'))) required.push('README.md');
     expect(packed.files).toEqual(expect.arrayContaining(required));
   });
@@ -163,6 +163,24 @@ togai.accounts.get({ accountId: 'ACC1' }).then((account) => {
     expect(output.resolved).toMatch(/\/node_modules\/togai-accounts-unofficial\/dist\/index\.cjs$/);
     expect(output.account).toEqual(account);
     expect(authorizationsSeen()).toContain('Bearer cjs-token');
+  });
+
+  it.each([
+    ['ESM', 'ingest.mjs', "import { createTogaiClient, TogaiApiError } from 'togai-accounts-unofficial';\nimport { createIngester } from 'togai-accounts-unofficial/ingester';"],
+    ['CommonJS', 'ingest.cjs', "const { createTogaiClient, TogaiApiError } = require('togai-accounts-unofficial');\nconst { createIngester } = require('togai-accounts-unofficial/ingester');"],
+  ])('the ingester entry (%s) shares the client entry\'s classes: its errors are TogaiApiErrors', async (_, name, imports) => {
+    const output = await runScript(
+      name,
+      `${imports}
+const togai = createTogaiClient({ baseUrl: process.argv[2] + '/refuse', token: 't', maxRetries: 0 });
+const ingester = createIngester(togai, { maxAttempts: 1 });
+ingester.add({ schemaName: 's', timestamp: '2024-07-15T10:30:00Z', accountId: 'A', attributes: [] }).then(async () => {
+  const report = await ingester.close();
+  console.log(JSON.stringify({ resolved: '', account: report.failed.map((f) => f.error instanceof TogaiApiError) }));
+});
+`,
+    );
+    expect(output.account).toEqual([true]);
   });
 
   it('type-checks a consumer that uses the /paths types with openapi-fetch, from ESM and CommonJS', async () => {

@@ -5,9 +5,8 @@
 import { describe, expect, inject, test } from 'vitest';
 import { operations } from '../generated/operations.js';
 import { BadRequestError, createTogaiClient, NotFoundError, type OperationMetadata } from '../src/index.js';
-import { camelCase } from '../src/operations.js';
 import { startServer } from './support/http-server.js';
-import { exampleInputs, specOperationsById } from './support/spec.js';
+import { camelCase, exampleInputs, specOperationsById } from './support/spec.js';
 
 /** Wraps the real fetch to see what Prism said about each request. */
 function recordingFetch() {

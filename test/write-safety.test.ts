@@ -6,9 +6,8 @@ import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { operations } from '../generated/operations.js';
 import { createTogaiClient, type OperationMetadata } from '../src/index.js';
-import { camelCase } from '../src/operations.js';
 import { sendJson, startServer, type TestServer } from './support/http-server.js';
-import { exampleInputs, specOperationsById } from './support/spec.js';
+import { camelCase, exampleInputs, specOperationsById } from './support/spec.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -16,7 +15,7 @@ afterEach(async () => {
 });
 
 const writes = (Object.values(operations) as OperationMetadata[]).filter((op) => op.method !== 'GET');
-const resendable = (op: OperationMetadata) => op.method === 'PUT' || op.method === 'DELETE' || op.retrySafe || op.generatedKeys.length > 0;
+const resendable = (op: OperationMetadata) => op.idempotent || op.generatedKeys.length > 0;
 
 /** Calls the operation through its facade method with the spec's example arguments. */
 async function callOnce(op: OperationMetadata, fail: (res: ServerResponse) => void) {

@@ -1,7 +1,9 @@
 // Derives the SDK's operation metadata from the bundled spec, so src/ never restates what the spec knows
-// (methods, paths, variants, deprecations, path-parameter limits, pagination, idempotency keys).
+// (methods, paths, variants, deprecations, path-parameter limits, pagination, idempotency keys, what may be resent).
 
 const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** Methods whose second request cannot apply twice, unless the spec says otherwise (`x-sdk-idempotent: false`). */
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Follows a local `#/...` reference inside the bundle. */
 export function deref(bundle, node) {
@@ -13,6 +15,12 @@ export function deref(bundle, node) {
   return current;
 }
 
+/** The component name a `$ref` points at (`#/components/schemas/Invoice` → `Invoice`), or null for an inline schema. */
+export function schemaName(node) {
+  const match = /^#\/components\/schemas\/([^/]+)$/.exec(node?.$ref ?? '');
+  return match ? match[1] : null;
+}
+
 /** The 2xx response, or for an operation that only redirects (a file download), its 3xx. */
 function successResponse(operation) {
   const codes = Object.keys(operation.responses ?? {});
@@ -21,9 +29,8 @@ function successResponse(operation) {
   return { status: Number(status), response: operation.responses[status] };
 }
 
-function jsonSchemaOf(bundle, holder) {
-  const resolved = deref(bundle, holder);
-  return deref(bundle, resolved?.content?.['application/json']?.schema);
+function jsonMedia(bundle, holder) {
+  return deref(bundle, holder)?.content?.['application/json'];
 }
 
 function pathParameterLimits(bundle, parameters) {
@@ -73,6 +80,23 @@ function generatedKeysOf(bundle, bodySchema, operation) {
   return [...keys, ...(operation['x-sdk-generated-ids'] ?? [])];
 }
 
+/** `maxItems` of the request body's top-level arrays (`events` of a batch: 500). */
+function arrayLimitsOf(bundle, bodySchema) {
+  const limits = {};
+  for (const [name, property] of Object.entries(bodySchema?.properties ?? {})) {
+    const schema = deref(bundle, property);
+    if (schema?.type === 'array' && schema.maxItems !== undefined) limits[name] = schema.maxItems;
+  }
+  return limits;
+}
+
+/** Top-level properties of the success body marked `x-sdk-secret`: credentials the SDK never logs or quotes. */
+function secretFieldsOf(bundle, responseSchema) {
+  return Object.entries(responseSchema?.properties ?? {})
+    .filter(([, property]) => property['x-sdk-secret'] === true || deref(bundle, property)?.['x-sdk-secret'] === true)
+    .map(([name]) => name);
+}
+
 export function collectOperations(bundle) {
   const operations = {};
   for (const [path, rawItem] of Object.entries(bundle.paths)) {
@@ -82,7 +106,8 @@ export function collectOperations(bundle) {
       const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])];
       const queryNames = parameters.map((p) => deref(bundle, p)).filter((p) => p.in === 'query').map((p) => p.name);
       const { status, response } = successResponse(operation);
-      const bodySchema = operation.requestBody ? jsonSchemaOf(bundle, operation.requestBody) : null;
+      const responseSchema = deref(bundle, jsonMedia(bundle, response)?.schema);
+      const bodySchema = operation.requestBody ? deref(bundle, jsonMedia(bundle, operation.requestBody)?.schema) : null;
       const variant = operation['x-togai-variant'];
       if (variant !== 'flat' && variant !== 'customer-scoped') {
         throw new Error(`${operation.operationId}: x-togai-variant must be 'flat' or 'customer-scoped'`);
@@ -93,10 +118,12 @@ export function collectOperations(bundle) {
       if (!/^[a-z][A-Za-z0-9]*$/.test(resource ?? '') || !/^[a-z][A-Za-z0-9]*$/.test(sdkMethod ?? '')) {
         throw new Error(`${operation.operationId}: x-sdk-resource and x-sdk-method must be camelCase names`);
       }
+      const upper = method.toUpperCase();
+      const generatedKeys = generatedKeysOf(bundle, bodySchema, operation);
       operations[operation.operationId] = {
         // What the runtime needs to route and behave (see runtimeFields).
         operationId: operation.operationId,
-        method: method.toUpperCase(),
+        method: upper,
         path,
         variant,
         resource,
@@ -105,17 +132,22 @@ export function collectOperations(bundle) {
         alternative: operation['x-togai-alternative'] ?? null,
         successor: operation['x-sdk-successor'] ?? null,
         pathParams: pathParameterLimits(bundle, parameters),
-        pagination: paginationOf(bundle, queryNames, jsonSchemaOf(bundle, response)),
-        idempotencyKeyField: bodySchema?.properties?.idempotencyKey ? 'idempotencyKey' : null,
-        generatedKeys: generatedKeysOf(bundle, bodySchema, operation),
-        retrySafe: operation['x-sdk-idempotent'] === true,
-        // Build-time only: docs, samples and tests read these; the runtime table leaves them out.
+        pagination: paginationOf(bundle, queryNames, responseSchema),
+        idempotencyKeyField: generatedKeys.includes('idempotencyKey') ? 'idempotencyKey' : null,
+        generatedKeys,
+        idempotent: operation['x-sdk-idempotent'] ?? idempotentMethods.has(upper),
+        download: operation['x-sdk-download'] === true,
+        secretFields: secretFieldsOf(bundle, responseSchema),
+        arrayLimits: arrayLimitsOf(bundle, bodySchema),
+        // Build-time only: docs, samples, declarations and tests read these; the runtime table leaves them out.
         summary: operation.summary,
         tag: operation.tags?.[0] ?? null,
         server: (operation.servers ?? item.servers ?? bundle.servers)[0].url,
         queryParams: queryNames,
         hasBody: Boolean(operation.requestBody),
         successStatus: status,
+        // `x-sdk-idempotent` as the spec states it (undefined: the method decides).
+        declaredIdempotent: operation['x-sdk-idempotent'],
       };
     }
   }
@@ -137,7 +169,7 @@ export function collectServers(operations) {
 }
 
 /** Fields of each operation that the runtime needs; everything else stays out of the JS bundle. */
-export const runtimeFields = [
+const runtimeFields = [
   'operationId',
   'method',
   'path',
@@ -151,15 +183,13 @@ export const runtimeFields = [
   'pagination',
   'idempotencyKeyField',
   'generatedKeys',
-  'retrySafe',
+  'idempotent',
+  'download',
+  'secretFields',
+  'arrayLimits',
 ];
 
 const pick = (operation) => Object.fromEntries(runtimeFields.map((field) => [field, operation[field]]));
-
-/** `@deprecated` text: names the successor's facade method where the spec names one, and nothing it does not know. */
-function deprecationTag(operation) {
-  return operation.successor ? ` * @deprecated Use \`client.${operation.successor}()\` instead.` : ' * @deprecated';
-}
 
 /** resource → facade method → the operations (one per path variant) it calls, in spec order. */
 export function groupByResource(operations) {
@@ -172,47 +202,39 @@ export function groupByResource(operations) {
   return resources;
 }
 
-/** Per resource, one JSDoc'd member per facade method, mapping each path variant to the operation it calls. */
-function renderSdkResources(operations) {
-  const resources = groupByResource(operations);
-  const renderMethod = ([sdkMethod, variants]) => {
-    const lines = variants.map(
-      (op) => ` * - ${op.variant}: \`${op.method} ${op.path}\` (${op.operationId})${op.deprecated ? ' — deprecated' : ''}`,
-    );
-    const only = variants.length === 1 ? [` *`, ` * Exists only on ${variants[0].variant} paths.`] : [];
-    const deprecated = variants.every((op) => op.deprecated) ? [` *`, deprecationTag(variants[0])] : [];
-    const entries = variants.map((op) => `'${op.variant}': '${op.operationId}'`).join('; ');
-    return [`/**`, ` * ${variants[0].summary}.`, ` *`, ...lines, ...only, ...deprecated, ` */`, `${sdkMethod}: { ${entries} };`].join('\n');
-  };
-  const members = [...resources].map(([resource, methods]) => `${resource}: {\n${[...methods].map(renderMethod).join('\n')}\n};`);
-  return `export interface SdkResources {\n${members.join('\n')}\n}`;
-}
+/** Flags of a compact row, as bits: what most operations are not. */
+const flagBits = { deprecated: 1, idempotent: 2, download: 4 };
 
 /**
- * One operation as a compact row for the runtime table (decoded by \`decode\` in the generated module): positional
- * fields, path parameters as [name, minLength, maxLength?, pattern?], pagination as [itemsField, pageSizeParam].
- * Rows keep the bundle small as the spec grows; the literal types of every field are emitted as types instead.
+ * One operation as a compact row for the runtime table (decoded by `decode` in the generated module): positional
+ * fields, trailing empty ones dropped. Path parameter names come from the path itself; only limits other than
+ * "at least one character" are listed. Pagination is 1 for the usual `data` + `pageSize`. Rows keep the bundle small
+ * as the spec grows; the literal types of every field are emitted as types instead.
  */
 function compactRow(op) {
-  const params = Object.entries(op.pathParams).map(([name, l]) =>
-    l.pattern !== undefined ? [name, l.minLength, l.maxLength ?? null, l.pattern] : l.maxLength !== undefined ? [name, l.minLength, l.maxLength] : [name, l.minLength],
-  );
-  return [
+  const limits = Object.entries(op.pathParams)
+    .filter(([, l]) => l.minLength !== 1 || l.maxLength !== undefined || l.pattern !== undefined)
+    .map(([name, l]) => (l.pattern !== undefined ? [name, l.minLength, l.maxLength ?? null, l.pattern] : l.maxLength !== undefined ? [name, l.minLength, l.maxLength] : [name, l.minLength]));
+  const pagination = op.pagination && (op.pagination.itemsField === 'data' && op.pagination.pageSizeParam === 'pageSize' ? 1 : [op.pagination.itemsField, op.pagination.pageSizeParam]);
+  const flags = Object.entries(flagBits).reduce((bits, [name, bit]) => (op[name] ? bits | bit : bits), 0);
+  const row = [
     op.operationId,
     op.method,
     op.path,
-    op.variant === 'flat' ? 0 : 1,
     op.resource,
     op.sdkMethod,
-    op.deprecated ? 1 : 0,
-    op.alternative,
-    op.successor,
-    params,
-    op.pagination && [op.pagination.itemsField, op.pagination.pageSizeParam],
-    op.idempotencyKeyField,
-    op.generatedKeys,
-    op.retrySafe ? 1 : 0,
+    op.variant === 'flat' ? 0 : 1,
+    flags,
+    pagination || 0,
+    op.generatedKeys.length ? op.generatedKeys : 0,
+    limits.length ? limits : 0,
+    op.alternative ?? 0,
+    op.successor ?? 0,
+    op.secretFields.length ? op.secretFields : 0,
+    Object.keys(op.arrayLimits).length ? op.arrayLimits : 0,
   ];
+  while (row.at(-1) === 0) row.pop();
+  return row;
 }
 
 export function renderOperationsModule(bundle) {
@@ -260,8 +282,17 @@ export interface OperationMetadata {
    * id before the first attempt when empty; with all of them set, the request is safe to resend.
    */
   readonly generatedKeys: readonly string[];
-  /** A POST or PATCH that changes nothing on the server (\`x-sdk-idempotent\`), so it is retried like a GET. */
-  readonly retrySafe: boolean;
+  /**
+   * A second request cannot apply it twice, so it is resent after a 5xx, a timeout or a reset: GET, HEAD, OPTIONS,
+   * PUT and DELETE unless the spec says otherwise, and POSTs that change nothing (\`x-sdk-idempotent\`).
+   */
+  readonly idempotent: boolean;
+  /** Answers with a redirect to a file's bytes on another host (\`x-sdk-download\`): the result is a Blob. */
+  readonly download: boolean;
+  /** Fields of the success body that are credentials (\`x-sdk-secret\`): never logged or quoted in an error. */
+  readonly secretFields: readonly string[];
+  /** \`maxItems\` of the request body's top-level arrays (the events of a batch). */
+  readonly arrayLimits: Readonly<Record<string, number>>;
 }
 
 export const servers = ${json(collectServers(operations))} as const satisfies Record<Variant, string>;
@@ -269,42 +300,60 @@ export const servers = ${json(collectServers(operations))} as const satisfies Re
 /** Every operation's metadata, with literal types (types only; the values come from the compact rows below). */
 export interface Operations ${json(runtime).replace(/"([^"]+)":/g, (_, key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}:`).replace(/"/g, "'").replace(/,\n/g, ';\n')}
 
-type Row = readonly [string, string, string, 0 | 1, string, string, 0 | 1, string | null, string | null,
-  readonly (readonly [string, number, (number | null)?, string?])[], readonly [string, string | null] | null,
-  string | null, readonly string[], 0 | 1];
+type Limits = readonly (readonly [string, number, (number | null)?, string?])[];
+type Row = readonly [
+  operationId: string,
+  method: string,
+  path: string,
+  resource: string,
+  sdkMethod: string,
+  variant?: 0 | 1,
+  flags?: number,
+  pagination?: 0 | 1 | readonly [string, string | null],
+  generatedKeys?: 0 | readonly string[],
+  limits?: 0 | Limits,
+  alternative?: 0 | string,
+  successor?: 0 | string,
+  secretFields?: 0 | readonly string[],
+  arrayLimits?: 0 | Readonly<Record<string, number>>,
+];
 
 const rows: readonly Row[] = [
 ${rows.join(',\n')}
 ];
 
-function decode([operationId, method, path, variant, resource, sdkMethod, deprecated, alternative, successor, params, pagination, idempotencyKeyField, generatedKeys, retrySafe]: Row): OperationMetadata {
+const none: readonly never[] = [];
+
+function decode([operationId, method, path, resource, sdkMethod, variant, flags = 0, pagination, generatedKeys, limits, alternative, successor, secretFields, arrayLimits]: Row): OperationMetadata {
   const pathParams: Record<string, PathParamLimits> = {};
-  for (const [name, minLength, maxLength, pattern] of params) {
+  for (const [, name] of path.matchAll(/\\{([^}]+)\\}/g)) pathParams[name!] = { minLength: 1 };
+  for (const [name, minLength, maxLength, pattern] of limits || none) {
     pathParams[name] = { minLength, ...(maxLength != null && { maxLength }), ...(pattern !== undefined && { pattern }) };
   }
+  const [itemsField, pageSizeParam] = pagination === 1 ? ['data', 'pageSize'] : pagination || [];
   return {
     operationId,
     method: method as OperationMetadata['method'],
     path,
-    variant: variant === 0 ? 'flat' : 'customer-scoped',
+    variant: variant ? 'customer-scoped' : 'flat',
     resource,
     sdkMethod,
-    deprecated: deprecated === 1,
-    alternative,
-    successor,
+    deprecated: (flags & ${flagBits.deprecated}) !== 0,
+    alternative: alternative || null,
+    successor: successor || null,
     pathParams,
-    pagination: pagination && { tokenParam: 'nextToken', tokenField: 'nextToken', itemsField: pagination[0], pageSizeParam: pagination[1] },
-    idempotencyKeyField,
-    generatedKeys,
-    retrySafe: retrySafe === 1,
+    pagination: itemsField ? { tokenParam: 'nextToken', tokenField: 'nextToken', itemsField, pageSizeParam: pageSizeParam ?? null } : null,
+    idempotencyKeyField: generatedKeys && generatedKeys.includes('idempotencyKey') ? 'idempotencyKey' : null,
+    generatedKeys: generatedKeys || none,
+    idempotent: (flags & ${flagBits.idempotent}) !== 0,
+    download: (flags & ${flagBits.download}) !== 0,
+    secretFields: secretFields || none,
+    arrayLimits: arrayLimits || {},
   };
 }
 
 export const operations: Operations = Object.fromEntries(rows.map((row) => [row[0], decode(row)])) as unknown as Operations;
 
 export type OperationId = keyof Operations;
-
-/** Facade resources (\`client.<resource>\`), their methods, and the operation each method calls per path variant. */
-${renderSdkResources(operations)}
 `;
 }

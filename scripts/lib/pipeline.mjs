@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { renderOperationsModule } from './operations-metadata.mjs';
+import YAML from 'yaml';
+import { renderFacadeDeclarations, renderModels } from './declarations.mjs';
+import { collectOperations, renderOperationsModule } from './operations-metadata.mjs';
 import { renderReadme } from './readme-tables.mjs';
 
 const run = promisify(execFile);
@@ -53,11 +55,17 @@ export async function bundleSpec() {
   }
 }
 
+/** Each path of the root document → the area folder of openapi/ its path item lives in. */
+async function areaOfPath() {
+  const rootDoc = YAML.parse(await readFile(specEntry, 'utf8'));
+  return Object.fromEntries(Object.entries(rootDoc.paths).map(([path, item]) => [path, /^\.\/([^/]+)\//.exec(item.$ref)?.[1]]));
+}
+
 // openapi-typescript and prettier are loaded on first use: they take seconds to import, and `npm run docs`, which
 // only bundles, needs neither.
 async function renderTypes(bundle) {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(bundle, { rootTypes: true, rootTypesNoSchemaPrefix: true });
+  const ast = await openapiTS(bundle);
   return banner + astToString(ast);
 }
 
@@ -82,7 +90,12 @@ export async function buildGenerated({ lint = true } = {}) {
       [join(generatedDir, 'openapi.json'), JSON.stringify(bundle)],
       [join(generatedDir, 'schema.ts'), await renderTypes(bundle)],
       [join(generatedDir, 'operations.ts'), banner + renderOperationsModule(bundle)],
+      [join(generatedDir, 'models.ts'), banner + renderModels(bundle)],
     ]);
+    const tags = Object.fromEntries((bundle.tags ?? []).map((tag) => [tag.name, tag.description]));
+    for (const [file, source] of renderFacadeDeclarations(bundle, collectOperations(bundle), await areaOfPath(), tags)) {
+      files.set(join(generatedDir, file), banner + source);
+    }
     for (const [path, content] of files) files.set(path, await format(content, path));
     // Not formatted: prettier would re-wrap the hand-written prose around the tables.
     const readme = join(root, 'README.md');

@@ -22,12 +22,13 @@ function resourcesTable(operations) {
 
 /** Why a write may or may not be resent after the server may have acted on it. */
 function safetyOf(op) {
-  if (op.method === 'PUT' || op.method === 'DELETE') return ['yes', `${op.method} is idempotent by definition`];
-  if (op.retrySafe) return ['yes', 'a query or check that changes nothing (`x-sdk-idempotent`)'];
   if (op.generatedKeys.length > 0) {
     const where = op.generatedKeys.map(code).join(', ');
     return ['yes', `keyed: the SDK fills ${where} before the first attempt when you leave it out, and every retry repeats it`];
   }
+  if (op.declaredIdempotent === true) return ['yes', 'a query or check that changes nothing (`x-sdk-idempotent`)'];
+  if (op.declaredIdempotent === false) return ['no', 'it starts something that must not run twice (`x-sdk-idempotent: false`): only a 429 or a connection refused before sending is retried'];
+  if (op.idempotent) return ['yes', `${op.method} is idempotent by definition`];
   return ['no', 'Togai gives it no idempotency field: only a 429 or a connection refused before sending is retried'];
 }
 

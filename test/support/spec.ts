@@ -45,3 +45,6 @@ export function exampleInputs(op: OperationMetadata) {
   const expected = firstExample(operation.responses[String(specOperationsById[op.operationId]!.successStatus)]);
   return { path, query: Object.keys(query).length > 0 ? query : undefined, body, expected };
 }
+
+/** `account_id` → `accountId`: how the facade names a path parameter. */
+export const camelCase = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

@@ -1,12 +1,12 @@
 // Redirects are followed by hand, hop by hop, so that each hop decides what travels on. Once a chain leaves the
 // origin it started at, only a few harmless headers go with it, and they stay that way even if the chain comes
 // back: the credential is never attached again, so a foreign host cannot bounce us to the API with our key.
-import { isSafeTransport } from './base-url.js';
-import { TogaiRedirectError } from './errors.js';
-import { cleanServerText, type Redactor } from './redaction.js';
+import { isSafeTransport } from '../core/urls.js';
+import { TogaiRedirectError } from '../core/errors.js';
+import { cleanServerText, type Redactor } from '../core/redaction.js';
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-export const maxRedirects = 5;
+const maxRedirects = 5;
 
 /** What may cross to another origin; everything else (credentials, cookies, proxy credentials, the caller's own headers) stays behind. */
 const crossOriginHeaders = ['accept', 'accept-encoding', 'accept-language', 'user-agent'];

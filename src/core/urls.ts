@@ -1,19 +1,14 @@
-// Base URLs, the client's and a raw-api call's own: the credential goes wherever they point, so both get the
-// same checks before anything is sent.
+// Where requests may go. The credential goes wherever a base URL points, so the client's and a raw-api call's own
+// get the same checks before anything is sent; redirects are held to the same transport rule.
 import { TogaiConfigurationError, type TogaiError } from './errors.js';
 
 type ErrorClass = new (message: string) => TogaiError;
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** Hosts that are this machine whatever DNS says (`*.localhost` is not: Node asks the resolver for it). */
-export function isLoopback(url: URL): boolean {
-  return loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
-}
-
-/** Requests travel over TLS, except to this machine (a local mock or test server). */
+/** Requests travel over TLS, except to this machine (`*.localhost` is not: Node asks the resolver for it). */
 export function isSafeTransport(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)));
 }
 
 /**
@@ -32,9 +27,7 @@ export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigu
   }
   if (url.username || url.password) throw new ErrorClass('baseUrl must not contain credentials.');
   if (!isSafeTransport(url)) {
-    throw new ErrorClass(
-      `Refusing to send Togai credentials to ${url.protocol}//${url.host}: use https:// (plain http:// is allowed only for loopback hosts).`,
-    );
+    throw new ErrorClass(`Refusing to send Togai credentials to ${url.protocol}//${url.host}: use https:// (plain http:// is allowed only for loopback hosts).`);
   }
   return url;
 }

@@ -1,6 +1,6 @@
-// Lookups over the generated operation metadata. Everything the SDK knows about an operation
-// (variant, deprecation, limits, pagination) is read from here, never restated by hand.
-import { operations, type OperationMetadata, type Variant } from '../generated/operations.js';
+// Lookups over the generated operation metadata. Everything the SDK knows about an operation (variant,
+// deprecation, limits, pagination, what may be resent) is read from here, never restated by hand.
+import { operations, type OperationMetadata, type Variant } from '../../generated/operations.js';
 
 export type { OperationMetadata, Variant };
 
@@ -13,15 +13,13 @@ for (const operation of Object.values(operations) as OperationMetadata[]) {
   byRoute.set(`${operation.method} ${operation.path}`, operation);
   byPath.set(operation.path, operation); // path parameters belong to the path item, so any method will do
   const methods = byResource.get(operation.resource) ?? new Map<string, Partial<Record<Variant, OperationMetadata>>>();
-  const variants = methods.get(operation.sdkMethod) ?? {};
-  variants[operation.variant] = operation;
-  methods.set(operation.sdkMethod, variants);
+  methods.set(operation.sdkMethod, { ...methods.get(operation.sdkMethod), [operation.variant]: operation });
   byResource.set(operation.resource, methods);
 }
 
 /** The operation behind a raw-client call such as `api.GET('/accounts/{account_id}')`. */
 export function operationForRoute(method: string, path: string): OperationMetadata | undefined {
-  return byRoute.get(`${method.toUpperCase()} ${path}`);
+  return byRoute.get(`${method} ${path}`);
 }
 
 /** An operation on this path template, for what all its methods share (the path parameters). */

@@ -1,8 +1,9 @@
 // Environments and path variants. Hosts come from the spec: each variant's path items name their default
 // server, and each environment is the host of the variant Togai serves there.
-import { servers, type Variant } from '../generated/operations.js';
-import { parseBaseUrl } from './base-url.js';
-import { TogaiConfigurationError } from './errors.js';
+import { servers, type Variant } from '../../generated/operations.js';
+import { parseBaseUrl } from '../core/urls.js';
+import { fromEnvironment } from '../core/environment.js';
+import { TogaiConfigurationError } from '../core/errors.js';
 
 export type PathStyle = Variant;
 export type Environment = 'production' | 'sandbox';
@@ -20,7 +21,7 @@ const defaultPathStyle: Readonly<Record<Environment, PathStyle>> = {
 export interface VariantOptions {
   /** `production` (https://api.togai.com, flat paths) or `sandbox` (https://sandbox-api.togai.com, customer-scoped paths). Default `production`. */
   environment?: Environment | undefined;
-  /** Overrides the environment's host, e.g. a local mock. */
+  /** Overrides the environment's host, e.g. a local mock. Defaults to `TOGAI_BASE_URL`, then the environment's host. */
   baseUrl?: string | undefined;
   /** Which paths the facade calls. Defaults to the environment's own; override it while hosts migrate. */
   pathStyle?: PathStyle | undefined;
@@ -42,6 +43,6 @@ export function resolveVariant(options: VariantOptions): { environment: Environm
   if (pathStyle !== 'flat' && pathStyle !== 'customer-scoped') {
     throw new TogaiConfigurationError(`Unknown pathStyle "${String(pathStyle)}"; use 'flat' or 'customer-scoped'.`);
   }
-  const baseUrl = parseBaseUrl(options.baseUrl ?? environments[environment]);
+  const baseUrl = parseBaseUrl(options.baseUrl ?? fromEnvironment('TOGAI_BASE_URL') ?? environments[environment]);
   return { environment, baseUrl, pathStyle };
 }

@@ -1,0 +1,149 @@
+// The one path every call takes, raw (`client.api`) or through the facade: its input is checked once, before
+// openapi-fetch builds anything; the SDK's part is done (deprecation notices, idempotency keys, secrets); the call's
+// context reaches the transport through openapi-fetch's per-request `fetch`; and the body is parsed one way. What
+// openapi-fetch would throw itself (a SyntaxError for a body that is not JSON, a TypeError for a body JSON cannot
+// carry) becomes a TogaiError.
+import type { Client } from 'openapi-fetch';
+import { apiErrorFor } from '../core/api-errors.js';
+import { assertSendableHeaders } from '../core/checks.js';
+import { TogaiConnectionError, TogaiError, TogaiResponseParseError, TogaiValidationError, type ErrorDetails } from '../core/errors.js';
+import type { Log } from '../core/logging.js';
+import type { Secrets } from '../core/redaction.js';
+import { parseBaseUrl } from '../core/urls.js';
+import type { Send } from '../transport/transport.js';
+import type { DeprecationReporter } from './deprecations.js';
+import { withGeneratedKeys } from './generated-keys.js';
+import { camelCase, operationForRoute, type OperationMetadata } from './operations.js';
+import { pickTuning, type RequestOptions } from './options.js';
+import { assertPathParams, fillPath, type PathNaming } from './path-params.js';
+
+/** openapi-fetch's options of one call, as a raw-api caller may pass them. */
+export interface CallInit {
+  baseUrl?: unknown;
+  headers?: unknown;
+  params?: { path?: Record<string, unknown>; query?: unknown; header?: unknown };
+  body?: unknown;
+  parseAs?: unknown;
+  signal?: unknown;
+  [key: string]: unknown;
+}
+
+export interface CallResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** What a facade call adds: its operation, its name for messages and its per-call options. */
+export interface FacadeCall {
+  operation: OperationMetadata;
+  name: string;
+  options: RequestOptions;
+}
+
+export type Call = (method: string, template: string, init: CallInit, facade?: FacadeCall) => Promise<CallResult>;
+
+const parseModes = new Set(['json', 'text', 'blob', 'arrayBuffer', 'stream']);
+/** Methods whose requests outside the spec may be resent; the spec's own operations say it in their metadata. */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface CallerOptions {
+  /** openapi-fetch, with the client's base URL, headers and serializers. */
+  inner: Client<Record<string, never>>;
+  send: Send;
+  api: URL;
+  deprecations: DeprecationReporter;
+  secrets: Secrets;
+  log: Log;
+}
+
+/** A copy of `error` (same class and fields) that also carries `details`; built anew, like every TogaiError. */
+function withDetails(error: TogaiError, details: ErrorDetails): TogaiError {
+  const ErrorClass = error.constructor as new (message: string, details: object) => TogaiError;
+  const { name: _name, ...own } = error as TogaiError & Record<string, unknown>;
+  const fields = { ...own, headers: (error as { headers?: unknown }).headers, ...details };
+  return new ErrorClass(error.message, error.cause === undefined ? fields : { ...fields, cause: error.cause });
+}
+
+/** Throws a TogaiValidationError unless the call's own options can be sent as they are. */
+function assertSendable(method: string, template: unknown, init: CallInit, naming: PathNaming): asserts template is string {
+  if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
+  // openapi-fetch joins base URL and path as text: without the slash, `.evil.example/x` would change the host.
+  if (!template.startsWith('/')) throw new TogaiValidationError(`The path of an api call must start with "/", got ${JSON.stringify(template.slice(0, 60))}.`);
+  if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
+  if (init.fetch !== undefined) throw new TogaiValidationError('A call cannot bring its own fetch: pass `fetch` to createTogaiClient.');
+  if (init.parseAs !== undefined && !parseModes.has(init.parseAs as string)) {
+    throw new TogaiValidationError(`parseAs must be one of ${[...parseModes].join(', ')}, got ${JSON.stringify(String(init.parseAs)).slice(0, 40)}.`);
+  }
+  if (init.signal !== undefined && init.signal !== null && !(init.signal instanceof AbortSignal)) throw new TogaiValidationError('signal must be an AbortSignal.');
+  if (init.body !== undefined && (method === 'GET' || method === 'HEAD')) throw new TogaiValidationError(`A ${method} request cannot have a body.`);
+  assertSendableHeaders(init.headers, 'headers', TogaiValidationError);
+  assertSendableHeaders(init.params?.header, 'params.header', TogaiValidationError);
+  assertPathParams(template, init.params?.path, naming);
+}
+
+export function createCaller({ inner, send, api, deprecations, secrets, log }: CallerOptions): Call {
+  const request = inner.request as unknown as (method: string, template: string, init: object) => Promise<CallResult>;
+
+  return async function call(method, template, init, facade) {
+    const naming: PathNaming = facade
+      ? { subject: `${facade.operation.operationId} (${method} ${facade.operation.path})`, name: (param) => `${facade.name}() argument ${camelCase(param)}` }
+      : { subject: `Path ${String(template)}`, name: (param) => param };
+    assertSendable(method, template, init, naming);
+    const operation = facade?.operation ?? operationForRoute(method, template);
+    const origin = init.baseUrl === undefined ? api : parseBaseUrl(init.baseUrl, TogaiValidationError);
+    const tuning = facade && pickTuning(facade.options, TogaiValidationError);
+    const keyed = operation ? withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId) : undefined;
+    const idempotencyKeys = keyed?.keys;
+    const context = { idempotent: operation ? operation.idempotent || idempotencyKeys !== undefined : safeMethods.has(method), tuning };
+    const path = fillPath(template, init.params?.path);
+    if (operation) deprecations.operationCalled(operation);
+
+    const started = performance.now();
+    let result: CallResult;
+    try {
+      result = await request(method, template, {
+        ...init,
+        ...(keyed && { body: keyed.body }),
+        baseUrl: origin.href.replace(/\/$/, ''),
+        // Our own parse below, so that a body that is not JSON is a TogaiResponseParseError, not a SyntaxError.
+        parseAs: operation?.download ? 'blob' : init.parseAs === undefined || init.parseAs === 'json' ? 'text' : init.parseAs,
+        fetch: (built: Request) => {
+          // Whatever the path, the request stays on the base URL's origin, where the credential may go.
+          if (new URL(built.url).origin !== origin.origin) throw new TogaiValidationError(`${method} ${path} would leave ${origin.origin}; nothing was sent.`);
+          return send(built, context);
+        },
+      });
+    } catch (caught) {
+      const error =
+        caught instanceof TogaiError
+          ? caught
+          : // openapi-fetch's serializers and Request itself throw plain errors for input they cannot encode.
+            new TogaiValidationError(`${method} ${path} cannot be sent: ${caught instanceof Error ? caught.message.split('\n')[0] : String(caught)}`, { cause: caught });
+      log.write(error instanceof TogaiConnectionError ? 'error' : 'info', `${method} ${path} → ${error.name} after ${Math.round(performance.now() - started)} ms`, { method, path });
+      throw idempotencyKeys ? withDetails(error, { idempotencyKeys }) : error;
+    }
+    const { response } = result;
+    deprecations.responseReceived(response, method, template, operation);
+    log.write(response.status >= 500 ? 'error' : 'info', `${method} ${path} → ${response.status} in ${Math.round(performance.now() - started)} ms`, { method, path, status: response.status });
+    if (!response.ok) {
+      if (!facade) return result;
+      throw apiErrorFor({ status: response.status, body: result.error, headers: response.headers, method, path }, secrets.redact, { idempotencyKeys });
+    }
+    let data = result.data;
+    if (typeof data === 'string' && (init.parseAs === undefined || init.parseAs === 'json')) {
+      try {
+        data = data === '' ? undefined : JSON.parse(data); // undefined for an empty body, as openapi-fetch does
+      } catch {
+        // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
+        throw new TogaiResponseParseError(`${method} ${path} answered ${response.status} with a body that is not valid JSON.`, { status: response.status, method, path, idempotencyKeys });
+      }
+    }
+    // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.
+    for (const field of operation?.secretFields ?? []) {
+      const secret = (data as Record<string, unknown> | undefined)?.[field];
+      if (typeof secret === 'string') secrets.add(secret);
+    }
+    return { data, response };
+  };
+}

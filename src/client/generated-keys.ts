@@ -1,0 +1,93 @@
+// Operations whose body carries idempotency keys or event ids (the metadata's `generatedKeys`: a purchase's or a
+// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
+// caller's, or fresh ones. They are set on the body before it is serialized, once per call, so every retry
+// repeats them and Togai's deduplication makes a retried purchase, grant or usage event apply once. The keys sent
+// are reported on any error of the call, so that the caller can resend with the same ones.
+import { TogaiValidationError } from '../core/errors.js';
+import type { OperationMetadata } from './operations.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each key
+ * recorded in `keys` under its concrete path (`creditRequests[1].idempotencyKey`). Objects on the way are copied
+ * only where a key is added, so the caller's body is never changed. `complete` is false when the body does not have
+ * the expected shape: such a request is never marked safe to resend.
+ */
+function withKeys(node: Record<string, unknown>, path: readonly string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
+  const [segment, ...rest] = path as [string, ...string[]];
+  if (segment.endsWith('[]')) {
+    const name = segment.slice(0, -2);
+    const items = node[name];
+    if (!Array.isArray(items) || items.length === 0) return { node, complete: false };
+    let complete = true;
+    let copy: unknown[] | undefined;
+    items.forEach((item, index) => {
+      if (!isPlainObject(item)) return void (complete = false);
+      const keyed = withKeys(item, rest, where, keys, `${at}${name}[${index}].`);
+      complete &&= keyed.complete;
+      if (keyed.node !== item) (copy ??= [...items])[index] = keyed.node;
+    });
+    return { node: copy ? { ...node, [name]: copy } : node, complete };
+  }
+  if (rest.length > 0) {
+    const child = node[segment];
+    if (!isPlainObject(child)) return { node, complete: false };
+    const keyed = withKeys(child, rest, where, keys, `${at}${segment}.`);
+    return { node: keyed.node === child ? node : { ...node, [segment]: keyed.node }, complete: keyed.complete };
+  }
+  let value = node[segment];
+  if (value === undefined) {
+    value = globalThis.crypto.randomUUID();
+    node = { ...node, [segment]: value };
+  } else if (typeof value !== 'string' || value === '') {
+    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
+    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+  }
+  keys[`${at}${segment}`] = value as string;
+  return { node, complete: true };
+}
+
+/** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
+export interface KeyedBody {
+  body: unknown;
+  keys: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * The body to send for `operation`, with every generated key set: the caller's, or a new one. `optionKey` (the
+ * per-call `idempotencyKey` option) must match a key the body already has; with no body it becomes the body.
+ */
+export function withGeneratedKeys(body: unknown, operation: OperationMetadata, optionKey: unknown, name: string): KeyedBody {
+  if (optionKey !== undefined) {
+    const field = operation.idempotencyKeyField;
+    if (!field) {
+      const inside = operation.generatedKeys.find((path) => path.includes('[]'));
+      // Accepting it would promise a safe retry that nothing on the wire backs up.
+      throw new TogaiValidationError(
+        inside ? `${name}() takes no idempotency key option: its keys belong to the items (${inside}); set them in the body.` : `${name}() takes no idempotency key (its request body has none).`,
+      );
+    }
+    if (typeof optionKey !== 'string' || optionKey === '') throw new TogaiValidationError(`${name}(): idempotencyKey must be a non-empty string when given.`);
+    if (body === undefined || body === null) body = { [field]: optionKey };
+    else if (!isPlainObject(body)) throw new TogaiValidationError(`${name}(): the idempotencyKey option needs a plain object body to carry it.`);
+    else if (body[field] === undefined) body = { ...body, [field]: optionKey };
+    else if (body[field] !== optionKey) {
+      throw new TogaiValidationError(`${name}(): the idempotencyKey option and the body's ${field} differ; give the key once, or the same in both.`);
+    }
+  }
+  if (operation.generatedKeys.length === 0 || !isPlainObject(body)) return { body, keys: undefined };
+  let node = body;
+  let complete = true;
+  const keys: Record<string, string> = {};
+  for (const path of operation.generatedKeys) {
+    const result = withKeys(node, path.split('.'), `${operation.operationId}: ${path}`, keys, '');
+    node = result.node;
+    complete &&= result.complete;
+  }
+  return { body: node, keys: complete ? keys : undefined };
+}

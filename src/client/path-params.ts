@@ -1,0 +1,50 @@
+// Path parameters are checked once, before anything is sent: a value must stay inside its one path segment
+// (plain openapi-fetch would send `account_id: '..'` to `/`) and respect the spec's length limits.
+import type { PathParamLimits } from '../../generated/operations.js';
+import { TogaiValidationError } from '../core/errors.js';
+import { operationForPath } from './operations.js';
+
+/** encodeURIComponent throws on these; they cannot be sent. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const placeholder = /\{([^{}]+)\}/g;
+
+/** What the parameters of a path template outside the spec must at least be: one non-empty segment. */
+const anySegment: PathParamLimits = { minLength: 1 };
+
+/** Returns a readable reason why `value` cannot be the path parameter, or undefined if it can. */
+function problemWith(value: unknown, limits: PathParamLimits): string | undefined {
+  if (value === undefined) return 'is required';
+  if (typeof value !== 'string') return `must be a string, got ${value === null ? 'null' : typeof value}`;
+  if (value === '.' || value === '..') return `must not be "${value}" (it would change the path)`;
+  if (loneSurrogate.test(value)) return 'contains an unpaired surrogate (not valid Unicode)';
+  const length = [...value].length; // JSON Schema lengths count code points
+  if (length < limits.minLength) return length === 0 ? 'must not be empty' : `must be at least ${limits.minLength} characters`;
+  if (limits.maxLength !== undefined && length > limits.maxLength) return `must be at most ${limits.maxLength} characters, got ${length}`;
+  if (limits.pattern !== undefined && !new RegExp(limits.pattern, 'u').test(value)) return `must match ${limits.pattern}`;
+  return undefined;
+}
+
+/** How a call names its path parameters in messages: the facade by its argument names, the raw api by the template. */
+export interface PathNaming {
+  subject: string;
+  name(param: string): string;
+}
+
+/**
+ * Throws a TogaiValidationError unless every path parameter of `template` is present and valid: by the spec's
+ * limits for a path of the spec, by the one-segment rules for any other.
+ */
+export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, naming: PathNaming): void {
+  const limits =
+    operationForPath(template)?.pathParams ?? Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
+  for (const [name, limit] of Object.entries(limits)) {
+    const problem = problemWith(params?.[name], limit);
+    if (problem) throw new TogaiValidationError(`${naming.subject}: ${naming.name(name)} ${problem}.`);
+  }
+}
+
+/** The path as sent, for messages: each parameter percent-encoded into its segment. */
+export function fillPath(template: string, params: Readonly<Record<string, unknown>> | undefined): string {
+  return template.replace(placeholder, (_, name: string) => encodeURIComponent(String(params?.[name])));
+}

@@ -1,0 +1,50 @@
+// An API error from an answer: the class for its status, a one-line message that quotes the server only after
+// cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
+import { apiErrorClass, type ErrorDetails, type ErrorResponse, type TogaiApiError } from './errors.js';
+import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';
+import { describeViolations, parseViolations } from './violations.js';
+
+const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 'x-correlation-id'];
+
+/** Most of an error body any error keeps: Togai's `ErrorResponse` is a sentence, a proxy's page a few lines. */
+export const maxErrorBodyBytes = 8 * 1024;
+
+/** Parses an error body without ever throwing: JSON when it is a JSON object, text otherwise. */
+export function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body === 'object' && !Array.isArray(body)) return body as ErrorResponse;
+  if (typeof body !== 'string') return JSON.stringify(body);
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ErrorResponse) : body;
+  } catch {
+    return body;
+  }
+}
+
+export interface ApiAnswer {
+  status: number;
+  /** The body as received: text, or what openapi-fetch parsed. */
+  body: unknown;
+  headers: Headers;
+  method: string;
+  path: string;
+}
+
+export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAnswer, redact: Redactor, extra: ErrorDetails = {}): TogaiApiError {
+  const body = redactDeep(parseErrorBody(raw), redact);
+  const serverText =
+    typeof body === 'object' && body && typeof body.message === 'string'
+      ? body.message
+      : typeof body === 'string'
+        ? body.replace(/<[^>]*>/g, ' ') // an HTML error page reads as its text
+        : '';
+  const violations = parseViolations(headers);
+  const message =
+    `${method} ${path} failed with ${status}: ${cleanServerText(serverText, redact) || 'no error details in the response body'}` +
+    (violations ? ` (${describeViolations(violations)})` : '');
+  const safeHeaders = redactHeaders(headers, redact);
+  const requestId = requestIdHeaders.map((name) => safeHeaders.get(name)).find((value) => value) ?? undefined;
+  const ErrorClass = apiErrorClass(status);
+  return new ErrorClass(message, { ...extra, status, body, headers: safeHeaders, requestId, method, path, violations });
+}

@@ -1,0 +1,195 @@
+// Every error this SDK throws is a TogaiError, built one way: `new SomeError(message, details)`, where `details`
+// holds the error's own fields and, where there is one, the `cause`. API errors have one class per status so
+// callers can `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
+import type { components } from '../../generated/schema.js';
+import type { RequestViolation } from './violations.js';
+
+export type ErrorResponse = components['schemas']['ErrorResponse'];
+
+/** What every TogaiError may carry besides its message. */
+export interface ErrorDetails {
+  /** The lower-level failure, kept for debugging (never put into the message or `toJSON()`). */
+  cause?: unknown;
+  /**
+   * A keyed write that failed (a purchase, a custom invoice, credit grants, events): the idempotency keys it was
+   * sent with, by body path (`idempotencyKey`, `creditRequests[0].idempotencyKey`, `event.id`). Send the same
+   * request again with these keys and Togai applies it at most once.
+   */
+  idempotencyKeys?: Readonly<Record<string, string>> | undefined;
+}
+
+export class TogaiError extends Error {
+  override name = 'TogaiError';
+  declare readonly idempotencyKeys?: Readonly<Record<string, string>>;
+
+  /** `details`: an ErrorDetails, plus the fields of the subclass. */
+  constructor(message: string, details: ErrorDetails | object = {}) {
+    super(message, 'cause' in details ? { cause: details.cause } : undefined);
+    for (const [key, value] of Object.entries(details)) {
+      if (key !== 'cause') Object.defineProperty(this, key, { value, enumerable: true, configurable: true });
+    }
+  }
+
+  /** What a log gets: name, message and the error's own fields; never the cause, which may quote anything. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...(this as object) };
+  }
+}
+
+/** Input that can never be a valid request; raised before anything is sent. */
+export class TogaiValidationError extends TogaiError {
+  override name = 'TogaiValidationError';
+}
+
+/** Client options that cannot work (no credential, insecure or malformed base URL, ...). */
+export class TogaiConfigurationError extends TogaiError {
+  override name = 'TogaiConfigurationError';
+}
+
+/** The operation does not exist in the path variant this client uses. */
+export class TogaiVariantError extends TogaiError {
+  override name = 'TogaiVariantError';
+}
+
+/** The request never produced an HTTP response (DNS, refused, reset, TLS, ...). */
+export class TogaiConnectionError extends TogaiError {
+  override name = 'TogaiConnectionError';
+  /** The network error's code (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), when it had one. */
+  declare readonly code?: string;
+
+  constructor(message: string, details: ErrorDetails & { code?: string | undefined } = {}) {
+    super(message, details);
+  }
+}
+
+/** No complete response within the configured timeout. */
+export class TogaiTimeoutError extends TogaiConnectionError {
+  override name = 'TogaiTimeoutError';
+}
+
+/** The caller's AbortSignal fired. */
+export class TogaiAbortError extends TogaiError {
+  override name = 'TogaiAbortError';
+}
+
+interface ResponseDetails extends ErrorDetails {
+  method: string;
+  path: string;
+}
+
+/** A successful status whose body is not what the operation promises (not JSON, empty, a malformed page). */
+export class TogaiResponseParseError extends TogaiError {
+  override name = 'TogaiResponseParseError';
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: ResponseDetails & { status: number }) {
+    super(message, details);
+  }
+}
+
+/** A redirect this client will not follow: a loop, too many hops, or a target it refuses. Never retried. */
+export class TogaiRedirectError extends TogaiError {
+  override name = 'TogaiRedirectError';
+}
+
+/** The response body grew past `maxResponseBytes` (counted after decompression); the rest was not read. */
+export class TogaiResponseTooLargeError extends TogaiError {
+  override name = 'TogaiResponseTooLargeError';
+  /** The cap it passed, in bytes. */
+  declare readonly limit: number;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: ResponseDetails & { limit: number }) {
+    super(message, details);
+  }
+}
+
+/**
+ * The server answered, but not with a usable HTTP response: a status outside 200–599, or bytes that are not
+ * HTTP at all. It did receive the request, so this is never retried.
+ */
+export class TogaiProtocolError extends TogaiError {
+  override name = 'TogaiProtocolError';
+  /** The status line's code, when there was one. */
+  declare readonly status?: number;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(message: string, details: ResponseDetails & { status?: number | undefined }) {
+    super(message, { status: undefined, ...details });
+  }
+}
+
+/** A list the API pages through misbehaves (a page token seen before), or there is no next page to get. */
+export class TogaiPaginationError extends TogaiError {
+  override name = 'TogaiPaginationError';
+}
+
+/** The fields of an API error; the message and the redacted copies are made by `apiErrorFor` (call path). */
+export interface ApiErrorDetails extends ResponseDetails {
+  status: number;
+  /** Parsed `ErrorResponse` when the body was JSON; the raw text otherwise (e.g. a proxy's HTML page). */
+  body: ErrorResponse | string | undefined;
+  headers: Headers;
+  requestId: string | undefined;
+  /** Why a validating mock (Prism, `npm run mock`) rejected the request: its `sl-violations` header, parsed. */
+  violations: RequestViolation[] | undefined;
+}
+
+/** A non-2xx answer from the API. */
+export class TogaiApiError extends TogaiError {
+  override name = 'TogaiApiError';
+  declare readonly status: number;
+  declare readonly body: ErrorResponse | string | undefined;
+  declare readonly headers: Headers;
+  declare readonly requestId: string | undefined;
+  declare readonly method: string;
+  declare readonly path: string;
+  declare readonly violations: RequestViolation[] | undefined;
+
+  constructor(message: string, details: ApiErrorDetails) {
+    super(message, details);
+    // Headers are for reading in code; in JSON they would print as {}.
+    Object.defineProperty(this, 'headers', { value: details.headers, enumerable: false });
+  }
+
+  /** The `message` of Togai's `ErrorResponse`, when there was one. */
+  get apiMessage(): string | undefined {
+    return typeof this.body === 'object' && this.body && typeof this.body.message === 'string' ? this.body.message : undefined;
+  }
+}
+
+export class BadRequestError extends TogaiApiError {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError extends TogaiApiError {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends TogaiApiError {
+  override name = 'PermissionDeniedError';
+}
+export class NotFoundError extends TogaiApiError {
+  override name = 'NotFoundError';
+}
+export class RateLimitError extends TogaiApiError {
+  override name = 'RateLimitError';
+}
+export class InternalServerError extends TogaiApiError {
+  override name = 'InternalServerError';
+}
+
+const classByStatus: Record<number, typeof TogaiApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
+
+/** The API error class for a status. */
+export function apiErrorClass(status: number): typeof TogaiApiError {
+  return status >= 500 ? InternalServerError : (classByStatus[status] ?? TogaiApiError);
+}

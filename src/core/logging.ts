@@ -1,0 +1,37 @@
+// What the client tells an operator: one line per attempt at `debug` (with the retry decision and its reason),
+// one per call at `info`, retries at `warn`, calls that finally failed for want of a server at `error`. Lines
+// carry methods, paths, statuses and timings: never a credential, a token, a header value or a body.
+
+export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Anything with these four methods, such as `console` or a pino/winston logger. */
+export interface Logger {
+  error(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  info(message: string, ...details: unknown[]): void;
+  debug(message: string, ...details: unknown[]): void;
+}
+
+export const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+
+/** Where the client's lines go; a level below the configured one costs one comparison. */
+export interface Log {
+  at(level: Exclude<LogLevel, 'off'>): boolean;
+  write(level: Exclude<LogLevel, 'off'>, message: string, details: Record<string, unknown>): void;
+}
+
+export function createLog(level: LogLevel, logger: Logger): Log {
+  const threshold = logLevels.indexOf(level);
+  const at = (wanted: Exclude<LogLevel, 'off'>) => logLevels.indexOf(wanted) <= threshold;
+  return {
+    at,
+    write(wanted, message, details) {
+      if (!at(wanted)) return;
+      try {
+        logger[wanted](`togai: ${message}`, details);
+      } catch {
+        // A broken logger must not break the call it reports on.
+      }
+    },
+  };
+}

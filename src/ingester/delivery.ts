@@ -1,0 +1,126 @@
+// Delivering one batch of the ingester: an `ingestBatch` call per attempt, resent while the failure may pass, split
+// when the server finds it too large, and read per event when Togai answers 207. Each event settles exactly once.
+import { operations } from '../../generated/operations.js';
+import type { Event } from '../../generated/models.js';
+import { TogaiAbortError, TogaiApiError, TogaiConnectionError, TogaiError, TogaiResponseParseError } from '../core/errors.js';
+import { backoffMs, sleep } from '../core/timing.js';
+import type { APIPromise } from '../client/api-promise.js';
+import type { RequestOptions } from '../client/options.js';
+import { retryAfterMs } from '../transport/retry-after.js';
+
+/** Togai's batch operation, as the spec describes it: where the events go in its body and how many fit. */
+export const batchOperation = operations.ingestBatch;
+export const [[eventsField, maxEventsPerBatch]] = Object.entries(batchOperation.arrayLimits) as [[string, number]];
+
+/** Togai listed the event in a 207 answer: it was not accepted, and resending it will not change that. */
+export class EventRejectedError extends TogaiError {
+  override name = 'EventRejectedError';
+  declare readonly eventId: string;
+  /** Togai's reason, as given in the answer. */
+  declare readonly apiMessage: string | undefined;
+
+  constructor(message: string, details: { eventId: string; apiMessage: string | undefined }) {
+    super(message, details);
+  }
+}
+
+/** An event that could not be delivered, as it was sent (with its id), and why. */
+export interface FailedEvent {
+  event: Event;
+  error: TogaiError;
+}
+
+export interface Outcome {
+  accepted: number;
+  failed: FailedEvent[];
+  resent: number;
+}
+
+export type IngestBatch = (args: { body: Record<string, Event[]> }, options: RequestOptions) => APIPromise<unknown>;
+
+export interface DeliveryOptions {
+  maxAttempts: number;
+  maxRetryDelay: number;
+  /** Aborted when close() runs out of time: stops calls in flight, waits and every further attempt. */
+  stop: AbortSignal;
+}
+
+/** 408, 429, 5xx (but 501 and 505, which do not pass), timeouts and broken connections may pass when resent. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof TogaiConnectionError) return true;
+  if (!(error instanceof TogaiApiError)) return false;
+  const { status } = error;
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
+}
+
+/** Reads a 207 answer: the events it lists (matched by id, within this batch only) failed; the others were accepted. */
+function partialOutcome(events: Event[], body: unknown): Pick<Outcome, 'accepted' | 'failed'> {
+  const errors = (body as { errors?: unknown } | null | undefined)?.errors;
+  const { method, path } = batchOperation;
+  if (!Array.isArray(errors)) {
+    const error = new TogaiResponseParseError(`${method} ${path} answered 207 without an errors list, so which events were accepted is unknown.`, { status: 207, method, path });
+    return { accepted: 0, failed: events.map((event) => ({ event, error })) };
+  }
+  const unsettled = new Map<string, Event[]>();
+  for (const event of events) unsettled.set(event.id!, [...(unsettled.get(event.id!) ?? []), event]);
+  const failed: FailedEvent[] = [];
+  for (const entry of errors as unknown[]) {
+    const id = (entry as { eventPayload?: { id?: unknown } } | null)?.eventPayload?.id;
+    // An entry naming no event of this batch (or one already counted) says nothing about this batch.
+    const event = typeof id === 'string' ? unsettled.get(id)?.shift() : undefined;
+    if (!event) continue;
+    const message = (entry as { message?: unknown }).message;
+    const apiMessage = typeof message === 'string' ? message : undefined;
+    failed.push({ event, error: new EventRejectedError(`${method} ${path} rejected event ${event.id}: ${apiMessage ?? 'no reason given'}`, { eventId: event.id!, apiMessage }) });
+  }
+  return { accepted: events.length - failed.length, failed };
+}
+
+function retryDelay(error: unknown, attempt: number, maxRetryDelay: number): number {
+  const asked = error instanceof TogaiApiError ? retryAfterMs(error.headers.get('retry-after')) : undefined;
+  return Math.min(asked ?? backoffMs(attempt - 1, 1_000, Number.MAX_SAFE_INTEGER), maxRetryDelay);
+}
+
+/** Sends `events` (resending, splitting) until each has settled, counting into `outcome`; never rejects. */
+export async function deliver(ingestBatch: IngestBatch, events: Event[], options: DeliveryOptions, outcome: Outcome): Promise<void> {
+  const { maxAttempts, maxRetryDelay, stop } = options;
+  for (let attempt = 1; ; attempt += 1) {
+    let answer: { data: unknown; response: Response };
+    try {
+      if (stop.aborted) throw stop.reason;
+      if (attempt > 1) outcome.resent += 1;
+      answer = await ingestBatch({ body: { [eventsField]: events } }, { signal: stop }).withResponse();
+    } catch (caught) {
+      // A call cut short by close()'s deadline reports the deadline, not a bare abort.
+      const error = caught instanceof TogaiAbortError && stop.aborted ? stop.reason : caught;
+      // 202 is Togai's "accepted"; its body carries nothing the ingester needs.
+      if (error instanceof TogaiResponseParseError && error.status === 202) {
+        outcome.accepted += events.length;
+        return;
+      }
+      // Too large for the server (or a proxy before it): send each half on its own, so one oversized event
+      // fails alone. At most 2n - 1 parts for n events, each with its own attempts.
+      if (error instanceof TogaiApiError && error.status === 413 && events.length > 1) {
+        const half = Math.ceil(events.length / 2);
+        await deliver(ingestBatch, events.slice(0, half), options, outcome);
+        await deliver(ingestBatch, events.slice(half), options, outcome);
+        return;
+      }
+      if (attempt < maxAttempts && isTransient(error)) {
+        await sleep(retryDelay(error, attempt, maxRetryDelay), stop);
+        continue;
+      }
+      const reason = error instanceof TogaiError ? error : new TogaiError(`The batch could not be sent: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      for (const event of events) outcome.failed.push({ event, error: reason });
+      return;
+    }
+    if (answer.response.status !== 207) {
+      outcome.accepted += events.length;
+      return;
+    }
+    const partial = partialOutcome(events, answer.data);
+    outcome.accepted += partial.accepted;
+    for (const failure of partial.failed) outcome.failed.push(failure);
+    return;
+  }
+}
