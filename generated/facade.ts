@@ -15,6 +15,20 @@ import type { EntitlementsResource } from './areas/entitlements.js';
 import type { InvoicesResource } from './areas/invoices.js';
 import type { InvoiceGroupsResource } from './areas/invoice-groups.js';
 import type { PaymentsResource } from './areas/payments.js';
+import type { PricePlansResource } from './areas/price-plans.js';
+import type { PricePlansV1Resource } from './areas/price-plans-v1.js';
+import type { RevenueCalculatorV1Resource, RevenueCalculatorResource } from './areas/revenue-calculator.js';
+import type { EventSchemasResource } from './areas/event-schemas.js';
+import type { UsageMetersResource } from './areas/usage-meters.js';
+import type { AddOnsResource } from './areas/add-ons.js';
+import type { FeaturesResource } from './areas/features.js';
+import type { AlertsResource } from './areas/alerts.js';
+import type { JobsResource } from './areas/jobs.js';
+import type { CustomerPortalResource } from './areas/customer-portal.js';
+import type { FilesResource } from './areas/files.js';
+import type { LicensesResource } from './areas/licenses.js';
+import type { ReportsResource } from './areas/reports.js';
+import type { SettingsResource } from './areas/settings.js';
 
 export type * from './areas/accounts.js';
 export type * from './areas/customer-accounts.js';
@@ -30,6 +44,20 @@ export type * from './areas/entitlements.js';
 export type * from './areas/invoices.js';
 export type * from './areas/invoice-groups.js';
 export type * from './areas/payments.js';
+export type * from './areas/price-plans.js';
+export type * from './areas/price-plans-v1.js';
+export type * from './areas/revenue-calculator.js';
+export type * from './areas/event-schemas.js';
+export type * from './areas/usage-meters.js';
+export type * from './areas/add-ons.js';
+export type * from './areas/features.js';
+export type * from './areas/alerts.js';
+export type * from './areas/jobs.js';
+export type * from './areas/customer-portal.js';
+export type * from './areas/files.js';
+export type * from './areas/licenses.js';
+export type * from './areas/reports.js';
+export type * from './areas/settings.js';
 
 /** The resources of a client on flat paths (production). */
 export interface FlatResources {
@@ -46,6 +74,21 @@ export interface FlatResources {
   readonly invoices: InvoicesResource;
   readonly invoiceGroups: InvoiceGroupsResource;
   readonly payments: PaymentsResource;
+  readonly pricePlans: PricePlansResource;
+  readonly pricePlansV1: PricePlansV1Resource;
+  readonly revenueCalculatorV1: RevenueCalculatorV1Resource;
+  readonly revenueCalculator: RevenueCalculatorResource;
+  readonly eventSchemas: EventSchemasResource;
+  readonly usageMeters: UsageMetersResource;
+  readonly addOns: AddOnsResource;
+  readonly features: FeaturesResource;
+  readonly alerts: AlertsResource;
+  readonly jobs: JobsResource;
+  readonly customerPortal: CustomerPortalResource;
+  readonly files: FilesResource;
+  readonly licenses: LicensesResource;
+  readonly reports: ReportsResource;
+  readonly settings: SettingsResource;
 }
 
 /** The resources of a client on customer-scoped paths (the older sandbox API version). */
@@ -68,6 +111,21 @@ export interface AllResources {
   readonly invoices: InvoicesResource;
   readonly invoiceGroups: InvoiceGroupsResource;
   readonly payments: PaymentsResource;
+  readonly pricePlans: PricePlansResource;
+  readonly pricePlansV1: PricePlansV1Resource;
+  readonly revenueCalculatorV1: RevenueCalculatorV1Resource;
+  readonly revenueCalculator: RevenueCalculatorResource;
+  readonly eventSchemas: EventSchemasResource;
+  readonly usageMeters: UsageMetersResource;
+  readonly addOns: AddOnsResource;
+  readonly features: FeaturesResource;
+  readonly alerts: AlertsResource;
+  readonly jobs: JobsResource;
+  readonly customerPortal: CustomerPortalResource;
+  readonly files: FilesResource;
+  readonly licenses: LicensesResource;
+  readonly reports: ReportsResource;
+  readonly settings: SettingsResource;
 }
 
 /** The facade of a client on path variant `S`. */

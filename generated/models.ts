@@ -570,7 +570,8 @@ export interface CreateAliasRequest extends Schema<'CreateAliasRequest'> {}
 export interface CreateBulkAliasRequest extends Schema<'CreateBulkAliasRequest'> {}
 
 /**
- * A bearer token to send as `Authorization: Bearer <token>` on later requests.
+ * A token issued by Togai: a bearer token from `POST /authenticate`, or a delegate token for a customer's portal
+ * from `POST /portal/token`. Either one is a credential.
  */
 export interface TokenResponse extends Schema<'TokenResponse'> {}
 
@@ -821,9 +822,56 @@ export type RateCardType = Schema<'RateCardType'>;
 export interface RateCardDetails extends Schema<'RateCardDetails'> {}
 
 /**
- * A rate card as stored by Togai, together with the price plan (and account) it belongs to.
+ * The properties every stored rate card has, whatever its type. Use `RateCard`, which adds the details that belong to each type.
  */
-export interface RateCard extends Schema<'RateCard'> {}
+export interface RateCardBase extends Schema<'RateCardBase'> {}
+
+/**
+ * A stored rate card of type MINIMUM_COMMITMENT, a minimum amount charged every pricing cycle. Its settings are in `rateCardDetails.minimumCommitmentRateCard`.
+ */
+export interface RateCardMinimumCommitment extends Schema<'RateCardMinimumCommitment'> {}
+
+/**
+ * A stored rate card of type BILLING_ENTITLEMENT, a charge for entitlements to a feature. Its settings are in `rateCardDetails.billingEntitlementRateCard`.
+ */
+export interface RateCardBillingEntitlement extends Schema<'RateCardBillingEntitlement'> {}
+
+/**
+ * A stored rate card of type CREDIT_GRANT, a grant of credits and the price paid for them. Its settings are in `rateCardDetails.creditGrantRateCard`.
+ */
+export interface RateCardCreditGrant extends Schema<'RateCardCreditGrant'> {}
+
+/**
+ * A stored rate card of type ENTITLEMENT_OVERAGE, a charge for use of a feature beyond its entitlement. Its settings are in `rateCardDetails.entitlementOverageRateCard`.
+ */
+export interface RateCardEntitlementOverage extends Schema<'RateCardEntitlementOverage'> {}
+
+/**
+ * A stored rate card of type FIXED_FEE, a one-time or recurring fixed fee for an add-on. Its settings are in `rateCardDetails.fixedFeeRateCard`.
+ */
+export interface RateCardFixedFee extends Schema<'RateCardFixedFee'> {}
+
+/**
+ * A stored rate card of type LICENSE, a charge for licenses of an add-on. Its settings are in `rateCardDetails.licenseRateCard`.
+ */
+export interface RateCardLicense extends Schema<'RateCardLicense'> {}
+
+/**
+ * A stored rate card of type USAGE, a charge for the usage recorded by a usage meter. Its settings are in `rateCardDetails.usageRateCard`.
+ */
+export interface RateCardUsage extends Schema<'RateCardUsage'> {}
+
+/**
+ * A rate card as stored by Togai, together with the price plan (and account) it belongs to. It is one of seven shapes, told apart by `type`; each shape guarantees the matching member of `rateCardDetails` (for example `usageRateCard` when `type` is USAGE), so a `switch` on `type` narrows the details.
+ */
+export type RateCard =
+  | RateCardMinimumCommitment
+  | RateCardBillingEntitlement
+  | RateCardCreditGrant
+  | RateCardEntitlementOverage
+  | RateCardFixedFee
+  | RateCardLicense
+  | RateCardUsage;
 
 /**
  * One page of rate cards.
@@ -831,9 +879,56 @@ export interface RateCard extends Schema<'RateCard'> {}
 export interface RateCardPaginatedResponse extends Schema<'RateCardPaginatedResponse'> {}
 
 /**
- * The content of a rate card to create or to replace an existing one with.
+ * The properties every rate card to create or replace has, whatever its type. Use `RateCardData`, which adds the details that belong to each type.
  */
-export interface RateCardData extends Schema<'RateCardData'> {}
+export interface RateCardDataBase extends Schema<'RateCardDataBase'> {}
+
+/**
+ * Content of a rate card of type MINIMUM_COMMITMENT, a minimum amount charged every pricing cycle. Its settings are in `rateCardDetails.minimumCommitmentRateCard`.
+ */
+export interface RateCardDataMinimumCommitment extends Schema<'RateCardDataMinimumCommitment'> {}
+
+/**
+ * Content of a rate card of type BILLING_ENTITLEMENT, a charge for entitlements to a feature. Its settings are in `rateCardDetails.billingEntitlementRateCard`.
+ */
+export interface RateCardDataBillingEntitlement extends Schema<'RateCardDataBillingEntitlement'> {}
+
+/**
+ * Content of a rate card of type CREDIT_GRANT, a grant of credits and the price paid for them. Its settings are in `rateCardDetails.creditGrantRateCard`.
+ */
+export interface RateCardDataCreditGrant extends Schema<'RateCardDataCreditGrant'> {}
+
+/**
+ * Content of a rate card of type ENTITLEMENT_OVERAGE, a charge for use of a feature beyond its entitlement. Its settings are in `rateCardDetails.entitlementOverageRateCard`.
+ */
+export interface RateCardDataEntitlementOverage extends Schema<'RateCardDataEntitlementOverage'> {}
+
+/**
+ * Content of a rate card of type FIXED_FEE, a one-time or recurring fixed fee for an add-on. Its settings are in `rateCardDetails.fixedFeeRateCard`.
+ */
+export interface RateCardDataFixedFee extends Schema<'RateCardDataFixedFee'> {}
+
+/**
+ * Content of a rate card of type LICENSE, a charge for licenses of an add-on. Its settings are in `rateCardDetails.licenseRateCard`.
+ */
+export interface RateCardDataLicense extends Schema<'RateCardDataLicense'> {}
+
+/**
+ * Content of a rate card of type USAGE, a charge for the usage recorded by a usage meter. Its settings are in `rateCardDetails.usageRateCard`.
+ */
+export interface RateCardDataUsage extends Schema<'RateCardDataUsage'> {}
+
+/**
+ * The content of a rate card to create or to replace an existing one with. It is one of seven shapes, told apart by `type`; fill in the member of `rateCardDetails` that matches the type (for example `usageRateCard` when `type` is USAGE).
+ */
+export type RateCardData =
+  | RateCardDataMinimumCommitment
+  | RateCardDataBillingEntitlement
+  | RateCardDataCreditGrant
+  | RateCardDataEntitlementOverage
+  | RateCardDataFixedFee
+  | RateCardDataLicense
+  | RateCardDataUsage;
 
 /**
  * One change to the rate cards of a schedule or price plan.
@@ -1128,3 +1223,602 @@ export interface ListPaymentResponse extends Schema<'ListPaymentResponse'> {}
  * so a retried request may record the same payment twice.
  */
 export interface CreatePaymentRequest extends Schema<'CreatePaymentRequest'> {}
+
+/**
+ * A version 2 price plan, as Togai stores it: its name, kind, currencies and pricing cycle, and the version and
+ * status of the copy returned. A plan is edited as a draft and becomes active when it is finalized; its rate
+ * cards and pricing rules are read and changed through their own operations.
+ */
+export interface PricePlanV2 extends Schema<'PricePlanV2'> {}
+
+/**
+ * One page of version 2 price plans, or of the versions of one price plan.
+ */
+export interface PricePlanV2PaginatedResponse extends Schema<'PricePlanV2PaginatedResponse'> {}
+
+/**
+ * The settings of a new version 2 price plan. Rate cards and pricing rules are added afterwards.
+ */
+export interface CreatePricePlanV2Request extends Schema<'CreatePricePlanV2Request'> {}
+
+/**
+ * When the accounts on a price plan move to a newly finalized version: at once (`IMMEDIATE`), from their next
+ * pricing cycle (`NEXT_CYCLE`) or from the start of the cycle they are in (`START_OF_CURRENT_CYCLE`); `NONE`
+ * leaves them where they are. The `_IGNORE_OVERRIDE` variants disregard the accounts' price plan overrides.
+ */
+export type MigrationMode = Schema<'MigrationMode'>;
+
+/**
+ * Which accounts move to a newly finalized price plan version: those on the latest earlier version only
+ * (`LATEST_VERSION`) or those on any earlier version (`ALL_VERSION`).
+ */
+export type VersionsToMigrate = Schema<'VersionsToMigrate'>;
+
+/**
+ * Options for finalizing the draft of a price plan: whether, when and from which earlier versions the accounts
+ * on the plan move to the version being finalized. Both are optional.
+ */
+export interface FinalizePricePlanRequest extends Schema<'FinalizePricePlanRequest'> {}
+
+/**
+ * The settings of a version 2 price plan to change; properties left out keep their current value.
+ */
+export interface UpdatePricePlanV2Request extends Schema<'UpdatePricePlanV2Request'> {}
+
+/**
+ * Moves the accounts on one version of a price plan to another plan or version. Used by both the current
+ * (`POST /v2/price_plans/migration`) and the deprecated (`POST /price_plans/migration`) migration operations.
+ */
+export interface CreatePricePlanMigrationRequest extends Schema<'CreatePricePlanMigrationRequest'> {}
+
+/**
+ * The currencies of a version 1 price plan to activate.
+ */
+export interface ActivatePricePlanRequest extends Schema<'ActivatePricePlanRequest'> {}
+
+/**
+ * A price plan configuration that applies to an account for a bounded period of time.
+ */
+export interface PricingSchedule extends Schema<'PricingSchedule'> {}
+
+/**
+ * A version 1 price plan as returned when it is created, read, updated or activated: its name, kind and status,
+ * and its configuration as one or more pricing schedules.
+ */
+export interface PricePlan extends Schema<'PricePlan'> {}
+
+/**
+ * Changes to a version 1 price plan; every property is optional. `migrationMode` and `versionsToMigrate` control
+ * how the accounts already on the plan move to the changed plan.
+ */
+export interface UpdatePricePlanRequest extends Schema<'UpdatePricePlanRequest'> {}
+
+/**
+ * One version 1 price plan as it appears in a list of price plans, with its latest configuration.
+ */
+export interface PricePlanListData extends Schema<'PricePlanListData'> {}
+
+/**
+ * One page of version 1 price plans.
+ */
+export interface PricePlanPaginatedResponse extends Schema<'PricePlanPaginatedResponse'> {}
+
+/**
+ * The configuration of a new price plan: its currencies, pricing cycle and rate cards. Used by the deprecated
+ * version 1 price plan operations and by the revenue calculator.
+ */
+export interface CreatePricePlanDetails extends Schema<'CreatePricePlanDetails'> {}
+
+/**
+ * A new version 1 price plan, created as a draft.
+ */
+export interface CreatePricePlanRequest extends Schema<'CreatePricePlanRequest'> {}
+
+/**
+ * Where the currency of the estimate comes from. The `mode` decides which other property is read:
+ * `CUSTOM` takes `currency` from the request, `ACCOUNT_INVOICE` uses the invoice currency of the account `accountId`.
+ */
+export type CurrencyConfig = Schema<'CurrencyConfig'>;
+
+/**
+ * Which price plan to price. The `mode` decides where its rate cards come from: `CUSTOM` prices the draft plan
+ * given in `pricePlanDetails`, `PRICE_PLAN` an existing price plan, and `ACCOUNT` the price plan associated with an
+ * account.
+ */
+export type PricePlanDetailsConfig = Schema<'PricePlanDetailsConfig'>;
+
+/**
+ * The account and the period whose recorded usage is priced; read when the usage mode is `LOOKUP_RANGE`.
+ */
+export interface UsageConfigLookupRange extends Schema<'UsageConfigLookupRange'> {}
+
+/**
+ * The account and the pricing cycle whose recorded usage is priced; read when the usage mode is `LOOKUP_CYCLE`.
+ */
+export interface UsageConfigLookupCycle extends Schema<'UsageConfigLookupCycle'> {}
+
+/**
+ * Where the usage of the plan's usage meters comes from. The `mode` decides which other property is read:
+ * `CUSTOM` takes the figures in `usageMap`, `LOOKUP_RANGE` reads an account's recorded usage over `lookupRange`,
+ * and `LOOKUP_CYCLE` reads it over the pricing cycle given in `lookupCycle`.
+ */
+export type UsageConfig = Schema<'UsageConfig'>;
+
+/**
+ * A license quantity held from a given date.
+ */
+export interface LicenseEntry extends Schema<'LicenseEntry'> {}
+
+/**
+ * The account and the period whose license entries are priced; read when the license mode is `LOOKUP_RANGE`.
+ */
+export interface LicenseEntriesConfigLookupRange extends Schema<'LicenseEntriesConfigLookupRange'> {}
+
+/**
+ * The account and the pricing cycle whose license entries are priced; read when the license mode is `LOOKUP_CYCLE`.
+ */
+export interface LicenseEntriesConfigLookupCycle extends Schema<'LicenseEntriesConfigLookupCycle'> {}
+
+/**
+ * Where the license quantities for the plan's license rate cards come from. The `mode` decides which other
+ * property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_RANGE` reads an account's license entries
+ * over `lookupRange`, and `LOOKUP_CYCLE` reads them for the pricing cycle given in `lookupCycle`.
+ */
+export type LicenseEntriesConfig = Schema<'LicenseEntriesConfig'>;
+
+/**
+ * One named license (a license assigned to an identified holder) over a period.
+ */
+export interface NamedLicenseEntry extends Schema<'NamedLicenseEntry'> {}
+
+/**
+ * The account and the period whose named license entries are priced; read when the named license mode is `LOOKUP_RANGE`.
+ */
+export interface NamedLicenseEntriesConfigLookupRange extends Schema<'NamedLicenseEntriesConfigLookupRange'> {}
+
+/**
+ * The account and the pricing cycle whose named license entries are priced; read when the named license mode is `LOOKUP_CYCLE`.
+ */
+export interface NamedLicenseEntriesConfigLookupCycle extends Schema<'NamedLicenseEntriesConfigLookupCycle'> {}
+
+/**
+ * Where the named license assignments for the plan's license rate cards come from. The `mode` decides which
+ * other property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_RANGE` reads an account's named
+ * license entries over `lookupRange`, and `LOOKUP_CYCLE` reads them for the pricing cycle given in `lookupCycle`.
+ */
+export type NamedLicenseEntriesConfig = Schema<'NamedLicenseEntriesConfig'>;
+
+/**
+ * The pricing cycle and the date from which its charges are prorated; read when the proration mode is `CUSTOM`.
+ */
+export interface ProrationConfigCustomConfig extends Schema<'ProrationConfigCustomConfig'> {}
+
+/**
+ * The account and pricing cycle within which charges are prorated; read when the proration mode is `LOOKUP_CYCLE`.
+ */
+export interface ProrationConfigLookupCycleConfig extends Schema<'ProrationConfigLookupCycleConfig'> {}
+
+/**
+ * How to prorate the charges of the estimate; leave it out to charge full cycles. The `mode` decides which other
+ * property is read: `CUSTOM` takes the cycle and the current date from `customConfig`, `LOOKUP_CYCLE` uses an
+ * account's pricing cycle as described in `lookupCycleConfig`.
+ */
+export type ProrationConfig = Schema<'ProrationConfig'>;
+
+/**
+ * Usage of a feature beyond what the account is entitled to.
+ */
+export interface EntitlementOverageEntry extends Schema<'EntitlementOverageEntry'> {}
+
+/**
+ * The account and billing cycle whose entitlement overages are priced; read when the overage mode is `LOOKUP_CYCLE`.
+ */
+export interface EntitlementOverageConfigLookupCycle extends Schema<'EntitlementOverageConfigLookupCycle'> {}
+
+/**
+ * Where the overage quantities for the plan's entitlement overage rate cards come from. The `mode` decides which
+ * other property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_CYCLE` reads an account's overages for
+ * the billing cycle given in `lookupCycle`.
+ */
+export type EntitlementOverageConfig = Schema<'EntitlementOverageConfig'>;
+
+/**
+ * What to estimate: the currency, the price plan, and the quantities (usage, licenses, entitlement overages) to
+ * price with it. Each part is a config with a `mode`: either give the values in the request (`CUSTOM`) or let
+ * Togai read them from an existing price plan or account.
+ */
+export interface CalculateRevenueRequest extends Schema<'CalculateRevenueRequest'> {}
+
+/**
+ * The start and end of the period whose recorded usage was used for the estimate.
+ */
+export interface UsageLookupRange extends Schema<'UsageLookupRange'> {}
+
+/**
+ * Estimated revenue of a fixed fee rate card.
+ */
+export interface FixedFeeRevenueSummary extends Schema<'FixedFeeRevenueSummary'> {}
+
+/**
+ * Details of how the revenue of a slab was computed.
+ */
+export interface SlabRevenueMetadata extends Schema<'SlabRevenueMetadata'> {}
+
+/**
+ * The quantity that falls into one slab of a rate plan and the revenue it brings in.
+ */
+export interface SlabRevenueSummary extends Schema<'SlabRevenueSummary'> {}
+
+/**
+ * Estimated revenue of a billing entitlement rate card.
+ */
+export interface BillingEntitlementRevenueSummary extends Schema<'BillingEntitlementRevenueSummary'> {}
+
+/**
+ * Estimated revenue of a credit grant rate card.
+ */
+export interface CreditGrantRevenueSummary extends Schema<'CreditGrantRevenueSummary'> {}
+
+/**
+ * Estimated revenue of an entitlement overage rate card.
+ */
+export interface EntitlementOverageRevenueSummary extends Schema<'EntitlementOverageRevenueSummary'> {}
+
+/**
+ * The estimated revenue of one rate card, as the version 1 calculator reports it: the rate card is given in the
+ * `...RateCard` property for its kind, and the summary for that kind holds its revenue.
+ */
+export interface RevenueInfo extends Schema<'RevenueInfo'> {}
+
+/**
+ * The revenue estimate of the version 1 calculator: the price plan that was priced and one entry per rate card
+ * with the revenue it would bring in.
+ */
+export interface CalculateRevenueResponse extends Schema<'CalculateRevenueResponse'> {}
+
+/**
+ * The estimated revenue of one rate card, as the version 2 calculator reports it: the rate card, whose `type`
+ * tells which of the summaries holds its revenue.
+ */
+export interface RevenueInfoV2 extends Schema<'RevenueInfoV2'> {}
+
+/**
+ * The revenue estimate of the version 2 calculator: one entry per rate card of the priced plan, each with the
+ * rate card itself and the revenue it would bring in.
+ */
+export interface CalculateRevenueResponseV2 extends Schema<'CalculateRevenueResponseV2'> {}
+
+/**
+ * A numeric attribute that events of a schema can carry, such as a quantity to be metered.
+ */
+export interface EventAttributeSchema extends Schema<'EventAttributeSchema'> {}
+
+/**
+ * A dimension that events of a schema can carry, a string label used to filter and group usage.
+ */
+export interface DimensionsSchema extends Schema<'DimensionsSchema'> {}
+
+/**
+ * The feature an event schema is linked to, and which of its attributes measures the feature's use.
+ */
+export interface FeatureDetails extends Schema<'FeatureDetails'> {}
+
+/**
+ * An outside value that enrichment rules can read, named so the rules can refer to it.
+ */
+export interface Dependency extends Schema<'Dependency'> {}
+
+/**
+ * An enrichment rule that sets one attribute or dimension on each event.
+ */
+export interface Field extends Schema<'Field'> {}
+
+/**
+ * How events of a schema are enriched while they are processed: the outside values the rules may read, and the
+ * fields the rules set.
+ */
+export interface Enrichments extends Schema<'Enrichments'> {}
+
+/**
+ * An event schema: the named shape of the usage events you send to Togai, with the attributes (numbers to meter)
+ * and dimensions (labels to filter and group by) an event may carry. Every change to a schema creates a version.
+ */
+export interface EventSchema extends Schema<'EventSchema'> {}
+
+/**
+ * An event schema as it appears in a list, with the number of usage meters built on it.
+ */
+export interface EventSchemaListData extends Schema<'EventSchemaListData'> {}
+
+/**
+ * One page of event schemas.
+ */
+export interface EventSchemaListPaginatedResponse extends Schema<'EventSchemaListPaginatedResponse'> {}
+
+/**
+ * A new event schema, created as a draft.
+ */
+export interface CreateEventSchemaRequest extends Schema<'CreateEventSchemaRequest'> {}
+
+/**
+ * Changes to an event schema. Fields you leave out keep their current values. Once the schema has been
+ * activated, existing attributes and dimensions can no longer be changed or removed; new ones can still be added.
+ */
+export interface UpdateEventSchemaRequest extends Schema<'UpdateEventSchemaRequest'> {}
+
+/**
+ * Every version of one event schema.
+ */
+export interface EventSchemaVersionsResponse extends Schema<'EventSchemaVersionsResponse'> {}
+
+/**
+ * A condition an event must meet for a usage meter to count it, a field compared with a value.
+ */
+export interface UsageMeterFilterEntry extends Schema<'UsageMeterFilterEntry'> {}
+
+/**
+ * How a usage meter combines the units it computes from matching events over a period: `COUNT` counts them and
+ * `SUM` adds them up.
+ */
+export type UsageMeterAggregation = Schema<'UsageMeterAggregation'>;
+
+/**
+ * A rule of a usage meter that turns a matching event into units: when `matcher` holds for an event,
+ * `computation` gives the number of units the event contributes.
+ */
+export interface Computation extends Schema<'Computation'> {}
+
+/**
+ * A usage meter, which turns the events of one event schema into billable units.
+ */
+export interface UsageMeter extends Schema<'UsageMeter'> {}
+
+/**
+ * One page of usage meters.
+ */
+export interface UsageMeterPaginatedResponse extends Schema<'UsageMeterPaginatedResponse'> {}
+
+/**
+ * A new usage meter, created as a draft, and the event schema whose events it reads.
+ */
+export interface CreateUsageMeterRequest extends Schema<'CreateUsageMeterRequest'> {}
+
+/**
+ * Changes to a usage meter. Fields you leave out keep their current values.
+ */
+export interface UpdateUsageMeterRequest extends Schema<'UpdateUsageMeterRequest'> {}
+
+/**
+ * A product or charge that can be sold on top of a price plan, such as a licence, a one-off fee or a credit grant.
+ * Rate cards of price plans refer to it by its `id`.
+ */
+export interface AddOn extends Schema<'AddOn'> {}
+
+/**
+ * One page of add-ons.
+ */
+export interface AddOnPaginatedResponse extends Schema<'AddOnPaginatedResponse'> {}
+
+/**
+ * The add-on to create.
+ */
+export interface CreateAddOnRequest extends Schema<'CreateAddOnRequest'> {}
+
+/**
+ * The add-on fields to change; fields left out keep their current values. An add-on keeps the type it was created with.
+ */
+export interface UpdateAddOnRequest extends Schema<'UpdateAddOnRequest'> {}
+
+/**
+ * A feature as it appears in a list: instead of its event schema links it carries only how many there are.
+ */
+export interface FeatureListResponse extends Schema<'FeatureListResponse'> {}
+
+/**
+ * One page of features.
+ */
+export interface FeaturePaginatedListData extends Schema<'FeaturePaginatedListData'> {}
+
+/**
+ * Links a feature to one attribute of an event schema, whose values measure the feature's usage.
+ */
+export interface EventSchemasForFeature extends Schema<'EventSchemasForFeature'> {}
+
+/**
+ * The feature to create and, optionally, the event schema attributes to link it to.
+ */
+export interface CreateFeatureRequest extends Schema<'CreateFeatureRequest'> {}
+
+/**
+ * A feature of your product, with the event schema attributes that record its usage.
+ */
+export interface Feature extends Schema<'Feature'> {}
+
+/**
+ * The feature fields to change; fields left out keep their current values.
+ */
+export interface UpdateFeatureRequest extends Schema<'UpdateFeatureRequest'> {}
+
+/**
+ * Whether an alert is being evaluated. `ACTIVE` alerts are checked on their interval and can raise incidents;
+ * `INACTIVE` alerts are kept but not checked.
+ */
+export type AlertStatus = Schema<'AlertStatus'>;
+
+/**
+ * An alert installed from an alert template: the template's check, run on the alert's `interval` against the
+ * entity and owner it names, with the values given in `parameters`. When the check fires, Togai opens an
+ * incident for it.
+ */
+export interface Alert extends Schema<'Alert'> {}
+
+/**
+ * One page of alerts.
+ */
+export interface AlertsPaginatedResponse extends Schema<'AlertsPaginatedResponse'> {}
+
+/**
+ * The alert to install from an alert template.
+ */
+export interface CreateAlertRequest extends Schema<'CreateAlertRequest'> {}
+
+/**
+ * A kind of check that can be installed as an alert. Its schemas describe what an alert of this kind must say
+ * about the watched entity, its owner and its parameters.
+ */
+export interface AlertTemplate extends Schema<'AlertTemplate'> {}
+
+/**
+ * One page of alert templates.
+ */
+export interface AlertTemplatesPaginatedResponse extends Schema<'AlertTemplatesPaginatedResponse'> {}
+
+/**
+ * A record that an alert fired: which alert (and which revision of it) raised it, the data the check reported,
+ * and whether the incident is still open.
+ */
+export interface Incident extends Schema<'Incident'> {}
+
+/**
+ * One page of incidents.
+ */
+export interface IncidentsPaginatedResponse extends Schema<'IncidentsPaginatedResponse'> {}
+
+/**
+ * The fields of an alert to change; fields left out keep their value.
+ */
+export interface UpdateAlertRequest extends Schema<'UpdateAlertRequest'> {}
+
+/**
+ * The status to move an incident to.
+ */
+export interface UpdateIncidentStatusRequest extends Schema<'UpdateIncidentStatusRequest'> {}
+
+/**
+ * An asynchronous job (a price plan migration, a batch of event corrections or a bill run) with its state and
+ * how many of its entries are pending, failed or completed.
+ */
+export interface GetJobResponse extends Schema<'GetJobResponse'> {}
+
+/**
+ * One item processed by a job (for example one account of a migration) and how far its processing got.
+ */
+export interface JobEntriesResponse extends Schema<'JobEntriesResponse'> {}
+
+/**
+ * One page of the entries of a job.
+ */
+export interface JobEntriesPaginatedResponse extends Schema<'JobEntriesPaginatedResponse'> {}
+
+/**
+ * A job as shown in the job list, without its entry counts.
+ */
+export interface JobsWithoutStatusInfoResponse extends Schema<'JobsWithoutStatusInfoResponse'> {}
+
+/**
+ * One page of jobs.
+ */
+export interface JobsPaginatedResponse extends Schema<'JobsPaginatedResponse'> {}
+
+/**
+ * Which customer's portal a delegate token opens, and to which of the customer's accounts it gives access.
+ */
+export interface GetCustomerPortalDelegateTokenRequest extends Schema<'GetCustomerPortalDelegateTokenRequest'> {}
+
+/**
+ * A link from which a file can be downloaded for a limited time.
+ */
+export interface FileDownloadUrlResponse extends Schema<'FileDownloadUrlResponse'> {}
+
+/**
+ * A recorded license entry of an account, with the total quantity it holds from `effectiveFrom` on.
+ */
+export interface LicenseUpdateResponse extends Schema<'LicenseUpdateResponse'> {}
+
+/**
+ * One page of license entries, with a cursor when further pages exist.
+ */
+export interface GetLicenseUpdatesResponse extends Schema<'GetLicenseUpdatesResponse'> {}
+
+/**
+ * A change to the number of licenses an account holds, from a given instant on.
+ */
+export interface LicenseUpdateRequest extends Schema<'LicenseUpdateRequest'> {}
+
+/**
+ * A license entry of an account that carries a name, with the period in which it applies.
+ */
+export interface NamedLicenseUpdate extends Schema<'NamedLicenseUpdate'> {}
+
+/**
+ * One page of named license entries, with a cursor when further pages exist.
+ */
+export interface NamedLicenseUpdatesPaginatedResponse extends Schema<'NamedLicenseUpdatesPaginatedResponse'> {}
+
+/**
+ * New details (metadata) for an existing license entry; its quantity is not changed this way.
+ */
+export interface LicenseEntryDetailsUpdateRequest extends Schema<'LicenseEntryDetailsUpdateRequest'> {}
+
+/**
+ * Where a report is in its life: `QUEUED` (waiting to run), `RUNNING`, `UPLOAD_PENDING` (computed, its file not
+ * yet stored), `COMPLETED` (its file is ready) or `FAILED`.
+ */
+export type ReportStatus = Schema<'ReportStatus'>;
+
+/**
+ * A function applied to a column's values, with its arguments.
+ */
+export interface QueryFunction extends Schema<'QueryFunction'> {}
+
+/**
+ * A column read by a report query, optionally transformed by functions and an aggregator.
+ */
+export interface QueryColumn extends Schema<'QueryColumn'> {}
+
+/**
+ * A condition rows must meet to be part of a report query's result.
+ */
+export interface QueryFilter extends Schema<'QueryFilter'> {}
+
+/**
+ * One sort key of a report query.
+ */
+export interface QueryInputSortInner extends Schema<'QueryInputSortInner'> {}
+
+/**
+ * The query behind a report: the columns it selects, how rows are filtered and sorted, and how many rows it reads.
+ */
+export interface QueryInput extends Schema<'QueryInput'> {}
+
+/**
+ * How a report was defined: from a report template (`TEMPLATE`), from a query (`QUERY`) or as a custom report
+ * (`CUSTOM`).
+ */
+export type ReportType = Schema<'ReportType'>;
+
+/**
+ * A report of your organisation or of one account, with its status and, once complete, its file.
+ */
+export interface Report extends Schema<'Report'> {}
+
+/**
+ * One page of reports, with a cursor when further pages exist.
+ */
+export interface ReportsPaginatedResponse extends Schema<'ReportsPaginatedResponse'> {}
+
+/**
+ * One setting: a named value of a given data type, stored in a namespace for one entity (such as an account).
+ * The same shape is sent to create a setting and returned when one is read.
+ */
+export interface Setting extends Schema<'Setting'> {}
+
+/**
+ * The fields of a setting to change. Fields left out keep their current values.
+ */
+export interface UpdateSettingRequest extends Schema<'UpdateSettingRequest'> {}
+
+/**
+ * One page of settings, with a cursor when further pages exist.
+ */
+export interface SettingPaginatedResponse extends Schema<'SettingPaginatedResponse'> {}

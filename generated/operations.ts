@@ -935,7 +935,7 @@ export interface Operations {
     generatedKeys: [];
     idempotent: true;
     download: false;
-    secretFields: [];
+    secretFields: ['token'];
     arrayLimits: {};
   };
   getEvents: {
@@ -2114,6 +2114,1615 @@ export interface Operations {
     secretFields: [];
     arrayLimits: {};
   };
+  listPricePlanRateCards: {
+    operationId: 'listPricePlanRateCards';
+    method: 'GET';
+    path: '/v2/price_plans/{price_plan_id}/rate_cards';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'listRateCards';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  bulkPricePlanRateCardOperations: {
+    operationId: 'bulkPricePlanRateCardOperations';
+    method: 'POST';
+    path: '/v2/price_plans/{price_plan_id}/rate_cards';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'bulkRateCardOperations';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listPricePlansV2: {
+    operationId: 'listPricePlansV2';
+    method: 'GET';
+    path: '/v2/price_plans';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createPricePlanV2: {
+    operationId: 'createPricePlanV2';
+    method: 'POST';
+    path: '/v2/price_plans';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  discardPricePlan: {
+    operationId: 'discardPricePlan';
+    method: 'DELETE';
+    path: '/v2/price_plans/{price_plan_id}/discard';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'discard';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  finalizePricePlan: {
+    operationId: 'finalizePricePlan';
+    method: 'POST';
+    path: '/v2/price_plans/{price_plan_id}/finalize';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'finalize';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getPricePlanV2: {
+    operationId: 'getPricePlanV2';
+    method: 'GET';
+    path: '/v2/price_plans/{price_plan_id}';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updatePricePlanV2: {
+    operationId: 'updatePricePlanV2';
+    method: 'PATCH';
+    path: '/v2/price_plans/{price_plan_id}';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listPricePlanErrors: {
+    operationId: 'listPricePlanErrors';
+    method: 'GET';
+    path: '/v2/price_plans/{price_plan_id}/errors';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'listErrors';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listPricePlanPricingRules: {
+    operationId: 'listPricePlanPricingRules';
+    method: 'GET';
+    path: '/v2/price_plans/{price_plan_id}/pricing_rules';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'listPricingRules';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updatePricePlanPricingRules: {
+    operationId: 'updatePricePlanPricingRules';
+    method: 'PUT';
+    path: '/v2/price_plans/{price_plan_id}/pricing_rules';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'updatePricingRules';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listPricePlanVersions: {
+    operationId: 'listPricePlanVersions';
+    method: 'GET';
+    path: '/v2/price_plans/{price_plan_id}/versions';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'listVersions';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  pricePlanMigrationV2: {
+    operationId: 'pricePlanMigrationV2';
+    method: 'POST';
+    path: '/v2/price_plans/migration';
+    variant: 'flat';
+    resource: 'pricePlans';
+    sdkMethod: 'createMigration';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  activatePricePlan: {
+    operationId: 'activatePricePlan';
+    method: 'POST';
+    path: '/price_plans/{price_plan_id}/activate';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'activate';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.finalize';
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getPricePlan: {
+    operationId: 'getPricePlan';
+    method: 'GET';
+    path: '/price_plans/{price_plan_id}';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'get';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.get';
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  archivePricePlan: {
+    operationId: 'archivePricePlan';
+    method: 'DELETE';
+    path: '/price_plans/{price_plan_id}';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'archive';
+    deprecated: true;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updatePricePlan: {
+    operationId: 'updatePricePlan';
+    method: 'PATCH';
+    path: '/price_plans/{price_plan_id}';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'update';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.update';
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getPricePlans: {
+    operationId: 'getPricePlans';
+    method: 'GET';
+    path: '/price_plans';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'list';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.list';
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createPricePlan: {
+    operationId: 'createPricePlan';
+    method: 'POST';
+    path: '/price_plans';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'create';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.create';
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  pricePlanMigration: {
+    operationId: 'pricePlanMigration';
+    method: 'POST';
+    path: '/price_plans/migration';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'createMigration';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.createMigration';
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listPricingRulesByScheduleId: {
+    operationId: 'listPricingRulesByScheduleId';
+    method: 'GET';
+    path: '/price_plans/{price_plan_id}/pricing_schedules/{pricing_schedule_id}/pricing_rules';
+    variant: 'flat';
+    resource: 'pricePlansV1';
+    sdkMethod: 'listPricingRules';
+    deprecated: true;
+    alternative: null;
+    successor: 'pricePlans.listPricingRules';
+    pathParams: {
+      price_plan_id: {
+        minLength: 1;
+      };
+      pricing_schedule_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  calculateRevenue: {
+    operationId: 'calculateRevenue';
+    method: 'POST';
+    path: '/revenue_calculator';
+    variant: 'flat';
+    resource: 'revenueCalculatorV1';
+    sdkMethod: 'calculate';
+    deprecated: true;
+    alternative: null;
+    successor: 'revenueCalculator.calculate';
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  calculateRevenueV2: {
+    operationId: 'calculateRevenueV2';
+    method: 'POST';
+    path: '/v2/revenue_calculator';
+    variant: 'flat';
+    resource: 'revenueCalculator';
+    sdkMethod: 'calculate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  activateEventSchema: {
+    operationId: 'activateEventSchema';
+    method: 'POST';
+    path: '/event_schema/{event_schema_name}/activate';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'activate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listEventSchemas: {
+    operationId: 'listEventSchemas';
+    method: 'GET';
+    path: '/event_schema';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createEventSchema: {
+    operationId: 'createEventSchema';
+    method: 'POST';
+    path: '/event_schema';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  deactivateEventSchema: {
+    operationId: 'deactivateEventSchema';
+    method: 'POST';
+    path: '/event_schema/{event_schema_name}/deactivate';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'deactivate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getEventSchema: {
+    operationId: 'getEventSchema';
+    method: 'GET';
+    path: '/event_schema/{event_schema_name}';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  deleteEventSchema: {
+    operationId: 'deleteEventSchema';
+    method: 'DELETE';
+    path: '/event_schema/{event_schema_name}';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  eventSchemaEventSchemaNamePatch: {
+    operationId: 'eventSchemaEventSchemaNamePatch';
+    method: 'PATCH';
+    path: '/event_schema/{event_schema_name}';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listEventSchemaVersions: {
+    operationId: 'listEventSchemaVersions';
+    method: 'GET';
+    path: '/event_schema/{event_schema_name}/versions';
+    variant: 'flat';
+    resource: 'eventSchemas';
+    sdkMethod: 'listVersions';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      event_schema_name: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  activateUsageMeter: {
+    operationId: 'activateUsageMeter';
+    method: 'POST';
+    path: '/usage_meters/{usage_meter_id}/activate';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'activate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      usage_meter_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getUsageMetersForEventSchema: {
+    operationId: 'getUsageMetersForEventSchema';
+    method: 'GET';
+    path: '/usage_meters';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createUsageMeter: {
+    operationId: 'createUsageMeter';
+    method: 'POST';
+    path: '/usage_meters';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  deactivateUsageMeter: {
+    operationId: 'deactivateUsageMeter';
+    method: 'POST';
+    path: '/usage_meters/{usage_meter_id}/deactivate';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'deactivate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      usage_meter_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getUsageMeter: {
+    operationId: 'getUsageMeter';
+    method: 'GET';
+    path: '/usage_meters/{usage_meter_id}';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      usage_meter_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  deleteUsageMeter: {
+    operationId: 'deleteUsageMeter';
+    method: 'DELETE';
+    path: '/usage_meters/{usage_meter_id}';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      usage_meter_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateUsageMeter: {
+    operationId: 'updateUsageMeter';
+    method: 'PATCH';
+    path: '/usage_meters/{usage_meter_id}';
+    variant: 'flat';
+    resource: 'usageMeters';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      usage_meter_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getAddOns: {
+    operationId: 'getAddOns';
+    method: 'GET';
+    path: '/addons';
+    variant: 'flat';
+    resource: 'addOns';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createAddOn: {
+    operationId: 'createAddOn';
+    method: 'POST';
+    path: '/addons';
+    variant: 'flat';
+    resource: 'addOns';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getAddOn: {
+    operationId: 'getAddOn';
+    method: 'GET';
+    path: '/addons/{addon_id}';
+    variant: 'flat';
+    resource: 'addOns';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      addon_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  deleteAddOn: {
+    operationId: 'deleteAddOn';
+    method: 'DELETE';
+    path: '/addons/{addon_id}';
+    variant: 'flat';
+    resource: 'addOns';
+    sdkMethod: 'delete';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      addon_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateAddOn: {
+    operationId: 'updateAddOn';
+    method: 'PATCH';
+    path: '/addons/{addon_id}';
+    variant: 'flat';
+    resource: 'addOns';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      addon_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getFeatures: {
+    operationId: 'getFeatures';
+    method: 'GET';
+    path: '/features';
+    variant: 'flat';
+    resource: 'features';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createFeature: {
+    operationId: 'createFeature';
+    method: 'POST';
+    path: '/features';
+    variant: 'flat';
+    resource: 'features';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getFeature: {
+    operationId: 'getFeature';
+    method: 'GET';
+    path: '/features/{feature_id}';
+    variant: 'flat';
+    resource: 'features';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      feature_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateFeature: {
+    operationId: 'updateFeature';
+    method: 'PATCH';
+    path: '/features/{feature_id}';
+    variant: 'flat';
+    resource: 'features';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      feature_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listAlerts: {
+    operationId: 'listAlerts';
+    method: 'GET';
+    path: '/alerts';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  createAlert: {
+    operationId: 'createAlert';
+    method: 'POST';
+    path: '/alerts';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getAlertTemplate: {
+    operationId: 'getAlertTemplate';
+    method: 'GET';
+    path: '/alert_templates/{alert_template_id}';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'getTemplate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      alert_template_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getAlertTemplates: {
+    operationId: 'getAlertTemplates';
+    method: 'GET';
+    path: '/alert_templates';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'listTemplates';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getIncident: {
+    operationId: 'getIncident';
+    method: 'GET';
+    path: '/incidents/{incident_id}';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'getIncident';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      incident_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getIncidents: {
+    operationId: 'getIncidents';
+    method: 'GET';
+    path: '/incidents';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'listIncidents';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateAlert: {
+    operationId: 'updateAlert';
+    method: 'PATCH';
+    path: '/alerts/{alert_id}';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      alert_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateIncidentStatus: {
+    operationId: 'updateIncidentStatus';
+    method: 'PUT';
+    path: '/incidents/{incident_id}/status';
+    variant: 'flat';
+    resource: 'alerts';
+    sdkMethod: 'updateIncidentStatus';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      incident_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  confirmJob: {
+    operationId: 'confirmJob';
+    method: 'POST';
+    path: '/jobs/{job_id}/confirm';
+    variant: 'flat';
+    resource: 'jobs';
+    sdkMethod: 'confirm';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      job_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getJobEntries: {
+    operationId: 'getJobEntries';
+    method: 'GET';
+    path: '/jobs/{job_id}/entries';
+    variant: 'flat';
+    resource: 'jobs';
+    sdkMethod: 'listEntries';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      job_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getJobStatus: {
+    operationId: 'getJobStatus';
+    method: 'GET';
+    path: '/jobs/{job_id}';
+    variant: 'flat';
+    resource: 'jobs';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      job_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getJobs: {
+    operationId: 'getJobs';
+    method: 'GET';
+    path: '/jobs';
+    variant: 'flat';
+    resource: 'jobs';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  rejectJob: {
+    operationId: 'rejectJob';
+    method: 'POST';
+    path: '/jobs/{job_id}/reject';
+    variant: 'flat';
+    resource: 'jobs';
+    sdkMethod: 'reject';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      job_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getCustomerPortalDelegateToken: {
+    operationId: 'getCustomerPortalDelegateToken';
+    method: 'POST';
+    path: '/portal/token';
+    variant: 'flat';
+    resource: 'customerPortal';
+    sdkMethod: 'createDelegateToken';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: ['token'];
+    arrayLimits: {
+      accountIds: 5;
+    };
+  };
+  getDownloadUrl: {
+    operationId: 'getDownloadUrl';
+    method: 'GET';
+    path: '/files/{file_id}/download_url';
+    variant: 'flat';
+    resource: 'files';
+    sdkMethod: 'getDownloadUrl';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      file_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getFile: {
+    operationId: 'getFile';
+    method: 'GET';
+    path: '/files/{file_id}';
+    variant: 'flat';
+    resource: 'files';
+    sdkMethod: 'download';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      file_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: true;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getLicenseUpdates: {
+    operationId: 'getLicenseUpdates';
+    method: 'GET';
+    path: '/license_updates';
+    variant: 'flat';
+    resource: 'licenses';
+    sdkMethod: 'listUpdates';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  addLicenseUpdateEntry: {
+    operationId: 'addLicenseUpdateEntry';
+    method: 'POST';
+    path: '/license_updates';
+    variant: 'flat';
+    resource: 'licenses';
+    sdkMethod: 'addUpdate';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: 'idempotencyKey';
+    generatedKeys: ['idempotencyKey'];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getNamedLicenseUpdates: {
+    operationId: 'getNamedLicenseUpdates';
+    method: 'GET';
+    path: '/named_license_updates';
+    variant: 'flat';
+    resource: 'licenses';
+    sdkMethod: 'listNamedUpdates';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateLicenseEntryDetails: {
+    operationId: 'updateLicenseEntryDetails';
+    method: 'PATCH';
+    path: '/license_updates/{license_id}';
+    variant: 'flat';
+    resource: 'licenses';
+    sdkMethod: 'updateEntryDetails';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      license_id: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listReports: {
+    operationId: 'listReports';
+    method: 'GET';
+    path: '/reports';
+    variant: 'flat';
+    resource: 'reports';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  getSetting: {
+    operationId: 'getSetting';
+    method: 'GET';
+    path: '/settings/{setting_id_str}';
+    variant: 'flat';
+    resource: 'settings';
+    sdkMethod: 'get';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      setting_id_str: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  updateSetting: {
+    operationId: 'updateSetting';
+    method: 'PATCH';
+    path: '/settings/{setting_id_str}';
+    variant: 'flat';
+    resource: 'settings';
+    sdkMethod: 'update';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {
+      setting_id_str: {
+        minLength: 1;
+      };
+    };
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  listSetting: {
+    operationId: 'listSetting';
+    method: 'GET';
+    path: '/settings';
+    variant: 'flat';
+    resource: 'settings';
+    sdkMethod: 'list';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: {
+      tokenParam: 'nextToken';
+      tokenField: 'nextToken';
+      itemsField: 'data';
+      pageSizeParam: 'pageSize';
+    };
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: true;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
+  insertSetting: {
+    operationId: 'insertSetting';
+    method: 'POST';
+    path: '/settings';
+    variant: 'flat';
+    resource: 'settings';
+    sdkMethod: 'create';
+    deprecated: false;
+    alternative: null;
+    successor: null;
+    pathParams: {};
+    pagination: null;
+    idempotencyKeyField: null;
+    generatedKeys: [];
+    idempotent: false;
+    download: false;
+    secretFields: [];
+    arrayLimits: {};
+  };
 }
 
 type Limits = readonly (readonly [string, number, (number | null)?, string?])[];
@@ -2320,7 +3929,7 @@ const rows: readonly Row[] = [
   ['createAlias', 'POST', '/aliases', 'aliases', 'create'],
   ['getAlias', 'GET', '/aliases/{alias}', 'aliases', 'get', 0, 2],
   ['deleteAlias', 'DELETE', '/aliases/{alias}', 'aliases', 'delete', 0, 2],
-  ['authenticate', 'POST', '/authenticate', 'auth', 'authenticate', 0, 2],
+  ['authenticate', 'POST', '/authenticate', 'auth', 'authenticate', 0, 2, 0, 0, 0, 0, 0, ['token']],
   ['getEvents', 'GET', '/events', 'events', 'list', 0, 2, ['events', 'pageSize']],
   ['eventCorrection', 'POST', '/events/correction', 'events', 'correct'],
   ['getSingleEvent', 'GET', '/events/{event_id}', 'events', 'get', 0, 2],
@@ -2599,6 +4208,197 @@ const rows: readonly Row[] = [
   ['listPayments', 'GET', '/payments', 'payments', 'list', 0, 2, 1],
   ['createPayments', 'POST', '/payments', 'payments', 'create'],
   ['getPayment', 'GET', '/payments/{payment_id}', 'payments', 'get', 0, 2],
+  [
+    'listPricePlanRateCards',
+    'GET',
+    '/v2/price_plans/{price_plan_id}/rate_cards',
+    'pricePlans',
+    'listRateCards',
+    0,
+    2,
+    1,
+  ],
+  [
+    'bulkPricePlanRateCardOperations',
+    'POST',
+    '/v2/price_plans/{price_plan_id}/rate_cards',
+    'pricePlans',
+    'bulkRateCardOperations',
+  ],
+  ['listPricePlansV2', 'GET', '/v2/price_plans', 'pricePlans', 'list', 0, 2, 1],
+  ['createPricePlanV2', 'POST', '/v2/price_plans', 'pricePlans', 'create'],
+  ['discardPricePlan', 'DELETE', '/v2/price_plans/{price_plan_id}/discard', 'pricePlans', 'discard'],
+  ['finalizePricePlan', 'POST', '/v2/price_plans/{price_plan_id}/finalize', 'pricePlans', 'finalize'],
+  ['getPricePlanV2', 'GET', '/v2/price_plans/{price_plan_id}', 'pricePlans', 'get', 0, 2],
+  ['updatePricePlanV2', 'PATCH', '/v2/price_plans/{price_plan_id}', 'pricePlans', 'update'],
+  ['listPricePlanErrors', 'GET', '/v2/price_plans/{price_plan_id}/errors', 'pricePlans', 'listErrors', 0, 2],
+  [
+    'listPricePlanPricingRules',
+    'GET',
+    '/v2/price_plans/{price_plan_id}/pricing_rules',
+    'pricePlans',
+    'listPricingRules',
+    0,
+    2,
+  ],
+  [
+    'updatePricePlanPricingRules',
+    'PUT',
+    '/v2/price_plans/{price_plan_id}/pricing_rules',
+    'pricePlans',
+    'updatePricingRules',
+    0,
+    2,
+  ],
+  ['listPricePlanVersions', 'GET', '/v2/price_plans/{price_plan_id}/versions', 'pricePlans', 'listVersions', 0, 2, 1],
+  ['pricePlanMigrationV2', 'POST', '/v2/price_plans/migration', 'pricePlans', 'createMigration'],
+  [
+    'activatePricePlan',
+    'POST',
+    '/price_plans/{price_plan_id}/activate',
+    'pricePlansV1',
+    'activate',
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    'pricePlans.finalize',
+  ],
+  ['getPricePlan', 'GET', '/price_plans/{price_plan_id}', 'pricePlansV1', 'get', 0, 3, 0, 0, 0, 0, 'pricePlans.get'],
+  ['archivePricePlan', 'DELETE', '/price_plans/{price_plan_id}', 'pricePlansV1', 'archive', 0, 3],
+  [
+    'updatePricePlan',
+    'PATCH',
+    '/price_plans/{price_plan_id}',
+    'pricePlansV1',
+    'update',
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    'pricePlans.update',
+  ],
+  ['getPricePlans', 'GET', '/price_plans', 'pricePlansV1', 'list', 0, 3, 1, 0, 0, 0, 'pricePlans.list'],
+  ['createPricePlan', 'POST', '/price_plans', 'pricePlansV1', 'create', 0, 1, 0, 0, 0, 0, 'pricePlans.create'],
+  [
+    'pricePlanMigration',
+    'POST',
+    '/price_plans/migration',
+    'pricePlansV1',
+    'createMigration',
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    'pricePlans.createMigration',
+  ],
+  [
+    'listPricingRulesByScheduleId',
+    'GET',
+    '/price_plans/{price_plan_id}/pricing_schedules/{pricing_schedule_id}/pricing_rules',
+    'pricePlansV1',
+    'listPricingRules',
+    0,
+    3,
+    0,
+    0,
+    0,
+    0,
+    'pricePlans.listPricingRules',
+  ],
+  [
+    'calculateRevenue',
+    'POST',
+    '/revenue_calculator',
+    'revenueCalculatorV1',
+    'calculate',
+    0,
+    3,
+    0,
+    0,
+    0,
+    0,
+    'revenueCalculator.calculate',
+  ],
+  ['calculateRevenueV2', 'POST', '/v2/revenue_calculator', 'revenueCalculator', 'calculate', 0, 2],
+  ['activateEventSchema', 'POST', '/event_schema/{event_schema_name}/activate', 'eventSchemas', 'activate'],
+  ['listEventSchemas', 'GET', '/event_schema', 'eventSchemas', 'list', 0, 2, 1],
+  ['createEventSchema', 'POST', '/event_schema', 'eventSchemas', 'create'],
+  ['deactivateEventSchema', 'POST', '/event_schema/{event_schema_name}/deactivate', 'eventSchemas', 'deactivate'],
+  ['getEventSchema', 'GET', '/event_schema/{event_schema_name}', 'eventSchemas', 'get', 0, 2],
+  ['deleteEventSchema', 'DELETE', '/event_schema/{event_schema_name}', 'eventSchemas', 'delete', 0, 2],
+  ['eventSchemaEventSchemaNamePatch', 'PATCH', '/event_schema/{event_schema_name}', 'eventSchemas', 'update'],
+  [
+    'listEventSchemaVersions',
+    'GET',
+    '/event_schema/{event_schema_name}/versions',
+    'eventSchemas',
+    'listVersions',
+    0,
+    2,
+  ],
+  ['activateUsageMeter', 'POST', '/usage_meters/{usage_meter_id}/activate', 'usageMeters', 'activate'],
+  ['getUsageMetersForEventSchema', 'GET', '/usage_meters', 'usageMeters', 'list', 0, 2, 1],
+  ['createUsageMeter', 'POST', '/usage_meters', 'usageMeters', 'create'],
+  ['deactivateUsageMeter', 'POST', '/usage_meters/{usage_meter_id}/deactivate', 'usageMeters', 'deactivate'],
+  ['getUsageMeter', 'GET', '/usage_meters/{usage_meter_id}', 'usageMeters', 'get', 0, 2],
+  ['deleteUsageMeter', 'DELETE', '/usage_meters/{usage_meter_id}', 'usageMeters', 'delete', 0, 2],
+  ['updateUsageMeter', 'PATCH', '/usage_meters/{usage_meter_id}', 'usageMeters', 'update'],
+  ['getAddOns', 'GET', '/addons', 'addOns', 'list', 0, 2, 1],
+  ['createAddOn', 'POST', '/addons', 'addOns', 'create'],
+  ['getAddOn', 'GET', '/addons/{addon_id}', 'addOns', 'get', 0, 2],
+  ['deleteAddOn', 'DELETE', '/addons/{addon_id}', 'addOns', 'delete', 0, 2],
+  ['updateAddOn', 'PATCH', '/addons/{addon_id}', 'addOns', 'update'],
+  ['getFeatures', 'GET', '/features', 'features', 'list', 0, 2, 1],
+  ['createFeature', 'POST', '/features', 'features', 'create'],
+  ['getFeature', 'GET', '/features/{feature_id}', 'features', 'get', 0, 2],
+  ['updateFeature', 'PATCH', '/features/{feature_id}', 'features', 'update'],
+  ['listAlerts', 'GET', '/alerts', 'alerts', 'list', 0, 2],
+  ['createAlert', 'POST', '/alerts', 'alerts', 'create'],
+  ['getAlertTemplate', 'GET', '/alert_templates/{alert_template_id}', 'alerts', 'getTemplate', 0, 2],
+  ['getAlertTemplates', 'GET', '/alert_templates', 'alerts', 'listTemplates', 0, 2],
+  ['getIncident', 'GET', '/incidents/{incident_id}', 'alerts', 'getIncident', 0, 2],
+  ['getIncidents', 'GET', '/incidents', 'alerts', 'listIncidents', 0, 2],
+  ['updateAlert', 'PATCH', '/alerts/{alert_id}', 'alerts', 'update'],
+  ['updateIncidentStatus', 'PUT', '/incidents/{incident_id}/status', 'alerts', 'updateIncidentStatus', 0, 2],
+  ['confirmJob', 'POST', '/jobs/{job_id}/confirm', 'jobs', 'confirm'],
+  ['getJobEntries', 'GET', '/jobs/{job_id}/entries', 'jobs', 'listEntries', 0, 2],
+  ['getJobStatus', 'GET', '/jobs/{job_id}', 'jobs', 'get', 0, 2],
+  ['getJobs', 'GET', '/jobs', 'jobs', 'list', 0, 2, 1],
+  ['rejectJob', 'POST', '/jobs/{job_id}/reject', 'jobs', 'reject'],
+  [
+    'getCustomerPortalDelegateToken',
+    'POST',
+    '/portal/token',
+    'customerPortal',
+    'createDelegateToken',
+    0,
+    2,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ['token'],
+    { accountIds: 5 },
+  ],
+  ['getDownloadUrl', 'GET', '/files/{file_id}/download_url', 'files', 'getDownloadUrl', 0, 2],
+  ['getFile', 'GET', '/files/{file_id}', 'files', 'download', 0, 6],
+  ['getLicenseUpdates', 'GET', '/license_updates', 'licenses', 'listUpdates', 0, 2, 1],
+  ['addLicenseUpdateEntry', 'POST', '/license_updates', 'licenses', 'addUpdate', 0, 0, 0, ['idempotencyKey']],
+  ['getNamedLicenseUpdates', 'GET', '/named_license_updates', 'licenses', 'listNamedUpdates', 0, 2],
+  ['updateLicenseEntryDetails', 'PATCH', '/license_updates/{license_id}', 'licenses', 'updateEntryDetails'],
+  ['listReports', 'GET', '/reports', 'reports', 'list', 0, 2, 1],
+  ['getSetting', 'GET', '/settings/{setting_id_str}', 'settings', 'get', 0, 2],
+  ['updateSetting', 'PATCH', '/settings/{setting_id_str}', 'settings', 'update'],
+  ['listSetting', 'GET', '/settings', 'settings', 'list', 0, 2, 1],
+  ['insertSetting', 'POST', '/settings', 'settings', 'create'],
 ];
 
 const none: readonly never[] = [];

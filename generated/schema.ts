@@ -1908,6 +1908,1465 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v2/price_plans/{price_plan_id}/rate_cards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the rate cards of a price plan
+     * @description Returns, one page at a time, the rate cards of a version 2 price plan. Each rate card's `type` tells which
+     *     member of its `rateCardDetails` is filled in. To read every page, repeat the call with the `nextToken` of the
+     *     previous response until a response comes back without one.
+     */
+    get: operations['listPricePlanRateCards'];
+    put?: never;
+    /**
+     * Add, replace or remove rate cards of a price plan
+     * @description Applies a list of rate card changes to the draft of a version 2 price plan in one request: `CREATE` adds the
+     *     rate card given in `rateCard`, `UPDATE` replaces the rate card named by `rateCardName` with `rateCard`, and
+     *     `DELETE` removes the rate card named by `rateCardName`. The response holds the rate cards that result. The
+     *     call is not resent after a failure the server may have acted on, since a repeated `CREATE` would add the
+     *     rate card twice.
+     */
+    post: operations['bulkPricePlanRateCardOperations'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List price plans
+     * @description Returns, one page at a time, the version 2 price plans of your organisation. To read every page, repeat the
+     *     call with the `nextToken` of the previous response until a response comes back without one.
+     */
+    get: operations['listPricePlansV2'];
+    put?: never;
+    /**
+     * Create a price plan
+     * @description Creates a version 2 price plan with its name, kind, currencies and pricing cycle. The plan starts as a draft
+     *     at version 1: add its rate cards and pricing rules with the rate card and pricing rule operations, check it
+     *     with the list errors operation, then finalize it to make it usable. Togai gives the body no idempotency
+     *     field, so a failed call is not resent.
+     */
+    post: operations['createPricePlanV2'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}/discard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Discard a price plan
+     * @description Throws away the draft of a version 2 price plan, with the rate card and pricing rule changes made in it.
+     *     The SDK does not resend this call after a failure the server may have acted on.
+     */
+    delete: operations['discardPricePlan'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}/finalize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finalize a price plan
+     * @description Makes the draft of a version 2 price plan its active version. `migrationMode` and `versionsToMigrate` say
+     *     whether and when the accounts on earlier versions move to it. Check the draft with the list errors
+     *     operation first. The call is not resent after a failure the server may have acted on.
+     */
+    post: operations['finalizePricePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a price plan
+     * @description Returns one version of a version 2 price plan: by default the latest, which may be a draft. Ask for the
+     *     version in force with `version=ACTIVE`, or for a given version by its number.
+     */
+    get: operations['getPricePlanV2'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update a price plan
+     * @description Changes the description, pricing cycle or currencies of a version 2 price plan; properties left out of the
+     *     body keep their value. The response is the price plan after the change. Togai gives the body no idempotency
+     *     field, so a failed call is not resent.
+     */
+    patch: operations['updatePricePlanV2'];
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}/errors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the validation errors of a price plan
+     * @description Returns the problems Togai found when validating the draft of a version 2 price plan, such as a rate card
+     *     without a rate in one of the plan's currencies. An empty list means the draft can be finalized. The
+     *     operation takes no paging parameters.
+     */
+    get: operations['listPricePlanErrors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}/pricing_rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the pricing rules of a price plan
+     * @description Returns the pricing rules of one version of a version 2 price plan: by default the latest, which may be a
+     *     draft; choose another with `version`. All rules come back in one response.
+     */
+    get: operations['listPricePlanPricingRules'];
+    /**
+     * Replace the pricing rules of a price plan
+     * @description Stores the given pricing rules in the draft of a version 2 price plan in place of its current ones, and
+     *     returns the rules as stored, each with the identifier and version Togai assigned. Send every rule the plan
+     *     should have. Sending the same body twice leaves the same rules, so the SDK resends this call after a failure
+     *     like any other PUT.
+     */
+    put: operations['updatePricePlanPricingRules'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/{price_plan_id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the versions of a price plan
+     * @description Returns, one page at a time, the versions of a version 2 price plan, finalized ones and the current draft
+     *     alike, each with its number and status. To read every page, repeat the call with the `nextToken` of the
+     *     previous response until a response comes back without one.
+     */
+    get: operations['listPricePlanVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/price_plans/migration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Migrate accounts between price plan versions
+     * @description Starts a job that moves the accounts on one version of a price plan (`sourceId`, `sourceVersion`) to another
+     *     plan or version. The job runs in the background: follow it with Togai's jobs API, and with
+     *     `requireConfirmation` it waits until it is confirmed there. Set `isPricePlanV2Migration` to true for version
+     *     2 price plans. Togai gives the body no idempotency field, so a failed call is not resent.
+     */
+    post: operations['pricePlanMigrationV2'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/price_plans/{price_plan_id}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Activate a price plan (version 1)
+     * @deprecated
+     * @description Activates the given currencies of a version 1 price plan and returns the plan. An activation is not resent
+     *     automatically after a failure in which Togai may already have acted on it.
+     *
+     *     Deprecated: finalize price plans with `pricePlans.finalize` (`POST /v2/price_plans/{price_plan_id}/finalize`)
+     *     instead.
+     */
+    post: operations['activatePricePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/price_plans/{price_plan_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a price plan (version 1)
+     * @deprecated
+     * @description Returns one version 1 price plan with its status and pricing schedules. Without `version` the latest version
+     *     of the plan is returned; with it, that version.
+     *
+     *     Deprecated: read price plans with `pricePlans.get` (`GET /v2/price_plans/{price_plan_id}`) instead.
+     */
+    get: operations['getPricePlan'];
+    put?: never;
+    post?: never;
+    /**
+     * Archive a price plan (version 1)
+     * @deprecated
+     * @description Moves a version 1 price plan to `ARCHIVED` status.
+     *
+     *     Deprecated, with no successor: none of the version 2 price plan operations (`pricePlans.*`) archives a plan.
+     */
+    delete: operations['archivePricePlan'];
+    options?: never;
+    head?: never;
+    /**
+     * Update a price plan (version 1)
+     * @deprecated
+     * @description Changes the description, configuration or pricing rules of a version 1 price plan and returns the plan as
+     *     changed. Togai's reference states that only plans in `DRAFT` status can be updated. `migrationMode` and
+     *     `versionsToMigrate` say how accounts already on the plan move to the changed plan.
+     *
+     *     Deprecated: update price plans with `pricePlans.update` (`PATCH /v2/price_plans/{price_plan_id}`) instead.
+     */
+    patch: operations['updatePricePlan'];
+    trace?: never;
+  };
+  '/price_plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List price plans (version 1)
+     * @deprecated
+     * @description Returns, one page at a time, the version 1 price plans of your organisation, each with its latest version,
+     *     status, rate cards and the usage meters they price. To read every page, repeat the call with the `nextToken`
+     *     of the previous response until a response comes back without one.
+     *
+     *     Deprecated: list price plans with `pricePlans.list` (`GET /v2/price_plans`) instead.
+     */
+    get: operations['getPricePlans'];
+    put?: never;
+    /**
+     * Create a price plan (version 1)
+     * @deprecated
+     * @description Creates a version 1 price plan in `DRAFT` status from its name, currencies, pricing cycle, rate cards and
+     *     optional pricing rules, and returns it; activate its currencies with the activate operation. With
+     *     `dry_run=true` the request is checked and the resulting plan returned without being saved.
+     *
+     *     Deprecated: create price plans with `pricePlans.create` (`POST /v2/price_plans`) instead.
+     */
+    post: operations['createPricePlan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/price_plans/migration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Migrate accounts between price plans (version 1)
+     * @deprecated
+     * @description Starts moving the accounts on one version of a price plan to another plan or version. The migration runs
+     *     asynchronously as a Togai job; follow its progress with the jobs API. With `requireConfirmation` the job waits
+     *     for confirmation before it runs. A migration request is not resent automatically after a failure in which
+     *     Togai may already have started the job.
+     *
+     *     Deprecated: start migrations with `pricePlans.createMigration` (`POST /v2/price_plans/migration`) instead.
+     */
+    post: operations['pricePlanMigration'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/price_plans/{price_plan_id}/pricing_schedules/{pricing_schedule_id}/pricing_rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+        /**
+         * @description Identifier of one pricing schedule of the price plan, as returned in the `id` of a pricing schedule.
+         * @example sch.21bKr2MpHdV.Wq3Zs
+         */
+        pricing_schedule_id: components['parameters']['PricingScheduleId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the pricing rules of a price plan schedule (version 1)
+     * @deprecated
+     * @description Returns the pricing rules of one pricing schedule of a version 1 price plan, optionally only those invoiced
+     *     at a given time (`invoice_timing`). All rules come back in one response.
+     *
+     *     Deprecated: list a price plan's pricing rules with `pricePlans.listPricingRules`
+     *     (`GET /v2/price_plans/{price_plan_id}/pricing_rules`) instead.
+     */
+    get: operations['listPricingRulesByScheduleId'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/revenue_calculator': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Estimate the revenue of a price plan (version 1)
+     * @deprecated
+     * @description Deprecated: use `revenueCalculator.calculate` (`POST /v2/revenue_calculator`), which takes the same request
+     *     and reports every rate card in the common rate card shape.
+     *
+     *     Works out what a price plan would earn for a given set of quantities. The request is the same as for
+     *     version 2: each part has a `mode` that says whether its values are given in the request or read from an
+     *     existing price plan or an account's records. The answer holds the configuration of the plan that was priced
+     *     and, for each rate card, the quantities priced and the revenue it would bring in. The calculation only reads
+     *     data and bills nothing, so the SDK may resend it after a timeout or a server error, like a GET.
+     */
+    post: operations['calculateRevenue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v2/revenue_calculator': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Estimate the revenue of a price plan
+     * @description Works out what a price plan would earn for a given set of quantities, for example to compare a draft plan
+     *     with the current one before publishing it. Every part of the request has a `mode` that says where its
+     *     values come from:
+     *
+     *     - the plan: a draft described in the request, an existing price plan, or the plan an account is on;
+     *     - the currency: given in the request, or the invoice currency of an account;
+     *     - usage, licenses, named licenses and entitlement overages: given in the request, or read from what an
+     *       account recorded over a date range or a pricing cycle;
+     *     - proration (optional): a cycle given in the request, or an account's pricing cycle.
+     *
+     *     The answer lists every rate card of the plan with the quantities priced and the revenue it would bring in,
+     *     per slab for usage and license rate cards. The calculation only reads data and bills nothing, so the SDK
+     *     may resend it after a timeout or a server error, like a GET.
+     */
+    post: operations['calculateRevenueV2'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/event_schema/{event_schema_name}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Activate an event schema
+     * @description Puts the event schema into the `ACTIVE` state, so that Togai accepts and processes
+     *     events that name it. The call takes no body. It changes state on the server and is not resent automatically
+     *     after an unclear failure; read the schema with `eventSchemas.get` to see whether it took effect.
+     */
+    post: operations['activateEventSchema'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/event_schema': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List event schemas
+     * @description Returns the event schemas of your organisation, one page at a time, each with the number of usage meters
+     *     built on it. Pass `status` to see only active or only inactive schemas. To read every page, call again with
+     *     the `nextToken` of the previous answer until an answer comes back without one.
+     */
+    get: operations['listEventSchemas'];
+    put?: never;
+    /**
+     * Create an event schema
+     * @description Creates an event schema in the `DRAFT` state, declaring the attributes and dimensions its events carry and,
+     *     optionally, enrichment rules and the fields usage meters may filter on. Activate it before sending events
+     *     that name it. The name must be new to your organisation, so repeating the call cannot create a second schema
+     *     of the same name.
+     */
+    post: operations['createEventSchema'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/event_schema/{event_schema_name}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Deactivate an event schema
+     * @description Moves the event schema to the `INACTIVE` state. If an active usage meter is built on the schema, deactivate
+     *     that meter first, or the call is refused. The call takes no body. It changes state on the server and is not
+     *     resent automatically after an unclear failure; read the schema with `eventSchemas.get` to see whether it took
+     *     effect.
+     */
+    post: operations['deactivateEventSchema'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/event_schema/{event_schema_name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an event schema
+     * @description Returns one event schema with its attributes, dimensions, enrichment rules and linked feature. Without
+     *     `version` you get the latest version; pass `version` to read an older one.
+     */
+    get: operations['getEventSchema'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an event schema
+     * @description Archives the event schema. Any active usage meter built on it must be archived first. The response only
+     *     acknowledges the request.
+     */
+    delete: operations['deleteEventSchema'];
+    options?: never;
+    head?: never;
+    /**
+     * Update an event schema
+     * @description Changes an event schema's description, attributes, dimensions, enrichment rules, filter fields or event id
+     *     template; fields left out of the body keep their values. After a schema has been activated, its existing
+     *     attributes and dimensions are fixed: you can still add new ones and change the description. The response
+     *     holds the schema as it is after the change.
+     */
+    patch: operations['eventSchemaEventSchemaNamePatch'];
+    trace?: never;
+  };
+  '/event_schema/{event_schema_name}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the versions of an event schema
+     * @description Returns every version of one event schema, each as a complete schema with its own status. The answer is a
+     *     single list, not paginated. Read one version on its own with `eventSchemas.get` and its `version` parameter.
+     */
+    get: operations['listEventSchemaVersions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/usage_meters/{usage_meter_id}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Activate a usage meter
+     * @description Puts the usage meter into the `ACTIVE` state, so that it meters the events of its event schema from then on.
+     *     The call takes no body. It changes state on the server and is not resent automatically after an unclear
+     *     failure; read the meter with `usageMeters.get` to see whether it took effect.
+     */
+    post: operations['activateUsageMeter'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/usage_meters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List usage meters
+     * @description Returns the usage meters of your organisation, one page at a time. Narrow the list with `status` and
+     *     `aggregations`; each meter names the event schema it reads in its details. To read every page, call again
+     *     with the `nextToken` of the previous answer until an answer comes back without one.
+     */
+    get: operations['getUsageMetersForEventSchema'];
+    put?: never;
+    /**
+     * Create a usage meter
+     * @description Creates a usage meter in the `DRAFT` state on the event schema named in `eventSchemaName`. The meter keeps
+     *     the events that pass its `filters`, turns each into units with its `computations` and combines the units with
+     *     its `aggregation`. With the `COUNT` aggregation, every computation must be `'1'`. Activate the meter before
+     *     it starts metering. The request carries no idempotency key and is not resent automatically.
+     */
+    post: operations['createUsageMeter'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/usage_meters/{usage_meter_id}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Deactivate a usage meter
+     * @description Moves an active usage meter to the `INACTIVE` state so that it stops metering events. This works even when
+     *     an active price plan uses the meter. The call takes no body. It changes state on the server and is not resent
+     *     automatically after an unclear failure; read the meter with `usageMeters.get` to see whether it took effect.
+     */
+    post: operations['deactivateUsageMeter'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/usage_meters/{usage_meter_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a usage meter
+     * @description Returns one usage meter with its filters, computations and aggregation. Set `includeSchema` to `true` to
+     *     receive the event schema the meter reads in `eventSchema` as well.
+     */
+    get: operations['getUsageMeter'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a usage meter
+     * @description Deletes the usage meter. The response only acknowledges the request; it does not contain the meter.
+     */
+    delete: operations['deleteUsageMeter'];
+    options?: never;
+    head?: never;
+    /**
+     * Update a usage meter
+     * @description Changes a usage meter's names, description, event schema, type, aggregation, computations or filters;
+     *     fields left out of the body keep their values. The response holds the meter as it is after the change.
+     */
+    patch: operations['updateUsageMeter'];
+    trace?: never;
+  };
+  '/addons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List add-ons
+     * @description Returns the add-ons of your organisation one page at a time, optionally only those in one `status`. To read
+     *     them all, call this operation again with the `nextToken` of the previous response until a page comes back
+     *     without one.
+     */
+    get: operations['getAddOns'];
+    put?: never;
+    /**
+     * Create an add-on
+     * @description Creates an add-on of the given `type` (licence, named licence, fixed fee or credit grant), which rate cards of
+     *     price plans can then refer to. Togai assigns its identifier and fills in `displayName`. The request carries
+     *     no idempotency key, so repeating it after an unclear failure can create a second add-on; list the add-ons
+     *     to check before trying again.
+     */
+    post: operations['createAddOn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/addons/{addon_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the add-on when it was created.
+         * @example addon.20uBq7RsTvW.c4d5e
+         */
+        addon_id: components['parameters']['AddOnId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an add-on
+     * @description Returns one add-on, whether it is still active or has been archived.
+     */
+    get: operations['getAddOn'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an add-on
+     * @description Archives the add-on: it stays readable, now with the status `ARCHIVED`, and can be found by listing add-ons
+     *     with `status=ARCHIVED`. The response only acknowledges the request.
+     */
+    delete: operations['deleteAddOn'];
+    options?: never;
+    head?: never;
+    /**
+     * Update an add-on
+     * @description Renames an add-on or changes the name printed for it on invoices. Fields left out of the body keep their
+     *     current values, and the add-on's type cannot be changed. The response holds the add-on after the change.
+     */
+    patch: operations['updateAddOn'];
+    trace?: never;
+  };
+  '/features': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List features
+     * @description Returns the features of your organisation one page at a time. Each feature in the list shows how many event
+     *     schema attributes it is linked to; get a single feature to see the links themselves. To read them all, call
+     *     this operation again with the `nextToken` of the previous response until a page comes back without one.
+     */
+    get: operations['getFeatures'];
+    put?: never;
+    /**
+     * Create a feature
+     * @description Creates a feature and links it to the event schema attributes listed in `schemaAssociations` (the list may
+     *     be empty). Togai assigns its identifier and fills in `displayName`. The request carries no idempotency key,
+     *     so repeating it after an unclear failure can create a second feature; list the features to check before
+     *     trying again.
+     */
+    post: operations['createFeature'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/features/{feature_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a feature
+     * @description Returns one feature together with the event schema attributes it is linked to.
+     */
+    get: operations['getFeature'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update a feature
+     * @description Changes the name, the invoice name or the event schema links of a feature. Fields left out of the body keep
+     *     their current values. The response holds the feature after the change, with its links.
+     */
+    patch: operations['updateFeature'];
+    trace?: never;
+  };
+  '/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List alerts
+     * @description Returns the alerts installed in your organisation, active and inactive, with the template each was installed
+     *     from and its parameters. The call takes no parameters; the response carries a `nextToken` when more alerts
+     *     exist than fit in one page.
+     */
+    get: operations['listAlerts'];
+    put?: never;
+    /**
+     * Create an alert
+     * @description Installs an alert from an alert template: name the template, how often the alert is checked, whether it
+     *     starts active, and the entity, owner and parameter values the template's schemas ask for. The body has no
+     *     idempotency field, so the SDK does not resend this call after a failure that may have reached the server:
+     *     sending it twice would install two alerts.
+     */
+    post: operations['createAlert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alert_templates/{alert_template_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the alert template, as returned in `id` by the template list.
+         * @example 6f1d2c84-93ab-4e57-b0c2-5a8e7d194f30
+         */
+        alert_template_id: components['parameters']['AlertTemplateId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an alert template
+     * @description Returns one alert template, including the JSON schemas (sent as strings) that the `entityDetails`,
+     *     `ownerDetails` and `parameters` of an alert installed from it must follow. Read it before creating an alert.
+     */
+    get: operations['getAlertTemplate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alert_templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List alert templates
+     * @description Returns the alert templates you can install alerts from, each with the schemas that an alert's entity, owner
+     *     and parameter values must follow. The call takes no parameters; the response carries a `nextToken` when
+     *     more templates exist than fit in one page.
+     */
+    get: operations['getAlertTemplates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents/{incident_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the incident, as returned in `id` by the incident list.
+         * @example inc.21bYmNoPqRs.e3f5g
+         */
+        incident_id: components['parameters']['IncidentId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get an incident
+     * @description Returns one incident: the alert and alert revision that raised it, the data the check reported, its status
+     *     and when the condition was last evaluated.
+     */
+    get: operations['getIncident'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List incidents
+     * @description Returns the incidents raised by your alerts, open and closed, each with the alert revision that raised it
+     *     and what the check reported. The call takes no parameters; the response carries a `nextToken` when more
+     *     incidents exist than fit in one page.
+     */
+    get: operations['getIncidents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/alerts/{alert_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the alert, as returned in `id` when the alert was created or listed.
+         * @example alert.21bXkPqRsTu.a7c9d
+         */
+        alert_id: components['parameters']['AlertId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update an alert
+     * @description Changes the description, status, interval, validity or parameter values of an alert; fields you leave out
+     *     keep their value. Set `status` to `INACTIVE` to pause an alert without removing it. The response holds the
+     *     alert with its current `version`. The body has no idempotency field, so the SDK does not resend this call
+     *     after a failure that may have reached the server.
+     */
+    patch: operations['updateAlert'];
+    trace?: never;
+  };
+  '/incidents/{incident_id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the incident, as returned in `id` by the incident list.
+         * @example inc.21bYmNoPqRs.e3f5g
+         */
+        incident_id: components['parameters']['IncidentId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Close an incident
+     * @description Sets the status of an incident; `CLOSED` is the only status you can set. Because the call sets a fixed end
+     *     state rather than adding anything, sending it again leaves the incident exactly as one call would, so the SDK
+     *     may resend it after a timeout or a server error like any other PUT.
+     */
+    put: operations['updateIncidentStatus'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{job_id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a job
+     * @description Lets a job that is waiting in `WAITING_FOR_CONFIRMATION` go ahead, for example a price plan migration, event
+     *     correction or bill run started with confirmation required. Confirming starts real work (migrating accounts,
+     *     rewriting events, issuing invoices), so the SDK never resends this call after a failure that may have
+     *     reached the server; read the job with `jobs.get` to find out whether it was confirmed.
+     */
+    post: operations['confirmJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{job_id}/entries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the entries of a job
+     * @description Returns the individual items of a job (for example each account of a price plan migration) and how far the
+     *     processing of each one got. The call takes only the job's identifier; the response carries a `nextToken`
+     *     when more entries exist than fit in one page.
+     */
+    get: operations['getJobEntries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{job_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a job and its progress
+     * @description Returns one job with its status and how many of its entries are pending, failed or completed. Poll it to
+     *     follow a migration, event correction or bill run that was started asynchronously.
+     */
+    get: operations['getJobStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List jobs
+     * @description Returns the asynchronous jobs of your organisation (price plan migrations, event corrections and bill runs)
+     *     with their type and status, one page at a time. For entry counts, read a single job. Repeat the call with
+     *     the `nextToken` of the previous page until a page arrives without one.
+     */
+    get: operations['getJobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{job_id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reject a job
+     * @description Turns down a job that is waiting in `WAITING_FOR_CONFIRMATION`, so that none of its entries are processed.
+     *     The SDK never resends this call after a failure that may have reached the server; read the job with
+     *     `jobs.get` to find out whether it was rejected.
+     */
+    post: operations['rejectJob'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/portal/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a customer portal token
+     * @description Issues a delegate token that opens one customer's portal, limited to the accounts you name (at most 5) or to
+     *     all of the customer's accounts. The token is a secret: whoever holds it can see that customer's portal until
+     *     it expires, so hand it only to that customer's session and keep it out of logs and error reports (its `token`
+     *     is marked `x-sdk-secret`, so the SDK does not log it or quote it in an error). Each call issues a fresh token and changes no billing data, so the
+     *     SDK may resend the request after a failure on the way; a token issued by a lost attempt is never delivered
+     *     and simply expires.
+     */
+    post: operations['getCustomerPortalDelegateToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/files/{file_id}/download_url': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the file, as found for example in a report's `fileId`.
+         * @example file.21dE3lMnOpQ.t9u0
+         */
+        file_id: components['parameters']['FileId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a download link for a file
+     * @description Returns a time-limited link to a file, such as a completed report, on a storage host. The link needs no Togai
+     *     credentials, so it can be handed to a browser or another service; use `expiry` to ask for a particular
+     *     lifetime. To get the bytes directly instead, use `files.download`.
+     */
+    get: operations['getDownloadUrl'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/files/{file_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the file, as found for example in a report's `fileId`.
+         * @example file.21dE3lMnOpQ.t9u0
+         */
+        file_id: components['parameters']['FileId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Download a file
+     * @description Fetches a file, such as a completed report. Togai does not answer with the file itself: it answers `302` with
+     *     a `Location` header pointing at the file's bytes on a storage host, and no body. The SDK follows that
+     *     redirect and fetches the bytes without sending your credential (bearer token or API key), which must never
+     *     reach the storage host; the link itself grants access. To get only the link, use `files.getDownloadUrl`.
+     */
+    get: operations['getFile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/license_updates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List license updates
+     * @description Returns the recorded license entries one page at a time, each with the total quantity it sets. Narrow the
+     *     list to one account (`account_id`), one license (`licenseId`) or one effective instant (`effectiveFrom`). To
+     *     read every matching entry, repeat the call with the `nextToken` of the previous page until a page arrives
+     *     without one.
+     */
+    get: operations['getLicenseUpdates'];
+    put?: never;
+    /**
+     * Add a license update
+     * @description Records a change to the number of licenses an account holds: `RELATIVE` changes the current quantity by
+     *     `quantity`, `ABSOLUTE` sets it to `quantity`, from `effectiveFrom` on. The response holds the entry with the
+     *     resulting total. The body's `idempotencyKey` keeps the update from being applied twice: the SDK fills it with
+     *     a fresh value when you leave it out and resends the same key if the first attempt fails on the way.
+     */
+    post: operations['addLicenseUpdateEntry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/named_license_updates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List named license updates
+     * @description Returns the named license entries of your organisation, each with the account, the license, the name it
+     *     carries and the period in which it applies. The operation takes no parameters: a response may carry a
+     *     `nextToken`, but Togai documents no way to send it back, so the SDK returns the page as it is.
+     */
+    get: operations['getNamedLicenseUpdates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/license_updates/{license_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update a license entry's details
+     * @description Updates the metadata of a license entry of an account; the quantity it sets is not changed this way (record
+     *     a new update for that). Like every PATCH without an idempotency key, the SDK sends it once and does not resend
+     *     it after a failure that may have reached the server.
+     */
+    patch: operations['updateLicenseEntryDetails'];
+    trace?: never;
+  };
+  '/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List reports
+     * @description Returns reports one page at a time, each with its status and, once complete, the id of its file (download it
+     *     with `files.download` or get a link with `files.getDownloadUrl`). By default only reports of the organisation
+     *     are listed; `fetchFor` widens the list to account reports as well, or narrows it to account reports only. To
+     *     read every report, repeat the call with the `nextToken` of the previous page until a page arrives without one.
+     */
+    get: operations['listReports'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/settings/{setting_id_str}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Full identifier of the setting. It combines the namespace, the setting id and the entity the setting belongs
+         *     to, as in `setting.USER.payment_reminder_days.ACCOUNT.ACC00001`.
+         * @example setting.USER.payment_reminder_days.ACCOUNT.ACC00001
+         */
+        setting_id_str: components['parameters']['SettingIdStr'];
+      };
+      cookie?: never;
+    };
+    /**
+     * Get a setting
+     * @description Returns one setting, addressed by its full identifier, with its current value and data type.
+     */
+    get: operations['getSetting'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update a setting
+     * @description Changes the name, value or data type of a setting; fields left out of the body stay as they are. Togai
+     *     answers `201` with the setting as now stored, or `204` with no body. Like every PATCH without an idempotency
+     *     key, the SDK sends it once and does not resend it after a failure that may have reached the server.
+     */
+    patch: operations['updateSetting'];
+    trace?: never;
+  };
+  '/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List settings
+     * @description Returns settings one page at a time. Narrow the list to one entity with `entity_type` and `entity_id`, to
+     *     one namespace with `namespace`, or to one setting with `setting_id`. To read every matching setting, repeat
+     *     the call with the `nextToken` of the previous page until a page arrives without one.
+     */
+    get: operations['listSetting'];
+    put?: never;
+    /**
+     * Create a setting
+     * @description Stores a new setting for an entity: its id, namespace, value and the data type the value is read as. Togai
+     *     answers `201` with the stored setting, or `204` with no body. The request carries no idempotency key, so the
+     *     SDK does not resend it after a failure that may have reached the server: list the entity's settings first if
+     *     you need to know whether it was stored.
+     */
+    post: operations['insertSetting'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2793,7 +4252,10 @@ export interface components {
       creditGrantRateCards?: components['schemas']['CreditGrantRateCard'][];
       /** @description Whether the plan is used for billing or for purchases. */
       type?: components['schemas']['PricePlanType'];
-      /** @description When true, revenue from the plan is recognised over time rather than up front. */
+      /**
+       * @description When true, Togai computes the plan's revenue only once a cycle's invoice is due instead of in near real time,
+       *     so the plan's rate cards can be edited from the start of the cycle (see `CreatePricePlanDetails`).
+       */
       deferredRevenue?: boolean;
       /**
        * @description When true, a change to the plan may take effect from the start of the pricing cycle already under way.
@@ -3775,11 +5237,15 @@ export interface components {
       /** @description The aliases to register. */
       aliases: components['schemas']['CreateAliasRequest'][];
     };
-    /** @description A bearer token to send as `Authorization: Bearer <token>` on later requests. */
+    /**
+     * @description A token issued by Togai: a bearer token from `POST /authenticate`, or a delegate token for a customer's portal
+     *     from `POST /portal/token`. Either one is a credential.
+     */
     TokenResponse: {
       /**
-       * @description The bearer token, a JWT. One minted from an API key stays valid for 24 hours; the response does not state
-       *     the expiry, so track it from the time of issue (or from the token's own `exp` claim).
+       * @description The token, a JWT. It is a secret: whoever holds it can act with it until it expires, so keep it out of logs,
+       *     URLs and error reports. The operation that issued it says how long it stays valid; the response does not
+       *     state the expiry, so track it from the time of issue (or from the token's own `exp` claim).
        */
       token: string;
     };
@@ -4365,8 +5831,8 @@ export interface components {
       /** @description Settings of a MINIMUM_COMMITMENT rate card. */
       minimumCommitmentRateCard?: components['schemas']['MinimumCommitment'];
     };
-    /** @description A rate card as stored by Togai, together with the price plan (and account) it belongs to. */
-    RateCard: {
+    /** @description The properties every stored rate card has, whatever its type. Use `RateCard`, which adds the details that belong to each type. */
+    RateCardBase: {
       /** @description Identifier of the billable item the rate card charges for, such as a usage meter or an add-on. */
       billableId: string;
       /** @description Kind of rate card. */
@@ -4392,6 +5858,141 @@ export interface components {
       /** @description Identifier of the account, when the rate card belongs to an account schedule. */
       accountId?: string;
     };
+    /** @description A stored rate card of type MINIMUM_COMMITMENT, a minimum amount charged every pricing cycle. Its settings are in `rateCardDetails.minimumCommitmentRateCard`. */
+    RateCardMinimumCommitment: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always MINIMUM_COMMITMENT for this kind of rate card.
+       * @constant
+       */
+      type: 'MINIMUM_COMMITMENT';
+      /** @description Pricing configuration of the rate card; `minimumCommitmentRateCard` is always present. */
+      rateCardDetails: {
+        minimumCommitmentRateCard: components['schemas']['MinimumCommitment'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'MINIMUM_COMMITMENT';
+    };
+    /** @description A stored rate card of type BILLING_ENTITLEMENT, a charge for entitlements to a feature. Its settings are in `rateCardDetails.billingEntitlementRateCard`. */
+    RateCardBillingEntitlement: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always BILLING_ENTITLEMENT for this kind of rate card.
+       * @constant
+       */
+      type: 'BILLING_ENTITLEMENT';
+      /** @description Pricing configuration of the rate card; `billingEntitlementRateCard` is always present. */
+      rateCardDetails: {
+        billingEntitlementRateCard: components['schemas']['BillingEntitlementRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'BILLING_ENTITLEMENT';
+    };
+    /** @description A stored rate card of type CREDIT_GRANT, a grant of credits and the price paid for them. Its settings are in `rateCardDetails.creditGrantRateCard`. */
+    RateCardCreditGrant: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always CREDIT_GRANT for this kind of rate card.
+       * @constant
+       */
+      type: 'CREDIT_GRANT';
+      /** @description Pricing configuration of the rate card; `creditGrantRateCard` is always present. */
+      rateCardDetails: {
+        creditGrantRateCard: components['schemas']['CreditGrantRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'CREDIT_GRANT';
+    };
+    /** @description A stored rate card of type ENTITLEMENT_OVERAGE, a charge for use of a feature beyond its entitlement. Its settings are in `rateCardDetails.entitlementOverageRateCard`. */
+    RateCardEntitlementOverage: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always ENTITLEMENT_OVERAGE for this kind of rate card.
+       * @constant
+       */
+      type: 'ENTITLEMENT_OVERAGE';
+      /** @description Pricing configuration of the rate card; `entitlementOverageRateCard` is always present. */
+      rateCardDetails: {
+        entitlementOverageRateCard: components['schemas']['EntitlementOverageRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'ENTITLEMENT_OVERAGE';
+    };
+    /** @description A stored rate card of type FIXED_FEE, a one-time or recurring fixed fee for an add-on. Its settings are in `rateCardDetails.fixedFeeRateCard`. */
+    RateCardFixedFee: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always FIXED_FEE for this kind of rate card.
+       * @constant
+       */
+      type: 'FIXED_FEE';
+      /** @description Pricing configuration of the rate card; `fixedFeeRateCard` is always present. */
+      rateCardDetails: {
+        fixedFeeRateCard: components['schemas']['FixedFeeRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'FIXED_FEE';
+    };
+    /** @description A stored rate card of type LICENSE, a charge for licenses of an add-on. Its settings are in `rateCardDetails.licenseRateCard`. */
+    RateCardLicense: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always LICENSE for this kind of rate card.
+       * @constant
+       */
+      type: 'LICENSE';
+      /** @description Pricing configuration of the rate card; `licenseRateCard` is always present. */
+      rateCardDetails: {
+        licenseRateCard: components['schemas']['LicenseRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'LICENSE';
+    };
+    /** @description A stored rate card of type USAGE, a charge for the usage recorded by a usage meter. Its settings are in `rateCardDetails.usageRateCard`. */
+    RateCardUsage: components['schemas']['RateCardBase'] & {
+      /**
+       * @description Always USAGE for this kind of rate card.
+       * @constant
+       */
+      type: 'USAGE';
+      /** @description Pricing configuration of the rate card; `usageRateCard` is always present. */
+      rateCardDetails: {
+        usageRateCard: components['schemas']['UsageRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'USAGE';
+    };
+    /** @description A rate card as stored by Togai, together with the price plan (and account) it belongs to. It is one of seven shapes, told apart by `type`; each shape guarantees the matching member of `rateCardDetails` (for example `usageRateCard` when `type` is USAGE), so a `switch` on `type` narrows the details. */
+    RateCard:
+      | components['schemas']['RateCardMinimumCommitment']
+      | components['schemas']['RateCardBillingEntitlement']
+      | components['schemas']['RateCardCreditGrant']
+      | components['schemas']['RateCardEntitlementOverage']
+      | components['schemas']['RateCardFixedFee']
+      | components['schemas']['RateCardLicense']
+      | components['schemas']['RateCardUsage'];
     /** @description One page of rate cards. */
     RateCardPaginatedResponse: {
       /** @description Rate cards on this page. */
@@ -4399,8 +6000,8 @@ export interface components {
       /** @description Cursor for the following page; absent on the last page. */
       nextToken?: string;
     };
-    /** @description The content of a rate card to create or to replace an existing one with. */
-    RateCardData: {
+    /** @description The properties every rate card to create or replace has, whatever its type. Use `RateCardData`, which adds the details that belong to each type. */
+    RateCardDataBase: {
       /** @description Identifier of the billable item the rate card charges for, such as a usage meter or an add-on. */
       billableId: string;
       /** @description Kind of rate card. */
@@ -4414,6 +6015,141 @@ export interface components {
       /** @description Free-form label used to group rate cards. */
       tag?: string;
     };
+    /** @description Content of a rate card of type MINIMUM_COMMITMENT, a minimum amount charged every pricing cycle. Its settings are in `rateCardDetails.minimumCommitmentRateCard`. */
+    RateCardDataMinimumCommitment: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always MINIMUM_COMMITMENT for this kind of rate card.
+       * @constant
+       */
+      type: 'MINIMUM_COMMITMENT';
+      /** @description Pricing configuration of the rate card; `minimumCommitmentRateCard` is always present. */
+      rateCardDetails: {
+        minimumCommitmentRateCard: components['schemas']['MinimumCommitment'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'MINIMUM_COMMITMENT';
+    };
+    /** @description Content of a rate card of type BILLING_ENTITLEMENT, a charge for entitlements to a feature. Its settings are in `rateCardDetails.billingEntitlementRateCard`. */
+    RateCardDataBillingEntitlement: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always BILLING_ENTITLEMENT for this kind of rate card.
+       * @constant
+       */
+      type: 'BILLING_ENTITLEMENT';
+      /** @description Pricing configuration of the rate card; `billingEntitlementRateCard` is always present. */
+      rateCardDetails: {
+        billingEntitlementRateCard: components['schemas']['BillingEntitlementRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'BILLING_ENTITLEMENT';
+    };
+    /** @description Content of a rate card of type CREDIT_GRANT, a grant of credits and the price paid for them. Its settings are in `rateCardDetails.creditGrantRateCard`. */
+    RateCardDataCreditGrant: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always CREDIT_GRANT for this kind of rate card.
+       * @constant
+       */
+      type: 'CREDIT_GRANT';
+      /** @description Pricing configuration of the rate card; `creditGrantRateCard` is always present. */
+      rateCardDetails: {
+        creditGrantRateCard: components['schemas']['CreditGrantRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'CREDIT_GRANT';
+    };
+    /** @description Content of a rate card of type ENTITLEMENT_OVERAGE, a charge for use of a feature beyond its entitlement. Its settings are in `rateCardDetails.entitlementOverageRateCard`. */
+    RateCardDataEntitlementOverage: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always ENTITLEMENT_OVERAGE for this kind of rate card.
+       * @constant
+       */
+      type: 'ENTITLEMENT_OVERAGE';
+      /** @description Pricing configuration of the rate card; `entitlementOverageRateCard` is always present. */
+      rateCardDetails: {
+        entitlementOverageRateCard: components['schemas']['EntitlementOverageRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'ENTITLEMENT_OVERAGE';
+    };
+    /** @description Content of a rate card of type FIXED_FEE, a one-time or recurring fixed fee for an add-on. Its settings are in `rateCardDetails.fixedFeeRateCard`. */
+    RateCardDataFixedFee: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always FIXED_FEE for this kind of rate card.
+       * @constant
+       */
+      type: 'FIXED_FEE';
+      /** @description Pricing configuration of the rate card; `fixedFeeRateCard` is always present. */
+      rateCardDetails: {
+        fixedFeeRateCard: components['schemas']['FixedFeeRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'FIXED_FEE';
+    };
+    /** @description Content of a rate card of type LICENSE, a charge for licenses of an add-on. Its settings are in `rateCardDetails.licenseRateCard`. */
+    RateCardDataLicense: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always LICENSE for this kind of rate card.
+       * @constant
+       */
+      type: 'LICENSE';
+      /** @description Pricing configuration of the rate card; `licenseRateCard` is always present. */
+      rateCardDetails: {
+        licenseRateCard: components['schemas']['LicenseRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'LICENSE';
+    };
+    /** @description Content of a rate card of type USAGE, a charge for the usage recorded by a usage meter. Its settings are in `rateCardDetails.usageRateCard`. */
+    RateCardDataUsage: components['schemas']['RateCardDataBase'] & {
+      /**
+       * @description Always USAGE for this kind of rate card.
+       * @constant
+       */
+      type: 'USAGE';
+      /** @description Pricing configuration of the rate card; `usageRateCard` is always present. */
+      rateCardDetails: {
+        usageRateCard: components['schemas']['UsageRateCard'];
+      };
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      type: 'USAGE';
+    };
+    /** @description The content of a rate card to create or to replace an existing one with. It is one of seven shapes, told apart by `type`; fill in the member of `rateCardDetails` that matches the type (for example `usageRateCard` when `type` is USAGE). */
+    RateCardData:
+      | components['schemas']['RateCardDataMinimumCommitment']
+      | components['schemas']['RateCardDataBillingEntitlement']
+      | components['schemas']['RateCardDataCreditGrant']
+      | components['schemas']['RateCardDataEntitlementOverage']
+      | components['schemas']['RateCardDataFixedFee']
+      | components['schemas']['RateCardDataLicense']
+      | components['schemas']['RateCardDataUsage'];
     /** @description One change to the rate cards of a schedule or price plan. */
     RateCardOperation: {
       /**
@@ -5558,6 +7294,1923 @@ export interface components {
       /** @description Total amount of the payment, in `currency`. */
       totalAmount: number;
     };
+    /**
+     * @description A version 2 price plan, as Togai stores it: its name, kind, currencies and pricing cycle, and the version and
+     *     status of the copy returned. A plan is edited as a draft and becomes active when it is finalized; its rate
+     *     cards and pricing rules are read and changed through their own operations.
+     */
+    PricePlanV2: {
+      /** @description Name of the price plan. */
+      name: string;
+      /** @description Free-text description of the price plan. */
+      description?: string;
+      /** @description Whether the plan is used for recurring billing or for purchases. */
+      type: components['schemas']['PricePlanType'];
+      /** @description Length, start and grace period of the plan's pricing cycle. */
+      pricingCycleConfig?: components['schemas']['PricingCycleConfig'];
+      /** @description Currencies the plan can bill in. */
+      supportedCurrencies: string[];
+      /**
+       * @description When true, Togai treats the plan as open to change until a pricing cycle is over: revenue is not computed
+       *     as usage comes in, and rate cards can be edited back to the start of the current cycle. Such a plan cannot
+       *     have credit grant, billing entitlement or entitlement overage rate cards, nor fixed fee or license rate
+       *     cards invoiced in advance, and the metrics API reports its revenue only once the cycle's grace period has
+       *     passed and the invoice is due.
+       */
+      deferredRevenue?: boolean;
+      /** @description When true, changes to the plan may take effect from the start of the pricing cycle under way. */
+      allowOngoingCycleUpdates?: boolean;
+      /** @description Togai-generated identifier of the price plan; use it as `price_plan_id` in the price plan operations. */
+      id: string;
+      /** @description A further identifier Togai returns with the price plan; Togai's reference does not say what it refers to. */
+      referenceId: string;
+      /**
+       * Format: int32
+       * @description Version of the price plan described by this object.
+       */
+      version: number;
+      /**
+       * @description `DRAFT` for a version still being edited, which can be finalized or discarded; `ACTIVE` for a finalized
+       *     version in force.
+       * @enum {string}
+       */
+      status: 'DRAFT' | 'ACTIVE';
+      /**
+       * Format: date-time
+       * @description When the price plan was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the price plan was last changed.
+       */
+      updatedAt: string;
+    };
+    /** @description One page of version 2 price plans, or of the versions of one price plan. */
+    PricePlanV2PaginatedResponse: {
+      /** @description Price plans on this page. */
+      data: components['schemas']['PricePlanV2'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description The settings of a new version 2 price plan. Rate cards and pricing rules are added afterwards. */
+    CreatePricePlanV2Request: {
+      /** @description Name of the price plan. */
+      name: string;
+      /** @description Free-text description of the price plan. */
+      description?: string;
+      /** @description Whether the plan is used for recurring billing or for purchases. */
+      type: components['schemas']['PricePlanType'];
+      /** @description Length, start and grace period of the plan's pricing cycle. */
+      pricingCycleConfig?: components['schemas']['PricingCycleConfig'];
+      /** @description Currencies the plan can bill in. */
+      supportedCurrencies: string[];
+      /**
+       * @description Set to true to defer revenue finalization: Togai then treats the plan as open to change until a pricing
+       *     cycle is over, does not compute revenue as usage comes in, and accepts rate card edits back to the start of
+       *     the current cycle. Such a plan cannot have credit grant, billing entitlement or entitlement overage rate
+       *     cards, nor fixed fee or license rate cards invoiced in advance, and the metrics API reports its revenue only
+       *     once the cycle's grace period has passed and the invoice is due.
+       */
+      deferredRevenue?: boolean;
+      /** @description Set to true to let changes to the plan take effect from the start of the pricing cycle under way. */
+      allowOngoingCycleUpdates?: boolean;
+    };
+    /**
+     * @description When the accounts on a price plan move to a newly finalized version: at once (`IMMEDIATE`), from their next
+     *     pricing cycle (`NEXT_CYCLE`) or from the start of the cycle they are in (`START_OF_CURRENT_CYCLE`); `NONE`
+     *     leaves them where they are. The `_IGNORE_OVERRIDE` variants disregard the accounts' price plan overrides.
+     * @enum {string}
+     */
+    MigrationMode:
+      | 'IMMEDIATE'
+      | 'IMMEDIATE_IGNORE_OVERRIDE'
+      | 'NEXT_CYCLE'
+      | 'NEXT_CYCLE_IGNORE_OVERRIDE'
+      | 'NONE'
+      | 'START_OF_CURRENT_CYCLE';
+    /**
+     * @description Which accounts move to a newly finalized price plan version: those on the latest earlier version only
+     *     (`LATEST_VERSION`) or those on any earlier version (`ALL_VERSION`).
+     * @enum {string}
+     */
+    VersionsToMigrate: 'LATEST_VERSION' | 'ALL_VERSION';
+    /**
+     * @description Options for finalizing the draft of a price plan: whether, when and from which earlier versions the accounts
+     *     on the plan move to the version being finalized. Both are optional.
+     */
+    FinalizePricePlanRequest: {
+      /** @description When the accounts move to the finalized version, if at all. */
+      migrationMode?: components['schemas']['MigrationMode'];
+      /** @description Which earlier versions give up their accounts to the finalized version. */
+      versionsToMigrate?: components['schemas']['VersionsToMigrate'];
+    };
+    /** @description The settings of a version 2 price plan to change; properties left out keep their current value. */
+    UpdatePricePlanV2Request: {
+      /** @description New free-text description of the price plan. */
+      description?: string;
+      /** @description New length, start and grace period of the plan's pricing cycle. */
+      pricingCycleConfig?: components['schemas']['PricingCycleConfig'];
+      /** @description Currencies the plan can bill in. */
+      supportedCurrencies?: string[];
+    };
+    /**
+     * @description Moves the accounts on one version of a price plan to another plan or version. Used by both the current
+     *     (`POST /v2/price_plans/migration`) and the deprecated (`POST /price_plans/migration`) migration operations.
+     */
+    CreatePricePlanMigrationRequest: {
+      /** @description Id of the price plan whose accounts are migrated. */
+      sourceId: string;
+      /**
+       * Format: int32
+       * @description Version of the source price plan the accounts are on.
+       */
+      sourceVersion: number;
+      /** @description Id of the price plan to migrate to; the source plan when left out. */
+      targetId?: string;
+      /**
+       * Format: int32
+       * @description Version of the target price plan to migrate to.
+       */
+      targetVersion?: number;
+      /**
+       * @description When the accounts move: at once (`IMMEDIATE`), from the next pricing cycle (`NEXT_CYCLE`) or from the
+       *     start of the cycle under way (`START_OF_CURRENT_CYCLE`). The `_IGNORE_OVERRIDE` modes drop the accounts'
+       *     price plan overrides on the way.
+       * @enum {string}
+       */
+      migrationMode:
+        | 'IMMEDIATE'
+        | 'IMMEDIATE_IGNORE_OVERRIDE'
+        | 'NEXT_CYCLE'
+        | 'NEXT_CYCLE_IGNORE_OVERRIDE'
+        | 'START_OF_CURRENT_CYCLE';
+      /**
+       * @description When true, the accounts keep the pricing cycle alignment they have on the migration date instead of taking
+       *     the target plan's (overrides in `pricePlanDetailsOverride` still win). Both plans must have the same
+       *     pricing cycle interval, and a plan must be in force on that date; otherwise Togai answers 400.
+       */
+      retainStartOffsets?: boolean;
+      /** @description Set to true to migrate between version 2 price plans. Defaults to false. */
+      isPricePlanV2Migration?: boolean;
+      /**
+       * @description When true, the migration job waits until it is confirmed (see the jobs API) instead of running at once.
+       *     Defaults to false.
+       */
+      requireConfirmation?: boolean;
+    };
+    /** @description The currencies of a version 1 price plan to activate. */
+    ActivatePricePlanRequest: {
+      /** @description ISO 4217 codes of the currencies to activate. */
+      currencies: string[];
+    };
+    /** @description A price plan configuration that applies to an account for a bounded period of time. */
+    PricingSchedule: {
+      /** @description Unique identifier of the pricing schedule. */
+      id: string;
+      /** @description Price plan configuration in effect during the schedule. */
+      pricePlanDetails?: components['schemas']['PricePlanDetails'];
+      /**
+       * Format: date-time
+       * @description When the schedule begins.
+       */
+      startDate: string;
+      /**
+       * Format: date-time
+       * @description When the schedule ends.
+       */
+      endDate: string;
+      /**
+       * Format: int32
+       * @description Version of the price plan used by the schedule.
+       */
+      version: number;
+      /** @description Pricing rules applied during the schedule. */
+      pricingRules?: components['schemas']['PricingRule'][];
+      /** @description True when the schedule uses account-specific overrides of the price plan. */
+      isOverriden: boolean;
+    };
+    /**
+     * @description A version 1 price plan as returned when it is created, read, updated or activated: its name, kind and status,
+     *     and its configuration as one or more pricing schedules.
+     */
+    PricePlan: {
+      /** @description Togai-generated identifier of the price plan. */
+      id: string;
+      /** @description Name of the price plan. */
+      name: string;
+      /** @description Whether the plan is used for recurring billing or for purchases. */
+      type: components['schemas']['PricePlanType'];
+      /** @description Free-text description of the price plan. */
+      description?: string;
+      /**
+       * @description Where the plan stands: `DRAFT` while it is still being edited, `ACTIVE` once it has been activated and can be
+       *     associated with accounts, `ARCHIVED` once it has been archived.
+       * @enum {string}
+       */
+      status: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
+      /** @description The plan's configuration, one entry per period in which a version of it applies. */
+      pricingSchedule: components['schemas']['PricingSchedule'][];
+    };
+    /**
+     * @description Changes to a version 1 price plan; every property is optional. `migrationMode` and `versionsToMigrate` control
+     *     how the accounts already on the plan move to the changed plan.
+     */
+    UpdatePricePlanRequest: {
+      /** @description When the accounts on the plan move to the changed version. */
+      migrationMode?: components['schemas']['MigrationMode'];
+      /** @description Whether only the accounts on the latest version move, or those on every version. */
+      versionsToMigrate?: components['schemas']['VersionsToMigrate'];
+      /** @description New free-text description of the price plan. */
+      description?: string;
+      /** @description Currencies, pricing cycle and rate cards that replace the plan's current ones. */
+      pricePlanDetails?: components['schemas']['CreatePricePlanDetailsOverride'];
+      /** @description Pricing rules that replace the plan's current ones. */
+      pricingRules?: components['schemas']['CreatePricingRule'][];
+    };
+    /** @description One version 1 price plan as it appears in a list of price plans, with its latest configuration. */
+    PricePlanListData: {
+      /** @description Togai-generated identifier of the price plan. */
+      id: string;
+      /** @description Name of the price plan. */
+      name: string;
+      /**
+       * Format: int32
+       * @description Version number of the price plan shown.
+       */
+      version: number;
+      /** @description Free-text description of the price plan. */
+      description?: string;
+      /**
+       * @description Where the plan stands: `DRAFT` while it is still being edited, `ACTIVE` once it has been activated and can be
+       *     associated with accounts, `ARCHIVED` once it has been archived.
+       * @enum {string}
+       */
+      status: 'DRAFT' | 'ACTIVE' | 'ARCHIVED';
+      /** @description Identifiers of the usage meters the plan's rate cards price. */
+      usageMeters: string[];
+      /** @description Currencies, pricing cycle and rate cards of the price plan. */
+      pricePlanDetails: components['schemas']['PricePlanDetails'];
+      /** @description Pricing rules of the price plan. */
+      pricingRules?: components['schemas']['PricingRule'][];
+      /**
+       * Format: date-time
+       * @description When the price plan was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the price plan was last changed.
+       */
+      updatedAt: string;
+      /** @description Whether the plan is used for recurring billing or for purchases. */
+      type: components['schemas']['PricePlanType'];
+    };
+    /** @description One page of version 1 price plans. */
+    PricePlanPaginatedResponse: {
+      /** @description The price plans on this page. */
+      data: components['schemas']['PricePlanListData'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Page size and sort order the page was produced with. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /**
+     * @description The configuration of a new price plan: its currencies, pricing cycle and rate cards. Used by the deprecated
+     *     version 1 price plan operations and by the revenue calculator.
+     */
+    CreatePricePlanDetails: {
+      /** @description Length and alignment of the plan's pricing cycle. */
+      pricingCycleConfig?: components['schemas']['PricingCycleConfig'];
+      /** @description Currencies in which the plan can be billed. */
+      supportedCurrencies: string[];
+      /** @description Rate cards that charge for metered usage. */
+      usageRateCards?: components['schemas']['UsageRateCard'][];
+      /** @description Rate cards that charge fixed fees. */
+      fixedFeeRateCards?: components['schemas']['FixedFeeRateCard'][];
+      /** @description Rate cards that charge for licenses. */
+      licenseRateCards?: components['schemas']['LicenseRateCard'][];
+      /** @description Rate cards that charge for entitlements. */
+      billingEntitlementRateCards?: components['schemas']['BillingEntitlementRateCard'][];
+      /** @description Minimum charge per pricing cycle. */
+      minimumCommitment?: components['schemas']['MinimumCommitment'];
+      /** @description Rate cards that grant credits to the account. */
+      creditGrantRateCards?: components['schemas']['CreditGrantRateCard'][];
+      /** @description Rate cards that charge for usage beyond granted entitlements. */
+      entitlementOverageRateCards?: components['schemas']['EntitlementOverageRateCard'][];
+      /**
+       * @description When true, Togai assumes the plan may change at any time during a pricing cycle and computes revenue only
+       *     once the cycle's invoice is due, so rate cards can be edited from the start of the cycle. Such a plan cannot
+       *     have credit grant, billing entitlement or entitlement overage rate cards, nor fixed fee or license rate
+       *     cards billed in advance, and revenue metrics appear only after the cycle's grace period.
+       */
+      deferredRevenue?: boolean;
+      /**
+       * @description When true, a change to the plan may take effect from the start of the pricing cycle already under way.
+       *     Unlike the other properties, its wire name is snake_case.
+       */
+      allow_ongoing_cycle_updates?: boolean;
+    };
+    /** @description A new version 1 price plan, created as a draft. */
+    CreatePricePlanRequest: {
+      /** @description Name of the new price plan. */
+      name: string;
+      /** @description Free-text description of the price plan. */
+      description?: string;
+      /** @description Whether the plan is used for recurring billing or for purchases. */
+      type?: components['schemas']['PricePlanType'];
+      /** @description Currencies, pricing cycle and rate cards of the new plan. */
+      pricePlanDetails: components['schemas']['CreatePricePlanDetails'];
+      /** @description Pricing rules to attach to the new plan. */
+      pricingRules?: components['schemas']['CreatePricingRule'][];
+    };
+    /**
+     * @description Where the currency of the estimate comes from. The `mode` decides which other property is read:
+     *     `CUSTOM` takes `currency` from the request, `ACCOUNT_INVOICE` uses the invoice currency of the account `accountId`.
+     */
+    CurrencyConfig:
+      | {
+          /**
+           * @description Use the currency given in `currency`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description ISO 4217 code of the currency to compute the revenue in. */
+          currency?: string;
+        }
+      | {
+          /**
+           * @description Use the invoice currency of the account `accountId`.
+           * @constant
+           */
+          mode: 'ACCOUNT_INVOICE';
+          /** @description Identifier of the account whose invoice currency is used. */
+          accountId?: string;
+        };
+    /**
+     * @description Which price plan to price. The `mode` decides where its rate cards come from: `CUSTOM` prices the draft plan
+     *     given in `pricePlanDetails`, `PRICE_PLAN` an existing price plan, and `ACCOUNT` the price plan associated with an
+     *     account.
+     */
+    PricePlanDetailsConfig:
+      | {
+          /**
+           * @description Price the plan given in `pricePlanDetails`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description The configuration of the draft plan. */
+          pricePlanDetails?: components['schemas']['CreatePricePlanDetails'];
+          /**
+           * Format: int32
+           * @description Which pricing cycle of the plan to estimate (1 for the first), for rate cards that differ per cycle.
+           */
+          pricingCycleOrdinal?: number;
+        }
+      | {
+          /**
+           * @description Price the existing plan `pricePlanId`.
+           * @constant
+           */
+          mode: 'PRICE_PLAN';
+          /** @description Identifier of the price plan to price. */
+          pricePlanId?: string;
+          /**
+           * Format: date-time
+           * @description Date at which the plan's rate cards are read.
+           */
+          effectiveOn?: string;
+          /**
+           * Format: int32
+           * @description Which pricing cycle of the plan to estimate (1 for the first), for rate cards that differ per cycle.
+           */
+          pricingCycleOrdinal?: number;
+        }
+      | {
+          /**
+           * @description Price the plan associated with the account `accountId`.
+           * @constant
+           */
+          mode: 'ACCOUNT';
+          /** @description Identifier of the account whose price plan is priced. */
+          accountId?: string;
+          /**
+           * Format: date-time
+           * @description Date at which the account's plan association and its rate cards are read.
+           */
+          effectiveOn?: string;
+        };
+    /** @description The account and the period whose recorded usage is priced; read when the usage mode is `LOOKUP_RANGE`. */
+    UsageConfigLookupRange: {
+      /**
+       * Format: date-time
+       * @description Beginning of the period.
+       */
+      start: string;
+      /**
+       * Format: date-time
+       * @description End of the period.
+       */
+      end: string;
+      /** @description Identifier of the account whose usage is read. */
+      accountId: string;
+    };
+    /** @description The account and the pricing cycle whose recorded usage is priced; read when the usage mode is `LOOKUP_CYCLE`. */
+    UsageConfigLookupCycle: {
+      /**
+       * Format: date-time
+       * @description A date inside the pricing cycle to read; that cycle's usage is priced.
+       */
+      cycleEffectiveOn?: string;
+      /** @description Identifier of the account whose usage is read. */
+      accountId: string;
+    };
+    /**
+     * @description Where the usage of the plan's usage meters comes from. The `mode` decides which other property is read:
+     *     `CUSTOM` takes the figures in `usageMap`, `LOOKUP_RANGE` reads an account's recorded usage over `lookupRange`,
+     *     and `LOOKUP_CYCLE` reads it over the pricing cycle given in `lookupCycle`.
+     */
+    UsageConfig:
+      | {
+          /**
+           * @description Use the usage figures in `usageMap`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description Usage per usage meter, keyed by the usage meter's identifier. */
+          usageMap?: {
+            [key: string]: number;
+          };
+        }
+      | {
+          /**
+           * @description Use the account's usage over `lookupRange`.
+           * @constant
+           */
+          mode: 'LOOKUP_RANGE';
+          /** @description The account and period to read. */
+          lookupRange?: components['schemas']['UsageConfigLookupRange'];
+        }
+      | {
+          /**
+           * @description Use the account's usage in the cycle given in `lookupCycle`.
+           * @constant
+           */
+          mode: 'LOOKUP_CYCLE';
+          /** @description The account and pricing cycle to read. */
+          lookupCycle?: components['schemas']['UsageConfigLookupCycle'];
+        };
+    /** @description A license quantity held from a given date. */
+    LicenseEntry: {
+      /** @description Identifier of the license add-on. */
+      licenseId: string;
+      /**
+       * Format: int32
+       * @description Number of licenses held.
+       */
+      quantity: number;
+      /**
+       * Format: date-time
+       * @description Date from which the quantity applies.
+       */
+      effectiveFrom: string;
+    };
+    /** @description The account and the period whose license entries are priced; read when the license mode is `LOOKUP_RANGE`. */
+    LicenseEntriesConfigLookupRange: {
+      /**
+       * Format: date-time
+       * @description Beginning of the period.
+       */
+      start: string;
+      /**
+       * Format: date-time
+       * @description End of the period.
+       */
+      end: string;
+      /** @description Identifier of the account whose license entries are read. */
+      accountId: string;
+    };
+    /** @description The account and the pricing cycle whose license entries are priced; read when the license mode is `LOOKUP_CYCLE`. */
+    LicenseEntriesConfigLookupCycle: {
+      /**
+       * Format: date-time
+       * @description A date inside the pricing cycle to read; the license entries of that cycle are priced.
+       */
+      cycleEffectiveOn?: string;
+      /** @description Identifier of the account whose license entries are read. */
+      accountId: string;
+    };
+    /**
+     * @description Where the license quantities for the plan's license rate cards come from. The `mode` decides which other
+     *     property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_RANGE` reads an account's license entries
+     *     over `lookupRange`, and `LOOKUP_CYCLE` reads them for the pricing cycle given in `lookupCycle`.
+     */
+    LicenseEntriesConfig:
+      | {
+          /**
+           * @description Use the license entries in `custom`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description The license quantities to price. */
+          custom?: components['schemas']['LicenseEntry'][];
+        }
+      | {
+          /**
+           * @description Use the account's license entries over `lookupRange`.
+           * @constant
+           */
+          mode: 'LOOKUP_RANGE';
+          /** @description The account and period to read. */
+          lookupRange?: components['schemas']['LicenseEntriesConfigLookupRange'];
+        }
+      | {
+          /**
+           * @description Use the account's license entries in the cycle given in `lookupCycle`.
+           * @constant
+           */
+          mode: 'LOOKUP_CYCLE';
+          /** @description The account and pricing cycle to read. */
+          lookupCycle?: components['schemas']['LicenseEntriesConfigLookupCycle'];
+        };
+    /** @description One named license (a license assigned to an identified holder) over a period. */
+    NamedLicenseEntry: {
+      /** @description Identifier of the license add-on. */
+      licenseId: string;
+      /**
+       * Format: int32
+       * @description Name of the license holder; Togai's documentation types it as an integer.
+       */
+      name: number;
+      /**
+       * Format: date-time
+       * @description Date from which the license is assigned.
+       */
+      effectiveFrom: string;
+      /**
+       * Format: date-time
+       * @description Date on which the assignment ends; open-ended when omitted.
+       */
+      effectiveUntil?: string;
+    };
+    /** @description The account and the period whose named license entries are priced; read when the named license mode is `LOOKUP_RANGE`. */
+    NamedLicenseEntriesConfigLookupRange: {
+      /**
+       * Format: date-time
+       * @description Beginning of the period.
+       */
+      start: string;
+      /**
+       * Format: date-time
+       * @description End of the period.
+       */
+      end: string;
+      /** @description Identifier of the account whose named license entries are read. */
+      accountId: string;
+    };
+    /** @description The account and the pricing cycle whose named license entries are priced; read when the named license mode is `LOOKUP_CYCLE`. */
+    NamedLicenseEntriesConfigLookupCycle: {
+      /**
+       * Format: date-time
+       * @description A date inside the pricing cycle to read; the named license entries of that cycle are priced.
+       */
+      cycleEffectiveOn?: string;
+      /** @description Identifier of the account whose named license entries are read. */
+      accountId: string;
+    };
+    /**
+     * @description Where the named license assignments for the plan's license rate cards come from. The `mode` decides which
+     *     other property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_RANGE` reads an account's named
+     *     license entries over `lookupRange`, and `LOOKUP_CYCLE` reads them for the pricing cycle given in `lookupCycle`.
+     */
+    NamedLicenseEntriesConfig:
+      | {
+          /**
+           * @description Use the named license entries in `custom`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description The named license assignments to price. */
+          custom?: components['schemas']['NamedLicenseEntry'][];
+        }
+      | {
+          /**
+           * @description Use the account's named license entries over `lookupRange`.
+           * @constant
+           */
+          mode: 'LOOKUP_RANGE';
+          /** @description The account and period to read. */
+          lookupRange?: components['schemas']['NamedLicenseEntriesConfigLookupRange'];
+        }
+      | {
+          /**
+           * @description Use the account's named license entries in the cycle given in `lookupCycle`.
+           * @constant
+           */
+          mode: 'LOOKUP_CYCLE';
+          /** @description The account and pricing cycle to read. */
+          lookupCycle?: components['schemas']['NamedLicenseEntriesConfigLookupCycle'];
+        };
+    /** @description The pricing cycle and the date from which its charges are prorated; read when the proration mode is `CUSTOM`. */
+    ProrationConfigCustomConfig: {
+      /**
+       * Format: date-time
+       * @description First moment of the pricing cycle.
+       */
+      cycleStartDate: string;
+      /**
+       * Format: date-time
+       * @description End of the pricing cycle.
+       */
+      cycleEndDate: string;
+      /**
+       * Format: date-time
+       * @description Date within the cycle from which charges are prorated.
+       */
+      currentDate: string;
+    };
+    /** @description The account and pricing cycle within which charges are prorated; read when the proration mode is `LOOKUP_CYCLE`. */
+    ProrationConfigLookupCycleConfig: {
+      /**
+       * Format: date-time
+       * @description Date within the cycle from which charges are prorated; the time of the request when omitted.
+       */
+      currentDateTime?: string;
+      /**
+       * Format: date-time
+       * @description A date inside the account's pricing cycle to use; the time of the request when omitted.
+       */
+      cycleEffectiveOn?: string;
+      /** @description Identifier of the account whose pricing cycle is used. */
+      accountId: string;
+    };
+    /**
+     * @description How to prorate the charges of the estimate; leave it out to charge full cycles. The `mode` decides which other
+     *     property is read: `CUSTOM` takes the cycle and the current date from `customConfig`, `LOOKUP_CYCLE` uses an
+     *     account's pricing cycle as described in `lookupCycleConfig`.
+     */
+    ProrationConfig:
+      | {
+          /**
+           * @description Prorate with the dates in `customConfig`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description The cycle and the date to prorate from. */
+          customConfig?: components['schemas']['ProrationConfigCustomConfig'];
+        }
+      | {
+          /**
+           * @description Prorate within the account's pricing cycle given in `lookupCycleConfig`.
+           * @constant
+           */
+          mode: 'LOOKUP_CYCLE';
+          /** @description The account, cycle and date to prorate from. */
+          lookupCycleConfig?: components['schemas']['ProrationConfigLookupCycleConfig'];
+        };
+    /** @description Usage of a feature beyond what the account is entitled to. */
+    EntitlementOverageEntry: {
+      /** @description Identifier of the feature. */
+      featureId: string;
+      /** @description Quantity used over the entitlement. */
+      quantity: number;
+    };
+    /** @description The account and billing cycle whose entitlement overages are priced; read when the overage mode is `LOOKUP_CYCLE`. */
+    EntitlementOverageConfigLookupCycle: {
+      /**
+       * Format: date-time
+       * @description End date of the billing cycle whose overages are read.
+       */
+      billingCycleEndDate: string;
+      /** @description Identifier of the account whose overages are read. */
+      accountId: string;
+    };
+    /**
+     * @description Where the overage quantities for the plan's entitlement overage rate cards come from. The `mode` decides which
+     *     other property is read: `CUSTOM` takes the entries in `custom`, `LOOKUP_CYCLE` reads an account's overages for
+     *     the billing cycle given in `lookupCycle`.
+     */
+    EntitlementOverageConfig:
+      | {
+          /**
+           * @description Use the overage quantities in `custom`.
+           * @constant
+           */
+          mode: 'CUSTOM';
+          /** @description The overage quantity of each feature to price. */
+          custom?: components['schemas']['EntitlementOverageEntry'][];
+        }
+      | {
+          /**
+           * @description Use the account's overages in the billing cycle given in `lookupCycle`.
+           * @constant
+           */
+          mode: 'LOOKUP_CYCLE';
+          /** @description The account and billing cycle to read. */
+          lookupCycle?: components['schemas']['EntitlementOverageConfigLookupCycle'];
+        };
+    /**
+     * @description What to estimate: the currency, the price plan, and the quantities (usage, licenses, entitlement overages) to
+     *     price with it. Each part is a config with a `mode`: either give the values in the request (`CUSTOM`) or let
+     *     Togai read them from an existing price plan or account.
+     */
+    CalculateRevenueRequest: {
+      /** @description The currency in which to compute the revenue. */
+      currencyConfig: components['schemas']['CurrencyConfig'];
+      /** @description The price plan whose rate cards are priced. */
+      pricePlanDetailsConfig: components['schemas']['PricePlanDetailsConfig'];
+      /** @description The usage figures for the plan's usage rate cards. */
+      usageConfig: components['schemas']['UsageConfig'];
+      /** @description The license quantities for the plan's license rate cards. */
+      licenseEntriesConfig: components['schemas']['LicenseEntriesConfig'];
+      /** @description The named license assignments for the plan's license rate cards. */
+      namedLicenseEntriesConfig?: components['schemas']['NamedLicenseEntriesConfig'];
+      /** @description The part of the pricing cycle to charge for. Without it, nothing is prorated. */
+      prorationConfig?: components['schemas']['ProrationConfig'];
+      /** @description The overage quantities for the plan's entitlement overage rate cards. */
+      entitlementOverageConfig?: components['schemas']['EntitlementOverageConfig'];
+    };
+    /** @description The start and end of the period whose recorded usage was used for the estimate. */
+    UsageLookupRange: {
+      /**
+       * Format: date-time
+       * @description Beginning of the period.
+       */
+      start: string;
+      /**
+       * Format: date-time
+       * @description End of the period.
+       */
+      end: string;
+    };
+    /** @description Estimated revenue of a fixed fee rate card. */
+    FixedFeeRevenueSummary: {
+      /** @description Amount the fee brings in, in the currency of the estimate. */
+      revenue: number;
+    };
+    /** @description Details of how the revenue of a slab was computed. */
+    SlabRevenueMetadata: {
+      /** @description True when the slab's minimum charge was used instead of the computed amount. */
+      minimumRateApplied?: boolean;
+      /** @description True when the slab's maximum charge capped the computed amount. */
+      maximumRateApplied?: boolean;
+      /**
+       * Format: int32
+       * @description Number of packages charged, for a slab priced per package.
+       */
+      packageQuantity?: number;
+    };
+    /** @description The quantity that falls into one slab of a rate plan and the revenue it brings in. */
+    SlabRevenueSummary: {
+      /**
+       * Format: int32
+       * @description Order of the slab within the rate plan.
+       */
+      order: number;
+      /** @description Quantity (usage or licenses) priced in this slab. */
+      usage: number;
+      /** @description Amount this slab brings in, in the currency of the estimate. */
+      revenue: number;
+      /** @description How the slab's rate was applied. */
+      metadata?: components['schemas']['SlabRevenueMetadata'];
+    };
+    /** @description Estimated revenue of a billing entitlement rate card. */
+    BillingEntitlementRevenueSummary: {
+      /** @description Amount the entitlement brings in, in the currency of the estimate. */
+      revenue: number;
+    };
+    /** @description Estimated revenue of a credit grant rate card. */
+    CreditGrantRevenueSummary: {
+      /** @description Amount the credit grant brings in, in the currency of the estimate. */
+      revenue: number;
+    };
+    /** @description Estimated revenue of an entitlement overage rate card. */
+    EntitlementOverageRevenueSummary: {
+      /** @description Amount the overages bring in, in the currency of the estimate. */
+      revenue: number;
+    };
+    /**
+     * @description The estimated revenue of one rate card, as the version 1 calculator reports it: the rate card is given in the
+     *     `...RateCard` property for its kind, and the summary for that kind holds its revenue.
+     */
+    RevenueInfo: {
+      /** @description The rate card, when it is a usage rate card. */
+      usageRateCard?: components['schemas']['UsageRateCard'];
+      /** @description The rate card, when it is a fixed fee rate card. */
+      fixedFeeRateCard?: components['schemas']['FixedFeeRateCard'];
+      /** @description The rate card, when it is a license rate card. */
+      licenseRateCard?: components['schemas']['LicenseRateCard'];
+      /** @description The rate card, when it is a billing entitlement rate card. */
+      billingEntitlementRateCard?: components['schemas']['BillingEntitlementRateCard'];
+      /** @description The rate card, when it is a credit grant rate card. */
+      creditGrantRateCard?: components['schemas']['CreditGrantRateCard'];
+      /** @description The rate card, when it is an entitlement overage rate card. */
+      entitlementOverageRateCard?: components['schemas']['EntitlementOverageRateCard'];
+      /** @description The quantities that were priced, keyed by usage meter, license or feature identifier. */
+      usages: {
+        [key: string]: number;
+      };
+      /** @description Revenue of a fixed fee rate card. */
+      fixedFeeRevenueSummary?: components['schemas']['FixedFeeRevenueSummary'];
+      /** @description Revenue of a license rate card, per slab. */
+      licenseRevenueSummary?: components['schemas']['SlabRevenueSummary'][];
+      /** @description Revenue of a billing entitlement rate card. */
+      billingEntitlementRevenueSummary?: components['schemas']['BillingEntitlementRevenueSummary'];
+      /** @description Revenue of a credit grant rate card. */
+      creditGrantRevenueSummary?: components['schemas']['CreditGrantRevenueSummary'];
+      /** @description Revenue of an entitlement overage rate card. */
+      entitlementOverageRevenueSummary?: components['schemas']['EntitlementOverageRevenueSummary'];
+      /** @description Revenue of a usage rate card, per slab. */
+      slabRevenueSummaries?: components['schemas']['SlabRevenueSummary'][];
+    };
+    /**
+     * @description The revenue estimate of the version 1 calculator: the price plan that was priced and one entry per rate card
+     *     with the revenue it would bring in.
+     */
+    CalculateRevenueResponse: {
+      /** @description ISO 4217 code of the currency in which every amount of the estimate is expressed. */
+      currency: string;
+      /** @description The period whose recorded usage was priced, present when usage was looked up from an account. */
+      usageLookupRange?: components['schemas']['UsageLookupRange'];
+      /** @description The configuration of the price plan that was priced. */
+      pricePlanDetails: components['schemas']['PricePlanDetails'];
+      /** @description The estimated revenue of each rate card of the plan. */
+      revenueInfo: components['schemas']['RevenueInfo'][];
+    };
+    /**
+     * @description The estimated revenue of one rate card, as the version 2 calculator reports it: the rate card, whose `type`
+     *     tells which of the summaries holds its revenue.
+     */
+    RevenueInfoV2: {
+      /** @description The rate card that was priced. */
+      rateCard: components['schemas']['RateCard'];
+      /** @description The quantities that were priced, keyed by usage meter, license or feature identifier. */
+      usages: {
+        [key: string]: number;
+      };
+      /** @description Revenue of a FIXED_FEE rate card. */
+      fixedFeeRevenueSummary?: components['schemas']['FixedFeeRevenueSummary'];
+      /** @description Revenue of a LICENSE rate card, per slab. */
+      licenseRevenueSummary?: components['schemas']['SlabRevenueSummary'][];
+      /** @description Revenue of a BILLING_ENTITLEMENT rate card. */
+      billingEntitlementRevenueSummary?: components['schemas']['BillingEntitlementRevenueSummary'];
+      /** @description Revenue of a CREDIT_GRANT rate card. */
+      creditGrantRevenueSummary?: components['schemas']['CreditGrantRevenueSummary'];
+      /** @description Revenue of an ENTITLEMENT_OVERAGE rate card. */
+      entitlementOverageRevenueSummary?: components['schemas']['EntitlementOverageRevenueSummary'];
+      /** @description Revenue of a USAGE rate card, per slab. */
+      slabRevenueSummaries?: components['schemas']['SlabRevenueSummary'][];
+    };
+    /**
+     * @description The revenue estimate of the version 2 calculator: one entry per rate card of the priced plan, each with the
+     *     rate card itself and the revenue it would bring in.
+     */
+    CalculateRevenueResponseV2: {
+      /** @description ISO 4217 code of the currency in which every amount of the estimate is expressed. */
+      currency: string;
+      /** @description The period whose recorded usage was priced, present when usage was looked up from an account. */
+      usageLookupRange?: components['schemas']['UsageLookupRange'];
+      /** @description The estimated revenue of each rate card of the plan. */
+      revenueInfo: components['schemas']['RevenueInfoV2'][];
+    };
+    /** @description A numeric attribute that events of a schema can carry, such as a quantity to be metered. */
+    EventAttributeSchema: {
+      /** @description Name of the attribute as it appears in events. */
+      name: string;
+      /** @description Unit the attribute's values are measured in when an event does not state one. */
+      defaultUnit?: string;
+    };
+    /** @description A dimension that events of a schema can carry, a string label used to filter and group usage. */
+    DimensionsSchema: {
+      /** @description Name of the dimension as it appears in events. */
+      name: string;
+    };
+    /** @description The feature an event schema is linked to, and which of its attributes measures the feature's use. */
+    FeatureDetails: {
+      /** @description Identifier of the linked feature. */
+      featureId: string;
+      /** @description Name of the schema attribute that counts towards the feature. */
+      attributeName: string;
+    };
+    /** @description An outside value that enrichment rules can read, named so the rules can refer to it. */
+    Dependency: {
+      /**
+       * @description Where the value comes from.
+       * @enum {string}
+       */
+      type: 'SETTING';
+      /** @description Key that identifies the value at its source (for a setting, its id). */
+      key: string;
+      /** @description Name under which enrichment rules refer to the value. */
+      name: string;
+    };
+    /** @description An enrichment rule that sets one attribute or dimension on each event. */
+    Field: {
+      /** @description Name of the attribute or dimension to set. */
+      name: string;
+      /**
+       * @description Whether the rule sets an attribute or a dimension.
+       * @enum {string}
+       */
+      type: 'ATTRIBUTE' | 'DIMENSION';
+      /**
+       * @description How `value` is read. `VALUE` is a literal; `JSON_LOGIC` is a JSON Logic expression evaluated on the event;
+       *     `JSON_LOGIC_FROM_DEPENDENCY` is a JSON Logic expression that may also read the declared dependencies.
+       * @enum {string}
+       */
+      enrichmentType: 'VALUE' | 'JSON_LOGIC' | 'JSON_LOGIC_FROM_DEPENDENCY';
+      /** @description The literal value or the expression, as selected by `enrichmentType`. */
+      value: string;
+      /**
+       * Format: int32
+       * @description Position of this rule in the evaluation sequence; lower numbers run first.
+       */
+      order: number;
+    };
+    /**
+     * @description How events of a schema are enriched while they are processed: the outside values the rules may read, and the
+     *     fields the rules set.
+     */
+    Enrichments: {
+      /** @description Outside values (such as settings) that the field rules may read. */
+      dependencies?: components['schemas']['Dependency'][];
+      /** @description The fields to set on each event, evaluated in their `order`. */
+      fields: components['schemas']['Field'][];
+    };
+    /**
+     * @description An event schema: the named shape of the usage events you send to Togai, with the attributes (numbers to meter)
+     *     and dimensions (labels to filter and group by) an event may carry. Every change to a schema creates a version.
+     */
+    EventSchema: {
+      /** @description Name of the schema, unique within your organisation. Events name their schema with it. */
+      name: string;
+      /** @description Free-text note explaining what the events of this schema record. */
+      description?: string;
+      /**
+       * Format: int32
+       * @description Version number of the schema that this object describes.
+       */
+      version: number;
+      /**
+       * @description Lifecycle state of this version. `DRAFT` has not been activated yet; `ACTIVE` is in use for incoming events;
+       *     `INACTIVE` has been switched off; `ARCHIVED` is a superseded older version.
+       * @enum {string}
+       */
+      status?: 'DRAFT' | 'ACTIVE' | 'INACTIVE' | 'ARCHIVED';
+      /** @description The numeric attributes an event of this schema can carry. */
+      attributes?: components['schemas']['EventAttributeSchema'][];
+      /** @description The dimensions (string labels) an event of this schema can carry. */
+      dimensions?: components['schemas']['DimensionsSchema'][];
+      /** @description Names of the fields that usage meters of this schema may filter on. */
+      filterFields?: string[];
+      /** @description The feature this schema is linked to, if any, and the attribute that measures its use. */
+      featureDetails?: components['schemas']['FeatureDetails'];
+      /** @description Rules that add or compute fields on each event of this schema as it is processed. */
+      enrichments?: components['schemas']['Enrichments'];
+      /** @description Template from which Togai builds an event's id out of the values in its payload. */
+      eventIdTemplate?: string;
+      /** @description Whether revenue is worked out for each individual event of this schema. */
+      eventLevelRevenue?: boolean;
+      /**
+       * Format: date-time
+       * @description When this version of the schema was created.
+       */
+      createdAt?: string;
+      /**
+       * Format: date-time
+       * @description When this version of the schema was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description An event schema as it appears in a list, with the number of usage meters built on it. */
+    EventSchemaListData: components['schemas']['EventSchema'] & {
+      /**
+       * Format: int32
+       * @description How many usage meters are defined on this event schema.
+       */
+      usageMetersCount?: number;
+    };
+    /** @description One page of event schemas. */
+    EventSchemaListPaginatedResponse: {
+      /** @description Event schemas on this page. */
+      data?: components['schemas']['EventSchemaListData'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Page size and sort order that produced this page. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description A new event schema, created as a draft. */
+    CreateEventSchemaRequest: {
+      /** @description Name for the schema; it must not already be used by another schema of your organisation. */
+      name: string;
+      /** @description Free-text note explaining what the events of this schema record. */
+      description?: string;
+      /** @description The numeric attributes events of this schema can carry. */
+      attributes: components['schemas']['EventAttributeSchema'][];
+      /** @description The dimensions events of this schema can carry. */
+      dimensions: components['schemas']['DimensionsSchema'][];
+      /** @description Rules that add or compute fields on each event as it is processed. */
+      enrichments?: components['schemas']['Enrichments'];
+      /** @description Names of the fields that usage meters built on this schema may filter on. */
+      filterFields?: string[];
+      /** @description Template from which Togai builds an event's id out of the values in its payload. */
+      eventIdTemplate?: string;
+    };
+    /**
+     * @description Changes to an event schema. Fields you leave out keep their current values. Once the schema has been
+     *     activated, existing attributes and dimensions can no longer be changed or removed; new ones can still be added.
+     */
+    UpdateEventSchemaRequest: {
+      /** @description New free-text note for the schema. */
+      description?: string;
+      /** @description The attributes the schema should have after the change. */
+      attributes?: components['schemas']['EventAttributeSchema'][];
+      /** @description The dimensions the schema should have after the change. */
+      dimensions?: components['schemas']['DimensionsSchema'][];
+      /** @description The enrichment rules the schema should have after the change. */
+      enrichments?: components['schemas']['Enrichments'];
+      /** @description Names of the fields that usage meters built on this schema may filter on. */
+      filterFields?: string[];
+      /** @description Template from which Togai builds an event's id out of the values in its payload. */
+      eventIdTemplate?: string;
+    };
+    /** @description Every version of one event schema. */
+    EventSchemaVersionsResponse: {
+      /** @description The versions of the schema, each as a complete event schema. */
+      data: components['schemas']['EventSchema'][];
+    };
+    /** @description A condition an event must meet for a usage meter to count it, a field compared with a value. */
+    UsageMeterFilterEntry: {
+      /** @description Name of the event field to compare (one of the event schema's filter fields). */
+      field: string;
+      /** @description Value the field must have. */
+      value: string;
+    };
+    /**
+     * @description How a usage meter combines the units it computes from matching events over a period: `COUNT` counts them and
+     *     `SUM` adds them up.
+     * @enum {string}
+     */
+    UsageMeterAggregation: 'COUNT' | 'SUM';
+    /**
+     * @description A rule of a usage meter that turns a matching event into units: when `matcher` holds for an event,
+     *     `computation` gives the number of units the event contributes.
+     */
+    Computation: {
+      /** @description Optional label for this matcher and computation pair. */
+      id?: string;
+      /**
+       * @description JSON Logic condition tested against each event; the rule applies to events for which it evaluates to a
+       *     truthy value.
+       */
+      matcher?: string;
+      /**
+       * @description JSON Logic expression that yields the units of a matching event. With the `COUNT` aggregation it must be
+       *     `'1'`.
+       */
+      computation: string;
+      /**
+       * Format: int32
+       * @description Position of this rule when several rules match the same event; lower numbers are evaluated first.
+       */
+      order: number;
+    };
+    /** @description A usage meter, which turns the events of one event schema into billable units. */
+    UsageMeter: {
+      /** @description Identifier that Togai assigned to the usage meter. */
+      id: string;
+      /** @description Name of the usage meter. */
+      name: string;
+      /** @description Name printed on invoices instead of `name`, when set. */
+      billableName?: string;
+      /** @description Name Togai shows for the meter, filled in by Togai from `billableName`, or from `name` when that is unset. */
+      displayName: string;
+      /** @description Free-text note explaining what the meter measures. */
+      description?: string;
+      /** @description Conditions an event must meet for the meter to count it. */
+      filters?: components['schemas']['UsageMeterFilterEntry'][];
+      /**
+       * @description Kind of usage meter.
+       * @enum {string}
+       */
+      type: 'COUNTER';
+      /**
+       * @description Lifecycle state of the usage meter.
+       * @enum {string}
+       */
+      status?: 'DRAFT' | 'ACTIVE' | 'INACTIVE' | 'ARCHIVED';
+      aggregation: components['schemas']['UsageMeterAggregation'];
+      /** @description Rules that give each matching event its number of units. */
+      computations?: components['schemas']['Computation'][];
+      /** @description The event schema the meter reads events of; present when it was asked for. */
+      eventSchema?: components['schemas']['EventSchema'];
+      /**
+       * Format: date-time
+       * @description When the usage meter was created.
+       */
+      createdAt?: string;
+      /**
+       * Format: date-time
+       * @description When the usage meter was most recently activated.
+       */
+      lastActivatedAt?: string;
+      /**
+       * Format: date-time
+       * @description When the usage meter was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of usage meters. */
+    UsageMeterPaginatedResponse: {
+      /** @description Usage meters on this page. */
+      data?: components['schemas']['UsageMeter'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Page size and sort order that produced this page. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description A new usage meter, created as a draft, and the event schema whose events it reads. */
+    CreateUsageMeterRequest: {
+      /** @description Name for the meter; it must not already be used by another usage meter of your organisation. */
+      name: string;
+      /** @description Name to print on invoices instead of `name`. */
+      billableName?: string;
+      /** @description Free-text note explaining what the meter measures. */
+      description?: string;
+      /** @description Conditions an event must meet for the meter to count it; events that fail them are ignored. */
+      filters?: components['schemas']['UsageMeterFilterEntry'][];
+      /**
+       * @description Kind of usage meter.
+       * @enum {string}
+       */
+      type: 'COUNTER';
+      aggregation: components['schemas']['UsageMeterAggregation'];
+      /** @description Rules that give each matching event its number of units. */
+      computations?: components['schemas']['Computation'][];
+      /** @description Name of the event schema whose events the meter reads. */
+      eventSchemaName?: string;
+    };
+    /** @description Changes to a usage meter. Fields you leave out keep their current values. */
+    UpdateUsageMeterRequest: {
+      /** @description New name of the meter. */
+      name?: string;
+      /** @description New name to print on invoices instead of `name`. */
+      billableName?: string;
+      /** @description New free-text note for the meter. */
+      description?: string;
+      /** @description Name of the event schema whose events the meter should read. */
+      eventSchemaName?: string;
+      /**
+       * @description Kind of usage meter; `COUNTER` counts usage.
+       * @enum {string}
+       */
+      type?: 'COUNTER';
+      aggregation?: components['schemas']['UsageMeterAggregation'];
+      /** @description Rules that give each matching event its number of units. */
+      computations?: components['schemas']['Computation'][];
+      /** @description Conditions an event must meet for the meter to count it. */
+      filters?: components['schemas']['UsageMeterFilterEntry'][];
+    };
+    /**
+     * @description A product or charge that can be sold on top of a price plan, such as a licence, a one-off fee or a credit grant.
+     *     Rate cards of price plans refer to it by its `id`.
+     */
+    AddOn: {
+      /** @description Internal name of the add-on. */
+      name: string;
+      /** @description Kind of add-on. */
+      type: components['schemas']['AddOnType'];
+      /** @description Name to print on invoices instead of `name`; absent when none was set. */
+      billableName?: string;
+      /** @description Identifier that Togai assigned to the add-on. */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When the add-on was created.
+       */
+      createdAt: string;
+      /**
+       * @description Whether the add-on can still be used (`ACTIVE`) or has been deleted (`ARCHIVED`).
+       * @enum {string}
+       */
+      status: 'ACTIVE' | 'ARCHIVED';
+      /** @description Name Togai shows for the add-on, filled in by Togai: the `billableName` when one is set, otherwise the `name`. */
+      displayName: string;
+    };
+    /** @description One page of add-ons. */
+    AddOnPaginatedResponse: {
+      /** @description Add-ons on this page. */
+      data: components['schemas']['AddOn'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Page size and sort order that produced this page. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description The add-on to create. */
+    CreateAddOnRequest: {
+      /** @description Internal name for the add-on. */
+      name: string;
+      /** @description Kind of add-on to create; it cannot be changed later. */
+      type: components['schemas']['AddOnType'];
+      /** @description Optional name to print on invoices in place of `name`. */
+      billableName?: string;
+    };
+    /** @description The add-on fields to change; fields left out keep their current values. An add-on keeps the type it was created with. */
+    UpdateAddOnRequest: {
+      /** @description New internal name for the add-on. */
+      name?: string;
+      /** @description New name to print on invoices in place of `name`. */
+      billableName?: string;
+    };
+    /** @description A feature as it appears in a list: instead of its event schema links it carries only how many there are. */
+    FeatureListResponse: {
+      /** @description Identifier that Togai assigned to the feature. */
+      id: string;
+      /** @description Internal name of the feature. */
+      name: string;
+      /** @description Name to print on invoices instead of `name`; absent when none was set. */
+      billableName?: string;
+      /**
+       * @description Name Togai shows for the feature, filled in by Togai: the `billableName` when one is set, otherwise the
+       *     `name`.
+       */
+      displayName: string;
+      /**
+       * Format: int32
+       * @description Number of event schema attributes linked to the feature.
+       */
+      schemaCount: number;
+      /**
+       * Format: date-time
+       * @description When the feature was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the feature was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of features. */
+    FeaturePaginatedListData: {
+      /** @description Features on this page, in their short list form. */
+      data?: components['schemas']['FeatureListResponse'][];
+      /** @description Cursor for the following page; absent on the last page. */
+      nextToken?: string;
+      /** @description Page size and sort order that produced this page. */
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description Links a feature to one attribute of an event schema, whose values measure the feature's usage. */
+    EventSchemasForFeature: {
+      /** @description Name of the event schema. */
+      schemaName: string;
+      /** @description Name of the attribute of that event schema that counts usage of the feature. */
+      attributeName: string;
+    };
+    /** @description The feature to create and, optionally, the event schema attributes to link it to. */
+    CreateFeatureRequest: {
+      /** @description Internal name for the feature. */
+      name: string;
+      /** @description Optional name to print on invoices in place of `name`. */
+      billableName?: string;
+      /** @description Event schema attributes to link to the feature; send an empty list to create it without links. */
+      schemaAssociations: components['schemas']['EventSchemasForFeature'][];
+    };
+    /** @description A feature of your product, with the event schema attributes that record its usage. */
+    Feature: {
+      /** @description Identifier that Togai assigned to the feature. */
+      id: string;
+      /** @description Internal name of the feature. */
+      name: string;
+      /** @description Name to print on invoices instead of `name`; absent when none was set. */
+      billableName?: string;
+      /**
+       * @description Name Togai shows for the feature, filled in by Togai: the `billableName` when one is set, otherwise the
+       *     `name`.
+       */
+      displayName: string;
+      /** @description The event schema attributes linked to the feature; empty when it has none. */
+      schemaAssociations: components['schemas']['EventSchemasForFeature'][];
+      /**
+       * Format: date-time
+       * @description When the feature was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the feature was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description The feature fields to change; fields left out keep their current values. */
+    UpdateFeatureRequest: {
+      /** @description New internal name for the feature. */
+      name?: string;
+      /** @description New name to print on invoices in place of `name`. */
+      billableName?: string;
+      /** @description Event schema attributes to link to the feature; leave it out to keep its links as they are. */
+      schemaAssociations?: components['schemas']['EventSchemasForFeature'][];
+    };
+    /**
+     * @description Whether an alert is being evaluated. `ACTIVE` alerts are checked on their interval and can raise incidents;
+     *     `INACTIVE` alerts are kept but not checked.
+     * @enum {string}
+     */
+    AlertStatus: 'ACTIVE' | 'INACTIVE';
+    /**
+     * @description An alert installed from an alert template: the template's check, run on the alert's `interval` against the
+     *     entity and owner it names, with the values given in `parameters`. When the check fires, Togai opens an
+     *     incident for it.
+     */
+    Alert: {
+      /** @description Togai's identifier of the alert. */
+      id: string;
+      /**
+       * Format: int32
+       * @description Revision number of the alert; incidents record the revision that raised them.
+       */
+      version: number;
+      /** @description Free text describing what the alert watches. */
+      description?: string;
+      status: components['schemas']['AlertStatus'];
+      /**
+       * Format: int32
+       * @description How many minutes the alert stays valid. Absent or null means it never lapses.
+       */
+      validity?: number;
+      /** @description Identifier of the alert template the alert was installed from. */
+      alertTemplateId: string;
+      /**
+       * Format: int32
+       * @description How often the alert is checked.
+       */
+      interval: number;
+      /** @description The entity the alert watches, shaped by the template's `entitySchema`. */
+      entityDetails?: {
+        [key: string]: unknown;
+      };
+      /** @description The owner of the watched entity, shaped by the template's `ownerSchema`. */
+      ownerDetails?: {
+        [key: string]: unknown;
+      };
+      /** @description Values for the template's parameters, such as a threshold, shaped by its `parametersSchema`. */
+      parameters?: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: date-time
+       * @description When the alert was installed.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the alert was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of alerts. */
+    AlertsPaginatedResponse: {
+      /** @description Alerts on this page. */
+      data: components['schemas']['Alert'][];
+      /** @description Cursor of the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description The alert to install from an alert template. */
+    CreateAlertRequest: {
+      /** @description Identifier of the alert template to install. */
+      alertTemplateId: string;
+      /**
+       * Format: int32
+       * @description How often the alert is checked.
+       */
+      interval: number;
+      /**
+       * Format: int32
+       * @description How many minutes the alert stays valid. Leave it out (or send null) for an alert that never lapses.
+       */
+      validity?: number;
+      /** @description Free text describing what the alert watches. */
+      description?: string;
+      /** @description The entity to watch, shaped by the template's `entitySchema`. */
+      entityDetails?: {
+        [key: string]: unknown;
+      };
+      /** @description The owner of the watched entity, shaped by the template's `ownerSchema`. */
+      ownerDetails?: {
+        [key: string]: unknown;
+      };
+      /** @description Values for the template's parameters, shaped by its `parametersSchema`. */
+      parameters?: {
+        [key: string]: unknown;
+      };
+      status: components['schemas']['AlertStatus'];
+    };
+    /**
+     * @description A kind of check that can be installed as an alert. Its schemas describe what an alert of this kind must say
+     *     about the watched entity, its owner and its parameters.
+     */
+    AlertTemplate: {
+      /** @description Togai's identifier of the alert template. */
+      id: string;
+      /** @description Display name of the template. */
+      name: string;
+      /** @description What the template checks. */
+      description?: string;
+      /**
+       * Format: int32
+       * @description Default interval at which alerts of this template are checked.
+       */
+      interval: number;
+      /** @description JSON schema, as a string, that the `entityDetails` of an alert of this template must follow. */
+      entitySchema?: string;
+      /** @description Kind of entity that alerts of this template watch. */
+      entityType?: string;
+      /** @description JSON schema, as a string, that the `ownerDetails` of an alert of this template must follow. */
+      ownerSchema?: string;
+      /** @description Kind of owner of the watched entity. */
+      ownerType?: string;
+      /** @description JSON schema, as a string, that the `parameters` of an alert of this template must follow. */
+      parametersSchema?: string;
+      /**
+       * Format: date-time
+       * @description When the template was created.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the template was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of alert templates. */
+    AlertTemplatesPaginatedResponse: {
+      /** @description Alert templates on this page. */
+      data: components['schemas']['AlertTemplate'][];
+      /** @description Cursor of the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /**
+     * @description A record that an alert fired: which alert (and which revision of it) raised it, the data the check reported,
+     *     and whether the incident is still open.
+     */
+    Incident: {
+      /** @description Togai's identifier of the incident. */
+      id: string;
+      /** @description Identifier of the alert that raised the incident. */
+      alertId: string;
+      /**
+       * Format: int32
+       * @description Revision of the alert at the time it raised the incident.
+       */
+      alertVersion: number;
+      /** @description Identifier of the template the alert was installed from. */
+      alertTemplateId: string;
+      /**
+       * Format: date-time
+       * @description Time after which the incident no longer applies.
+       */
+      validUntil?: string;
+      /** @description What the check found when it fired, such as the observed value. */
+      reportData?: {
+        [key: string]: unknown;
+      };
+      /** @description Current state of the incident; `CLOSED` once it was closed with `updateIncidentStatus`. */
+      status: string;
+      /**
+       * Format: date-time
+       * @description When the alert's condition was last evaluated for this incident.
+       */
+      lastCheckedAt?: string;
+      /**
+       * Format: date-time
+       * @description When the incident was opened.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the incident was last changed.
+       */
+      updatedAt?: string;
+    };
+    /** @description One page of incidents. */
+    IncidentsPaginatedResponse: {
+      /** @description Incidents on this page. */
+      data: components['schemas']['Incident'][];
+      /** @description Cursor of the following page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description The fields of an alert to change; fields left out keep their value. */
+    UpdateAlertRequest: {
+      /** @description New free-text description of the alert. */
+      description?: string;
+      status?: components['schemas']['AlertStatus'];
+      /**
+       * Format: int32
+       * @description New checking interval.
+       */
+      interval?: number;
+      /**
+       * Format: int32
+       * @description New validity of the alert, in minutes.
+       */
+      validity?: number;
+      /** @description New values for the template's parameters, shaped by its `parametersSchema`. */
+      parameters?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description The status to move an incident to. */
+    UpdateIncidentStatusRequest: {
+      /**
+       * @description New status of the incident. Closing it is the only change offered.
+       * @enum {string}
+       */
+      status: 'CLOSED';
+    };
+    /**
+     * @description An asynchronous job (a price plan migration, a batch of event corrections or a bill run) with its state and
+     *     how many of its entries are pending, failed or completed.
+     */
+    GetJobResponse: {
+      /** @description Togai's identifier of the job. */
+      id: string;
+      /**
+       * @description What the job does: `PRICE_PLAN` migrates accounts between price plans, `EVENT_CORRECTIONS` applies event
+       *     corrections, `BILL_RUN` generates invoices in bulk.
+       * @enum {string}
+       */
+      type: 'PRICE_PLAN' | 'EVENT_CORRECTIONS' | 'BILL_RUN';
+      /**
+       * Format: date-time
+       * @description When the job reached a final state; absent while it is still running.
+       */
+      settledAt?: string;
+      /**
+       * Format: date-time
+       * @description When the job last changed.
+       */
+      updatedAt: string;
+      /**
+       * @description Where the job is in its life. A job started with confirmation required waits in `WAITING_FOR_CONFIRMATION`
+       *     until it is confirmed or rejected; `COMPLETED`, `FAILED` and `CANCELLED` are final.
+       * @enum {string}
+       */
+      status:
+        | 'SCHEDULED'
+        | 'PENDING'
+        | 'INITIALIZED'
+        | 'WAITING_FOR_CONFIRMATION'
+        | 'IN_PROGRESS'
+        | 'COMPLETED'
+        | 'FAILED'
+        | 'CANCELLED';
+      /**
+       * Format: int32
+       * @description Number of entries (items to process) in the job.
+       */
+      totalJobEntries: number;
+      /**
+       * Format: int32
+       * @description Entries not processed yet.
+       */
+      pendingJobEntries: number;
+      /**
+       * Format: int32
+       * @description Entries whose processing failed.
+       */
+      failedJobEntries: number;
+      /**
+       * Format: int32
+       * @description Entries processed successfully.
+       */
+      completedJobEntries: number;
+      /** @description Extra information about the job, as string values. */
+      metadata?: {
+        [key: string]: string;
+      };
+    };
+    /** @description One item processed by a job (for example one account of a migration) and how far its processing got. */
+    JobEntriesResponse: {
+      /** @description Identifier of the entity this entry processes. */
+      entityId: string;
+      /** @description Identifier of the job the entry belongs to. */
+      jobId: string;
+      /**
+       * @description Processing state of the entry; `COMPLETED`, `FAILED` and `CANCELLED` are final.
+       * @enum {string}
+       */
+      status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+      /**
+       * Format: date-time
+       * @description When the entry was added to the job.
+       */
+      createdAt: string;
+      /** @description Extra information about the entry, as string values (for example why it failed). */
+      metadata?: {
+        [key: string]: string;
+      };
+    };
+    /** @description One page of the entries of a job. */
+    JobEntriesPaginatedResponse: {
+      /** @description Job entries on this page. */
+      data?: components['schemas']['JobEntriesResponse'][];
+      /** @description Cursor of the following page; absent on the last page. */
+      nextToken?: string;
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description A job as shown in the job list, without its entry counts. */
+    JobsWithoutStatusInfoResponse: {
+      /** @description Togai's identifier of the job. */
+      id: string;
+      /** @description What the job does, such as `PRICE_PLAN`, `EVENT_CORRECTIONS` or `BILL_RUN`. */
+      type: string;
+      /** @description Where the job is in its life, such as `WAITING_FOR_CONFIRMATION`, `IN_PROGRESS` or `COMPLETED`. */
+      status: string;
+      /**
+       * Format: date-time
+       * @description When the job last changed.
+       */
+      updatedAt: string;
+    };
+    /** @description One page of jobs. */
+    JobsPaginatedResponse: {
+      /** @description Jobs on this page. */
+      data?: components['schemas']['JobsWithoutStatusInfoResponse'][];
+      /** @description Cursor of the following page; absent on the last page. */
+      nextToken?: string;
+      context?: components['schemas']['PaginationOptions'];
+    };
+    /** @description Which customer's portal a delegate token opens, and to which of the customer's accounts it gives access. */
+    GetCustomerPortalDelegateTokenRequest: {
+      /** @description Identifier of the customer whose portal the token opens. */
+      customerId: string;
+      /**
+       * @description Accounts of that customer the token gives access to, at most 5. To give access to every account of the
+       *     customer, send `allAccountsAccess: true` instead.
+       */
+      accountIds?: string[];
+      /** @description When true, the token gives access to every account of the customer. */
+      allAccountsAccess?: boolean;
+      /**
+       * Format: int64
+       * @description Lifetime of the token in seconds, counted from when it is issued. When omitted, the token expires when the
+       *     credential used for this request does.
+       */
+      expiry?: number;
+    };
+    /** @description A link from which a file can be downloaded for a limited time. */
+    FileDownloadUrlResponse: {
+      /**
+       * @description The link to the file's bytes on a storage host. It works without Togai credentials while it is valid, so
+       *     share it only with whoever should read the file.
+       */
+      downloadUrl: string;
+    };
+    /** @description A recorded license entry of an account, with the total quantity it holds from `effectiveFrom` on. */
+    LicenseUpdateResponse: {
+      /** @description Identifier of the license (the add-on). */
+      licenseId: string;
+      /** @description Your identifier of the account. */
+      accountId: string;
+      /** @description Total number of licenses the account holds after this entry, whatever the kind of update. */
+      quantity: number;
+      /**
+       * Format: date-time
+       * @description Instant from which this quantity applies.
+       */
+      effectiveFrom: string;
+      /** @description String key/value pairs kept with the entry. */
+      metadata?: {
+        [key: string]: string;
+      };
+      /**
+       * Format: date-time
+       * @description When the entry was recorded.
+       */
+      createdAt: string;
+    };
+    /** @description One page of license entries, with a cursor when further pages exist. */
+    GetLicenseUpdatesResponse: {
+      /** @description The license entries on this page. */
+      data: components['schemas']['LicenseUpdateResponse'][];
+      /** @description Cursor for the next page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description A change to the number of licenses an account holds, from a given instant on. */
+    LicenseUpdateRequest: {
+      /** @description Identifier of the license (the add-on) whose quantity changes. */
+      licenseId: string;
+      /** @description Your identifier of the account whose license quantity changes. */
+      accountId: string;
+      /**
+       * @description How `quantity` is applied: `RELATIVE` changes the current quantity by it, `ABSOLUTE` replaces the current
+       *     quantity with it.
+       * @enum {string}
+       */
+      updateType: 'RELATIVE' | 'ABSOLUTE';
+      /** @description The number of licenses to add, or the new total, depending on `updateType`. */
+      quantity: number;
+      /**
+       * Format: date-time
+       * @description Instant from which the change applies.
+       */
+      effectiveFrom?: string;
+      /**
+       * @description Your key for this update. Togai keeps license updates unique per key, so resending an update with the same
+       *     key does not apply it a second time. The SDK fills it with a fresh value when you leave it out.
+       */
+      idempotencyKey?: string;
+      /** @description Free-form string key/value pairs to keep with the update, such as the order that caused it. */
+      metadata?: {
+        [key: string]: string;
+      };
+    };
+    /** @description A license entry of an account that carries a name, with the period in which it applies. */
+    NamedLicenseUpdate: {
+      /** @description Identifier of this named license entry. */
+      id: string;
+      /** @description Identifier of the license (the add-on). */
+      licenseId: string;
+      /** @description Your identifier of the account. */
+      accountId: string;
+      /** @description The name given to this license entry, for example the user a seat is assigned to. */
+      name: string;
+      /**
+       * Format: date-time
+       * @description Instant from which the entry applies.
+       */
+      effectiveFrom?: string;
+      /**
+       * Format: date-time
+       * @description Instant at which the entry stops applying; absent when it has no end.
+       */
+      effectiveUntil?: string;
+      /**
+       * Format: date-time
+       * @description When the entry was recorded.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the entry last changed.
+       */
+      updatedAt: string;
+    };
+    /** @description One page of named license entries, with a cursor when further pages exist. */
+    NamedLicenseUpdatesPaginatedResponse: {
+      /** @description The named license entries on this page. */
+      data: components['schemas']['NamedLicenseUpdate'][];
+      /** @description Cursor for a further page; absent on the last page. */
+      nextToken?: string;
+    };
+    /** @description New details (metadata) for an existing license entry; its quantity is not changed this way. */
+    LicenseEntryDetailsUpdateRequest: {
+      /** @description Your identifier of the account that holds the license entry. */
+      accountId: string;
+      /**
+       * Format: date-time
+       * @description Instant from which the license entry applies.
+       */
+      effectiveFrom: string;
+      /** @description The string key/value pairs to keep with the entry. */
+      metadata: {
+        [key: string]: string;
+      };
+    };
+    /**
+     * @description Where a report is in its life: `QUEUED` (waiting to run), `RUNNING`, `UPLOAD_PENDING` (computed, its file not
+     *     yet stored), `COMPLETED` (its file is ready) or `FAILED`.
+     * @enum {string}
+     */
+    ReportStatus: 'QUEUED' | 'RUNNING' | 'FAILED' | 'UPLOAD_PENDING' | 'COMPLETED';
+    /** @description A function applied to a column's values, with its arguments. */
+    QueryFunction: {
+      /** @description Name of the function. */
+      name: string;
+      /** @description Arguments of the function, each written as a string. */
+      args: string[];
+    };
+    /** @description A column read by a report query, optionally transformed by functions and an aggregator. */
+    QueryColumn: {
+      /** @description Data source the column belongs to, when it is not the query's base data source. */
+      dataSource?: string;
+      /** @description Name of the column. */
+      columnName: string;
+      /** @description Name under which the column appears in the result. */
+      alias?: string;
+      /** @description Functions applied to the column's values, in order. */
+      functions?: components['schemas']['QueryFunction'][];
+      /** @description Aggregation applied to the column's values, such as a sum or a count. */
+      aggregator?: string;
+    };
+    /** @description A condition rows must meet to be part of a report query's result. */
+    QueryFilter: {
+      column: components['schemas']['QueryColumn'];
+      /** @description Comparison applied to the column, such as equality. */
+      operator: string;
+      /** @description Values the column is compared with, each written as a string. */
+      args: string[];
+    };
+    /** @description One sort key of a report query. */
+    QueryInputSortInner: {
+      column: components['schemas']['QueryColumn'];
+      /** @description Direction of the sort on this column, such as ascending or descending. */
+      sortOrder: string;
+    };
+    /** @description The query behind a report: the columns it selects, how rows are filtered and sorted, and how many rows it reads. */
+    QueryInput: {
+      /** @description Columns in the result, in order. */
+      selects: components['schemas']['QueryColumn'][];
+      /** @description Conditions every row of the result meets. */
+      queryFilters?: components['schemas']['QueryFilter'][];
+      /** @description Data source the query reads from. */
+      baseDataSource: string;
+      /** @description Sort keys, the first one deciding first. */
+      sort: components['schemas']['QueryInputSortInner'][];
+      /** @description Sort-key values of the last row already read, to continue the result after it. */
+      seekValues?: string[];
+      /**
+       * Format: int32
+       * @description Largest number of rows the query returns.
+       */
+      limit: number;
+    };
+    /**
+     * @description How a report was defined: from a report template (`TEMPLATE`), from a query (`QUERY`) or as a custom report
+     *     (`CUSTOM`).
+     * @enum {string}
+     */
+    ReportType: 'TEMPLATE' | 'QUERY' | 'CUSTOM';
+    /** @description A report of your organisation or of one account, with its status and, once complete, its file. */
+    Report: {
+      /** @description Identifier of the report. */
+      id: string;
+      /** @description Name of the report. */
+      name: string;
+      /** @description Your identifier of the account the report covers; absent for a report of the whole organisation. */
+      account_id?: string;
+      status: components['schemas']['ReportStatus'];
+      /** @description Identifier of the report's file, once there is one. Read it through the file operations. */
+      fileId?: string;
+      queryInput?: components['schemas']['QueryInput'];
+      /** @description Identifier of the report template the report was made from. */
+      reportTemplateId?: string;
+      /**
+       * Format: date-time
+       * @description When the report was requested.
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description When the report last changed.
+       */
+      updatedAt: string;
+      /** @description A time-limited link to the report's file, when one was issued. */
+      preSignedUrl?: string;
+      type?: components['schemas']['ReportType'];
+    };
+    /** @description One page of reports, with a cursor when further pages exist. */
+    ReportsPaginatedResponse: {
+      /** @description The reports on this page. */
+      data?: components['schemas']['Report'][];
+      /** @description Cursor for the next page; absent on the last page. */
+      nextToken?: string;
+    };
+    /**
+     * @description One setting: a named value of a given data type, stored in a namespace for one entity (such as an account).
+     *     The same shape is sent to create a setting and returned when one is read.
+     */
+    Setting: {
+      /** @description Identifier of the setting within its namespace, such as `payment_reminder_days`. */
+      id: string;
+      /** @description The setting's value, always written as a string and read according to `dataType`. */
+      value: string;
+      /** @description Kind of entity the setting applies to, for example `ACCOUNT`. */
+      entityType: string;
+      /** @description Identifier of the entity the setting applies to, such as an account id. */
+      entityId: string;
+      /** @description Namespace that holds the setting, for example `USER` for settings you define yourself. */
+      namespace: string;
+      /** @description A readable name for the setting. */
+      name: string;
+      dataType: components['schemas']['SettingDataType'];
+    };
+    /** @description The fields of a setting to change. Fields left out keep their current values. */
+    UpdateSettingRequest: {
+      /** @description New readable name of the setting. */
+      name?: string;
+      /** @description New value, written as a string and read according to the data type. */
+      value?: string;
+      dataType?: components['schemas']['SettingDataType'];
+    };
+    /** @description One page of settings, with a cursor when further pages exist. */
+    SettingPaginatedResponse: {
+      /** @description The settings on this page. */
+      data?: components['schemas']['Setting'][];
+      /** @description Cursor for the next page; absent on the last page. */
+      nextToken?: string;
+      context?: components['schemas']['PaginationOptions'];
+    };
   };
   responses: {
     /** @description Any other error, most often a temporary failure on the server side. The body still carries a message. */
@@ -5787,6 +9440,90 @@ export interface components {
      * @example payment.20u1Ab2CdEf.h3j4k
      */
     PaymentId: string;
+    /**
+     * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+     * @example pp.20txw0FrqjQ.byM8V
+     */
+    PricePlanId: string;
+    /**
+     * @description Which version of the price plan to read: `LATEST` for the most recent version, which may be a draft; `ACTIVE`
+     *     for the most recent finalized version; or a version number such as `3`. Without it, the latest version is
+     *     returned.
+     * @example ACTIVE
+     */
+    PricePlanVersion: string;
+    /**
+     * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+     * @example pp.21bKq7XvNwE.Ta9Lr
+     */
+    'PricePlanId-2': string;
+    /**
+     * @description Identifier of one pricing schedule of the price plan, as returned in the `id` of a pricing schedule.
+     * @example sch.21bKr2MpHdV.Wq3Zs
+     */
+    PricingScheduleId: string;
+    /**
+     * @description Name of the event schema, as given when it was created.
+     * @example storage_usage
+     */
+    EventSchemaName: string;
+    /**
+     * @description Identifier that Togai assigned to the usage meter when it was created.
+     * @example um.20vQm8KsTzr.x4b2
+     */
+    UsageMeterId: string;
+    /**
+     * @description Return only the add-ons in this state. Leave it out to get add-ons in either state.
+     * @example ACTIVE
+     */
+    AddOnStatusFilter: 'ACTIVE' | 'ARCHIVED';
+    /**
+     * @description Identifier that Togai assigned to the add-on when it was created.
+     * @example addon.20uBq7RsTvW.c4d5e
+     */
+    AddOnId: string;
+    /**
+     * @description Identifier of the alert template, as returned in `id` by the template list.
+     * @example 6f1d2c84-93ab-4e57-b0c2-5a8e7d194f30
+     */
+    AlertTemplateId: string;
+    /**
+     * @description Togai's identifier of the incident, as returned in `id` by the incident list.
+     * @example inc.21bYmNoPqRs.e3f5g
+     */
+    IncidentId: string;
+    /**
+     * @description Togai's identifier of the alert, as returned in `id` when the alert was created or listed.
+     * @example alert.21bXkPqRsTu.a7c9d
+     */
+    AlertId: string;
+    /**
+     * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+     *     correction or a bill run) or by the job list.
+     * @example mig.21cZxCvBnMa.h8j2k
+     */
+    JobId: string;
+    /**
+     * @description Identifier of the file, as found for example in a report's `fileId`.
+     * @example file.21dE3lMnOpQ.t9u0
+     */
+    FileId: string;
+    /**
+     * @description How many license entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+     * @example 10
+     */
+    LicensesPageSize: number;
+    /**
+     * @description Identifier of the license (the add-on) whose entry is updated.
+     * @example addon.21aB7cDeFgH.x4kq
+     */
+    LicenseId: string;
+    /**
+     * @description Full identifier of the setting. It combines the namespace, the setting id and the entity the setting belongs
+     *     to, as in `setting.USER.payment_reminder_days.ACCOUNT.ACC00001`.
+     * @example setting.USER.payment_reminder_days.ACCOUNT.ACC00001
+     */
+    SettingIdStr: string;
   };
   requestBodies: never;
   headers: never;
@@ -9111,6 +12848,2587 @@ export interface operations {
         content: {
           'application/json': components['schemas']['Payment'];
         };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricePlanRateCards: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the price plan's rate cards. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RateCardPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  bulkPricePlanRateCardOperations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /** @description The rate card changes to apply, in order. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRateCardOperationsRequest'];
+      };
+    };
+    responses: {
+      /** @description The changes were applied; the body holds the resulting rate cards. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulkRateCardOperationsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricePlansV2: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of price plans. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanV2PaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createPricePlanV2: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The settings of the new price plan. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePricePlanV2Request'];
+      };
+    };
+    responses: {
+      /** @description The price plan was created as a draft. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanV2'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  discardPricePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The draft was discarded. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  finalizePricePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /** @description Whether, when and from which versions accounts move to the finalized version. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FinalizePricePlanRequest'];
+      };
+    };
+    responses: {
+      /** @description The draft is now the active version. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getPricePlanV2: {
+    parameters: {
+      query?: {
+        /**
+         * @description Which version of the price plan to read: `LATEST` for the most recent version, which may be a draft; `ACTIVE`
+         *     for the most recent finalized version; or a version number such as `3`. Without it, the latest version is
+         *     returned.
+         * @example ACTIVE
+         */
+        version?: components['parameters']['PricePlanVersion'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested version of the price plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanV2'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updatePricePlanV2: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /** @description The settings to change. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePricePlanV2Request'];
+      };
+    };
+    responses: {
+      /** @description The price plan after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanV2'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricePlanErrors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The validation problems of the price plan's draft. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ValidatedEntityErrorsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricePlanPricingRules: {
+    parameters: {
+      query?: {
+        /**
+         * @description Which version of the price plan to read: `LATEST` for the most recent version, which may be a draft; `ACTIVE`
+         *     for the most recent finalized version; or a version number such as `3`. Without it, the latest version is
+         *     returned.
+         * @example ACTIVE
+         */
+        version?: components['parameters']['PricePlanVersion'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pricing rules of the requested version. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updatePricePlanPricingRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    /** @description The complete set of pricing rules the price plan should have. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePricingRulesRequest'];
+      };
+    };
+    responses: {
+      /** @description The pricing rules now stored for the price plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricePlanVersions: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.20txw0FrqjQ.byM8V
+         */
+        price_plan_id: components['parameters']['PricePlanId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the price plan's versions. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanV2PaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  pricePlanMigrationV2: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Which accounts to move, where to, and when. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePricePlanMigrationRequest'];
+      };
+    };
+    responses: {
+      /** @description The migration job was created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  activatePricePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    /** @description The currencies to activate. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ActivatePricePlanRequest'];
+      };
+    };
+    responses: {
+      /** @description The price plan after activation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getPricePlan: {
+    parameters: {
+      query?: {
+        /**
+         * @description Version of the price plan to return; the latest version when left out.
+         * @example 3
+         */
+        version?: number;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The price plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  archivePricePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The price plan was archived. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updatePricePlan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+      };
+      cookie?: never;
+    };
+    /** @description The changes to make. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdatePricePlanRequest'];
+      };
+    };
+    responses: {
+      /** @description The price plan as updated. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getPricePlans: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of price plans. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlanPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createPricePlan: {
+    parameters: {
+      query?: {
+        /**
+         * @description When `true`, the plan is validated and returned as it would be created, but nothing is saved.
+         * @example true
+         */
+        dry_run?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The price plan to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePricePlanRequest'];
+      };
+    };
+    responses: {
+      /** @description The price plan as created (or, on a dry run, as it would be created). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricePlan'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  pricePlanMigration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Which accounts to move, where to and when. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreatePricePlanMigrationRequest'];
+      };
+    };
+    responses: {
+      /** @description The migration job was created. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listPricingRulesByScheduleId: {
+    parameters: {
+      query?: {
+        /**
+         * @description Return only the rules invoiced at the start (`IN_ADVANCE`) or at the end (`IN_ARREARS`) of the cycle.
+         * @example IN_ARREARS
+         */
+        invoice_timing?: 'IN_ADVANCE' | 'IN_ARREARS';
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Togai-generated identifier of a price plan, as returned in the `id` of a price plan.
+         * @example pp.21bKq7XvNwE.Ta9Lr
+         */
+        price_plan_id: components['parameters']['PricePlanId-2'];
+        /**
+         * @description Identifier of one pricing schedule of the price plan, as returned in the `id` of a pricing schedule.
+         * @example sch.21bKr2MpHdV.Wq3Zs
+         */
+        pricing_schedule_id: components['parameters']['PricingScheduleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pricing rules of the schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PricingRulesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  calculateRevenue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The plan, the currency and the quantities to price. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CalculateRevenueRequest'];
+      };
+    };
+    responses: {
+      /** @description The plan that was priced and the estimated revenue of each of its rate cards. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalculateRevenueResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  calculateRevenueV2: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The plan, the currency and the quantities to price. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CalculateRevenueRequest'];
+      };
+    };
+    responses: {
+      /** @description The estimated revenue of each rate card of the plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CalculateRevenueResponseV2'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  activateEventSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event schema after activation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchema'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listEventSchemas: {
+    parameters: {
+      query?: {
+        /**
+         * @description Only return event schemas in this state.
+         * @example INACTIVE
+         */
+        status?: 'ACTIVE' | 'INACTIVE';
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of event schemas, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchemaListPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createEventSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The event schema to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateEventSchemaRequest'];
+      };
+    };
+    responses: {
+      /** @description The event schema was created as a draft; the body holds it as stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchema'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deactivateEventSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event schema after deactivation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchema'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getEventSchema: {
+    parameters: {
+      query?: {
+        /**
+         * @description Version of the schema to return; the latest version is returned when this is left out.
+         * @example 1
+         */
+        version?: number;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested version of the event schema. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchema'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteEventSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event schema was archived. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  eventSchemaEventSchemaNamePatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    /** @description The changes to make. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateEventSchemaRequest'];
+      };
+    };
+    responses: {
+      /** @description The event schema after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchema'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listEventSchemaVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Name of the event schema, as given when it was created.
+         * @example storage_usage
+         */
+        event_schema_name: components['parameters']['EventSchemaName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description All versions of the event schema. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventSchemaVersionsResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  activateUsageMeter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The usage meter after activation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeter'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getUsageMetersForEventSchema: {
+    parameters: {
+      query?: {
+        /**
+         * @description Only return usage meters in this state.
+         * @example ACTIVE
+         */
+        status?: 'ACTIVE' | 'INACTIVE';
+        /**
+         * @description Only return usage meters that aggregate their units this way.
+         * @example SUM
+         */
+        aggregations?: 'COUNT' | 'SUM';
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of usage meters, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeterPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createUsageMeter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The usage meter to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUsageMeterRequest'];
+      };
+    };
+    responses: {
+      /** @description The usage meter was created as a draft; the body holds it as stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeter'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deactivateUsageMeter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The usage meter after deactivation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeter'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getUsageMeter: {
+    parameters: {
+      query?: {
+        /**
+         * @description Whether to include the meter's event schema in the response.
+         * @example true
+         */
+        includeSchema?: boolean;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested usage meter. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeter'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteUsageMeter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The usage meter was deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateUsageMeter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the usage meter when it was created.
+         * @example um.20vQm8KsTzr.x4b2
+         */
+        usage_meter_id: components['parameters']['UsageMeterId'];
+      };
+      cookie?: never;
+    };
+    /** @description The changes to make. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateUsageMeterRequest'];
+      };
+    };
+    responses: {
+      /** @description The usage meter after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UsageMeter'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getAddOns: {
+    parameters: {
+      query?: {
+        /**
+         * @description Return only the add-ons in this state. Leave it out to get add-ons in either state.
+         * @example ACTIVE
+         */
+        status?: components['parameters']['AddOnStatusFilter'];
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of add-ons, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AddOnPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createAddOn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The add-on to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAddOnRequest'];
+      };
+    };
+    responses: {
+      /** @description The add-on was created; the body holds it as stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AddOn'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getAddOn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the add-on when it was created.
+         * @example addon.20uBq7RsTvW.c4d5e
+         */
+        addon_id: components['parameters']['AddOnId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested add-on. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AddOn'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  deleteAddOn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the add-on when it was created.
+         * @example addon.20uBq7RsTvW.c4d5e
+         */
+        addon_id: components['parameters']['AddOnId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The add-on was archived. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BaseSuccessResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateAddOn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier that Togai assigned to the add-on when it was created.
+         * @example addon.20uBq7RsTvW.c4d5e
+         */
+        addon_id: components['parameters']['AddOnId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateAddOnRequest'];
+      };
+    };
+    responses: {
+      /** @description The add-on after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AddOn'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getFeatures: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of features, plus a cursor when more pages are available. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeaturePaginatedListData'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createFeature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The feature to create and its event schema links. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateFeatureRequest'];
+      };
+    };
+    responses: {
+      /** @description The feature was created; the body holds it with its links. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Feature'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getFeature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requested feature. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Feature'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateFeature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the feature.
+         * @example feature.20tzK4mNpQr.a7b8c
+         */
+        feature_id: components['parameters']['FeatureId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateFeatureRequest'];
+      };
+    };
+    responses: {
+      /** @description The feature after the update. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Feature'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listAlerts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of alerts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  createAlert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The alert to install. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAlertRequest'];
+      };
+    };
+    responses: {
+      /** @description The alert was installed; the body holds it as stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getAlertTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the alert template, as returned in `id` by the template list.
+         * @example 6f1d2c84-93ab-4e57-b0c2-5a8e7d194f30
+         */
+        alert_template_id: components['parameters']['AlertTemplateId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The alert template. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertTemplate'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getAlertTemplates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of alert templates. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertTemplatesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the incident, as returned in `id` by the incident list.
+         * @example inc.21bYmNoPqRs.e3f5g
+         */
+        incident_id: components['parameters']['IncidentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The incident. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Incident'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getIncidents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of incidents. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateAlert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the alert, as returned in `id` when the alert was created or listed.
+         * @example alert.21bXkPqRsTu.a7c9d
+         */
+        alert_id: components['parameters']['AlertId'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateAlertRequest'];
+      };
+    };
+    responses: {
+      /** @description The alert after the change. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateIncidentStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the incident, as returned in `id` by the incident list.
+         * @example inc.21bYmNoPqRs.e3f5g
+         */
+        incident_id: components['parameters']['IncidentId'];
+      };
+      cookie?: never;
+    };
+    /** @description The status to set. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['UpdateIncidentStatusRequest'];
+      };
+    };
+    responses: {
+      /** @description The incident with its new status. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Incident'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  confirmJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job after it was confirmed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetJobResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getJobEntries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of job entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobEntriesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getJobStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job and its entry counts. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetJobResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getJobs: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of jobs, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  rejectJob: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Togai's identifier of the job, as returned by the call that started it (a price plan migration, an event
+         *     correction or a bill run) or by the job list.
+         * @example mig.21cZxCvBnMa.h8j2k
+         */
+        job_id: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job after it was rejected. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetJobResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getCustomerPortalDelegateToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The customer, the accounts the token covers and, optionally, its lifetime. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GetCustomerPortalDelegateTokenRequest'];
+      };
+    };
+    responses: {
+      /** @description The delegate token. It is a secret; see the operation's description. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getDownloadUrl: {
+    parameters: {
+      query?: {
+        /**
+         * @description Requested lifetime of the link. Togai's reference gives no unit for it; when it is omitted the server
+         *     picks the lifetime.
+         * @example 900
+         */
+        expiry?: number;
+      };
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the file, as found for example in a report's `fileId`.
+         * @example file.21dE3lMnOpQ.t9u0
+         */
+        file_id: components['parameters']['FileId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The download link. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileDownloadUrlResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the file, as found for example in a report's `fileId`.
+         * @example file.21dE3lMnOpQ.t9u0
+         */
+        file_id: components['parameters']['FileId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file is on a storage host; follow `Location`, without Togai credentials, to read it. */
+      302: {
+        headers: {
+          /**
+           * @description Time-limited link to the file's bytes on a storage host.
+           * @example https://files.togai.example/reports/file.21dE3lMnOpQ.t9u0.csv?expires=1722499200&signature=c2lnbmF0dXJlLWV4YW1wbGU
+           */
+          Location: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getLicenseUpdates: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description Only return entries of this account (your account identifier).
+         * @example ACC00001
+         */
+        account_id?: string;
+        /**
+         * @description How many license entries to return in one page, at most 50. When omitted, pages hold 50 entries.
+         * @example 10
+         */
+        pageSize?: components['parameters']['LicensesPageSize'];
+        /**
+         * @description Only return entries of this license.
+         * @example addon.21aB7cDeFgH.x4kq
+         */
+        licenseId?: string;
+        /**
+         * @description Only return entries that take effect at this instant.
+         * @example 2024-08-01T00:00:00Z
+         */
+        effectiveFrom?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of license entries, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetLicenseUpdatesResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The query parameters could not be processed, for example because they exceed the API limits. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  addLicenseUpdateEntry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The license change to record. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['LicenseUpdateRequest'];
+      };
+    };
+    responses: {
+      /** @description The update was recorded; the body holds the resulting entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LicenseUpdateResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The request could not be processed, for example because it exceeds the API limits. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getNamedLicenseUpdates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Named license entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamedLicenseUpdatesPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateLicenseEntryDetails: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Identifier of the license (the add-on) whose entry is updated.
+         * @example addon.21aB7cDeFgH.x4kq
+         */
+        license_id: components['parameters']['LicenseId'];
+      };
+      cookie?: never;
+    };
+    /** @description The entry to update and its new details. */
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['LicenseEntryDetailsUpdateRequest'];
+      };
+    };
+    responses: {
+      /** @description The entry was updated; the body holds it as now stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LicenseUpdateResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listReports: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+        /**
+         * @description Whose reports to return: `ORGANIZATION` (the default) only those of the organisation, `ACCOUNTS` only
+         *     those of accounts, `ALL` both. Togai's reference ties `ACCOUNTS` to an `account_id` filter that it does not
+         *     list among this operation's parameters.
+         * @example ALL
+         */
+        fetchFor?: 'ALL' | 'ORGANIZATION' | 'ACCOUNTS';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of reports, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportsPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  getSetting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Full identifier of the setting. It combines the namespace, the setting id and the entity the setting belongs
+         *     to, as in `setting.USER.payment_reminder_days.ACCOUNT.ACC00001`.
+         * @example setting.USER.payment_reminder_days.ACCOUNT.ACC00001
+         */
+        setting_id_str: components['parameters']['SettingIdStr'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The setting. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Setting'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  updateSetting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description Full identifier of the setting. It combines the namespace, the setting id and the entity the setting belongs
+         *     to, as in `setting.USER.payment_reminder_days.ACCOUNT.ACC00001`.
+         * @example setting.USER.payment_reminder_days.ACCOUNT.ACC00001
+         */
+        setting_id_str: components['parameters']['SettingIdStr'];
+      };
+      cookie?: never;
+    };
+    /** @description The fields to change. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateSettingRequest'];
+      };
+    };
+    responses: {
+      /** @description The setting was updated; the body holds it as now stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Setting'];
+        };
+      };
+      /** @description The setting was updated, and Togai answered without a body. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  listSetting: {
+    parameters: {
+      query?: {
+        /**
+         * @description Opaque pagination cursor. Copy it unchanged from the `nextToken` of the previous page to get the page that
+         *     follows; leave it out to start at the first page.
+         * @example eyJsYXN0SXRlbUlkIjogIkFDQzAwMDEwIiwgInBhZ2VTaXplIjogMTAsICJzb3J0T3JkZXIiOiAiQVNDIn0=
+         */
+        nextToken?: components['parameters']['NextToken'];
+        /**
+         * @description How many items to return in one page. When omitted, the server picks its default page size.
+         * @example 10
+         */
+        pageSize?: components['parameters']['PageSize'];
+        /**
+         * @description Only return settings of entities of this kind, for example `ACCOUNT`.
+         * @example ACCOUNT
+         */
+        entity_type?: string;
+        /**
+         * @description Only return settings of the entity with this identifier.
+         * @example ACC00001
+         */
+        entity_id?: string;
+        /**
+         * @description Only return settings with this setting id.
+         * @example payment_reminder_days
+         */
+        setting_id?: string;
+        /**
+         * @description Only return settings of this namespace, for example `USER`.
+         * @example USER
+         */
+        namespace?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of settings, with a cursor when more pages follow. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SettingPaginatedResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+      default: components['responses']['UnexpectedError'];
+    };
+  };
+  insertSetting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The setting to create. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Setting'];
+      };
+    };
+    responses: {
+      /** @description The setting was created; the body holds it as stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Setting'];
+        };
+      };
+      /** @description The setting was created, and Togai answered without a body. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];

@@ -12,6 +12,7 @@ export interface AuthResource {
    * Get a short-lived bearer token.
    *
    * `POST /authenticate` (`authenticate`).
+   * The answer's `token` is a secret: never logged, and blotted out of errors.
    * Changes nothing twice: resent after a 5xx, timeout or reset.
    */
   authenticate(args?: Record<string, never>, options?: RequestOptions): APIPromise<TokenResponse>;
