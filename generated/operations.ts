@@ -1084,7 +1084,7 @@ export interface Operations {
     pagination: null;
     idempotencyKeyField: null;
     generatedKeys: [];
-    idempotent: true;
+    idempotent: false;
     download: false;
     secretFields: [];
     arrayLimits: {};
@@ -3958,7 +3958,7 @@ const rows: readonly Row[] = [
     'schedules',
     'discard',
     0,
-    2,
+    0,
     0,
     0,
     [['account_id', 1, 50]],

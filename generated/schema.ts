@@ -925,7 +925,8 @@ export interface paths {
     /**
      * Discard the draft schedules of an account
      * @description Throws away the account's pending draft schedules, leaving its active schedules as they are. Use it to
-     *     abandon edits that you do not want to finalize.
+     *     abandon edits that you do not want to finalize. The SDK does not resend this call after a failure the server
+     *     may have acted on: a second discard could throw away drafts staged in between.
      */
     delete: operations['discardAccountSchedules'];
     options?: never;

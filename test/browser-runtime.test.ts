@@ -45,8 +45,10 @@ describe.skipIf(!haveChromium)('browser runtime (headless Chromium)', () => {
       const path = new URL(request.url, 'http://127.0.0.1').pathname;
       if (path === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-      } else if (files[path]) {
-        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await readFile(files[path]));
+      } else if (files[path] || /^\/sdk\/[\w-]+\.js$/.test(path)) {
+        // The entry and the chunks it shares with the ingester entry.
+        const file = files[path] ?? join(sdkDir, basename(path));
+        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await readFile(file));
       } else {
         response.writeHead(404).end();
       }

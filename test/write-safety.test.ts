@@ -61,6 +61,28 @@ describe.each(faults)('every write after %s', (_, fault) => {
 test('the suite covers writes of every kind', () => {
   expect(writes.filter((op) => !resendable(op)).length).toBeGreaterThan(20);
   expect(writes.filter((op) => op.generatedKeys.length > 0).map((op) => op.operationId).sort()).toEqual(
-    ['createCredit', 'createCustomInvoice', 'createProposal', 'ingest', 'ingestBatch', 'ingestEntitledEvent', 'initiateOneTimeEntitlementPlan'].sort(),
+    ['addLicenseUpdateEntry', 'createCredit', 'createCustomInvoice', 'createProposal', 'ingest', 'ingestBatch', 'ingestEntitledEvent', 'initiateOneTimeEntitlementPlan'].sort(),
   );
+});
+
+test('what starts work that must not run twice is never resent: finalize, activate, deactivate, discard, migrations, jobs', () => {
+  const starters = writes.filter((op) => /^(finalize|activate|deactivate|discard|createMigration|confirm|reject)$/.test(op.sdkMethod));
+  expect(starters.map((op) => `${op.resource}.${op.sdkMethod}`).sort()).toEqual(
+    [
+      'eventSchemas.activate',
+      'eventSchemas.deactivate',
+      'jobs.confirm',
+      'jobs.reject',
+      'pricePlans.createMigration',
+      'pricePlans.discard',
+      'pricePlans.finalize',
+      'pricePlansV1.activate',
+      'pricePlansV1.createMigration',
+      'schedules.discard',
+      'schedules.finalize',
+      'usageMeters.activate',
+      'usageMeters.deactivate',
+    ].sort(),
+  );
+  for (const op of starters) expect(resendable(op), op.operationId).toBe(false);
 });

@@ -39,7 +39,7 @@ export interface SchedulesResource {
    * Discard the draft schedules of an account.
    *
    * `DELETE /v2/accounts/{account_id}/discard_schedules` (`discardAccountSchedules`).
-   * Changes nothing twice: resent after a 5xx, timeout or reset.
+   * Not resent once the server may have acted on it (a 5xx, a timeout, a reset): check before calling again.
    */
   discard(args: { accountId: string }, options?: RequestOptions): APIPromise<BaseSuccessResponse>;
 

@@ -27,7 +27,7 @@ function safetyOf(op) {
     return ['yes', `keyed: the SDK fills ${where} before the first attempt when you leave it out, and every retry repeats it`];
   }
   if (op.declaredIdempotent === true) return ['yes', 'a query or check that changes nothing (`x-sdk-idempotent`)'];
-  if (op.declaredIdempotent === false) return ['no', 'it starts something that must not run twice (`x-sdk-idempotent: false`): only a 429 or a connection refused before sending is retried'];
+  if (op.declaredIdempotent === false) return ['no', 'marked not to be resent (`x-sdk-idempotent: false`): a second request would act again; only a 429 or a connection refused before sending is retried'];
   if (op.idempotent) return ['yes', `${op.method} is idempotent by definition`];
   return ['no', 'Togai gives it no idempotency field: only a 429 or a connection refused before sending is retried'];
 }
