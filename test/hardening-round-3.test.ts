@@ -20,6 +20,7 @@ import {
   type TogaiClient,
   type TogaiClientOptions,
 } from '../src/index.js';
+import { createIngester } from '../src/ingester/index.js';
 import { root } from './support/built-dist.js';
 import { account } from './support/fixtures.js';
 import { sendJson, type RecordedRequest } from './support/http-server.js';
@@ -719,14 +720,16 @@ console.log(JSON.stringify({ pages: walked, items, requests, wrongTokens, peakMi
     ['a long cycle of 200 tokens', 0, 200],
     ['a cycle of 3 that starts after 100 distinct pages', 100, 3],
     ['a cycle of 50 that starts after 100 distinct pages', 100, 50],
-  ])('(kept) %s: TogaiPaginationError within about 2 × (start + length) requests', async (_, start, length) => {
+  ])('(kept) %s: TogaiPaginationError within 3 × (start + length) requests', async (_, start, length) => {
     const server = await cyclingServer(start, length);
     const error = await failure(async () => {
       for await (const item of clientFor(server.url).accounts.list()) void item;
     });
     expect(error).toBeInstanceOf(TogaiPaginationError);
     expect(server.requests.length).toBeGreaterThan(start + length);
-    expect(server.requests.length).toBeLessThanOrEqual(2 * (start + length) + 2);
+    // Brent's method keeps one token and finds a cycle by its second lap or so: at most about 2.3 × its length
+    // when it starts at once, 2 × its start plus its length when it starts late.
+    expect(server.requests.length).toBeLessThanOrEqual(3 * (start + length) + 2);
   });
 });
 
@@ -818,7 +821,7 @@ describe('(7) what ingester.add() accepted is what is sent', () => {
     event: Event & Record<string, unknown> = usageEvent(),
   ) {
     const server = await serve((_, res) => sendJson(res, 202, { success: true }));
-    const ingester = clientFor(server.url).events.createIngester({ flushInterval: 60_000 });
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 60_000 });
     const accepted = JSON.parse(JSON.stringify(event)) as Event;
     const id = await ingester.add(event);
     mutateAfterAdd(event);
@@ -856,7 +859,7 @@ describe('(7) what ingester.add() accepted is what is sent', () => {
 
   it('an event whose toJSON() returns an object it keeps and mutates later is sent as toJSON() returned it at add()', async () => {
     const server = await serve((_, res) => sendJson(res, 202, { success: true }));
-    const ingester = clientFor(server.url).events.createIngester({ flushInterval: 60_000 });
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 60_000 });
     class Usage {
       readonly payload = { ...usageEvent(), id: 'usage-1' };
       toJSON() {
@@ -920,7 +923,7 @@ describe('(8) hostile inputs give a TogaiValidationError, never a TypeError, and
     ],
   ])('ingester.add() of an object with %s', async (_, make) => {
     const server = await serve((__, res) => sendJson(res, 202, { success: true }));
-    const ingester = clientFor(server.url).events.createIngester({ flushInterval: 0 });
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 0 });
     const error = await failure(() => ingester.add(make() as Event));
     expect(error).toBeInstanceOf(TogaiValidationError);
     await ingester.close();

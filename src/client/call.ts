@@ -69,7 +69,8 @@ function withDetails(error: TogaiError, details: ErrorDetails): TogaiError {
 function assertSendable(method: string, template: unknown, init: CallInit, naming: PathNaming): asserts template is string {
   if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
   // openapi-fetch joins base URL and path as text: without the slash, `.evil.example/x` would change the host.
-  if (!template.startsWith('/')) throw new TogaiValidationError(`The path of an api call must start with "/", got ${JSON.stringify(template.slice(0, 60))}.`);
+  // A second slash or a backslash after it reads as another host to many a URL parser: refused too.
+  if (!/^\/(?![/\\])/.test(template)) throw new TogaiValidationError(`The path of an api call must start with one "/", got ${JSON.stringify(template.slice(0, 60))}.`);
   if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
   if (init.fetch !== undefined) throw new TogaiValidationError('A call cannot bring its own fetch: pass `fetch` to createTogaiClient.');
   if (init.parseAs !== undefined && !parseModes.has(init.parseAs as string)) {
