@@ -11,28 +11,7 @@ export type { DeprecationNotice } from './client/deprecations.js';
 export type { Environment, PathStyle } from './client/variants.js';
 export { environments } from './client/variants.js';
 export type { Logger, LogLevel } from './core/logging.js';
-export {
-  AuthenticationError,
-  BadRequestError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  TogaiAbortError,
-  TogaiApiError,
-  TogaiConfigurationError,
-  TogaiConnectionError,
-  TogaiError,
-  TogaiPaginationError,
-  TogaiProtocolError,
-  TogaiRedirectError,
-  TogaiResponseParseError,
-  TogaiResponseTooLargeError,
-  TogaiTimeoutError,
-  TogaiValidationError,
-  TogaiVariantError,
-} from './core/errors.js';
-export type { ErrorDetails, ErrorResponse } from './core/errors.js';
+export * from './core/errors.js';
 export type { RequestViolation } from './core/violations.js';
 export { operations, servers } from '../generated/operations.js';
 export type { OperationId, OperationMetadata, Variant } from '../generated/operations.js';

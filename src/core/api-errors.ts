@@ -1,8 +1,26 @@
 // An API error from an answer: the class for its status, a one-line message that quotes the server only after
 // cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
-import { apiErrorClass, type ErrorDetails, type ErrorResponse, type TogaiApiError } from './errors.js';
+import {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  TogaiApiError,
+  type ErrorDetails,
+} from './errors.js';
+import type { ErrorResponse } from '../../generated/models.js';
 import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';
 import { describeViolations, parseViolations } from './violations.js';
+
+const classByStatus: Record<number, typeof TogaiApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
 
 const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 'x-correlation-id'];
 
@@ -45,6 +63,6 @@ export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAns
     (violations ? ` (${describeViolations(violations)})` : '');
   const safeHeaders = redactHeaders(headers, redact);
   const requestId = requestIdHeaders.map((name) => safeHeaders.get(name)).find((value) => value) ?? undefined;
-  const ErrorClass = apiErrorClass(status);
+  const ErrorClass = status >= 500 ? InternalServerError : (classByStatus[status] ?? TogaiApiError);
   return new ErrorClass(message, { ...extra, status, body, headers: safeHeaders, requestId, method, path, violations });
 }

@@ -1,19 +1,17 @@
 // Every error this SDK throws is a TogaiError, built one way: `new SomeError(message, details)`, where `details`
-// holds the error's own fields and, where there is one, the `cause`. API errors have one class per status so
+// holds the error's own fields and, where there is one, the `cause`. API errors have one class per status, so
 // callers can `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
-import type { components } from '../../generated/schema.js';
+import type { ErrorResponse } from '../../generated/models.js';
 import type { RequestViolation } from './violations.js';
-
-export type ErrorResponse = components['schemas']['ErrorResponse'];
 
 /** What every TogaiError may carry besides its message. */
 export interface ErrorDetails {
-  /** The lower-level failure, kept for debugging (never put into the message or `toJSON()`). */
+  /** The lower-level failure, for debugging; never in the message or `toJSON()`, since it may quote anything. */
   cause?: unknown;
   /**
-   * A keyed write that failed (a purchase, a custom invoice, credit grants, events): the idempotency keys it was
-   * sent with, by body path (`idempotencyKey`, `creditRequests[0].idempotencyKey`, `event.id`). Send the same
-   * request again with these keys and Togai applies it at most once.
+   * A keyed write that failed (a purchase, a custom invoice, credit grants, events): the idempotency keys it was sent
+   * with, by body path (`idempotencyKey`, `creditRequests[0].idempotencyKey`, `event.id`). Resend the same request
+   * with these keys and Togai applies it at most once.
    */
   idempotencyKeys?: Readonly<Record<string, string>> | undefined;
 }
@@ -30,7 +28,7 @@ export class TogaiError extends Error {
     }
   }
 
-  /** What a log gets: name, message and the error's own fields; never the cause, which may quote anything. */
+  /** What a log gets: name, message and the error's own fields. */
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message, ...(this as object) };
   }
@@ -56,7 +54,6 @@ export class TogaiConnectionError extends TogaiError {
   override name = 'TogaiConnectionError';
   /** The network error's code (`ECONNREFUSED`, `UND_ERR_SOCKET`, ...), when it had one. */
   declare readonly code?: string;
-
   constructor(message: string, details: ErrorDetails & { code?: string | undefined } = {}) {
     super(message, details);
   }
@@ -83,7 +80,6 @@ export class TogaiResponseParseError extends TogaiError {
   declare readonly status: number;
   declare readonly method: string;
   declare readonly path: string;
-
   constructor(message: string, details: ResponseDetails & { status: number }) {
     super(message, details);
   }
@@ -101,23 +97,18 @@ export class TogaiResponseTooLargeError extends TogaiError {
   declare readonly limit: number;
   declare readonly method: string;
   declare readonly path: string;
-
   constructor(message: string, details: ResponseDetails & { limit: number }) {
     super(message, details);
   }
 }
 
-/**
- * The server answered, but not with a usable HTTP response: a status outside 200–599, or bytes that are not
- * HTTP at all. It did receive the request, so this is never retried.
- */
+/** The server answered, but not with HTTP a client can use (a status outside 200–599, bytes that are not HTTP). Never retried. */
 export class TogaiProtocolError extends TogaiError {
   override name = 'TogaiProtocolError';
   /** The status line's code, when there was one. */
   declare readonly status?: number;
   declare readonly method: string;
   declare readonly path: string;
-
   constructor(message: string, details: ResponseDetails & { status?: number | undefined }) {
     super(message, { status: undefined, ...details });
   }
@@ -128,7 +119,7 @@ export class TogaiPaginationError extends TogaiError {
   override name = 'TogaiPaginationError';
 }
 
-/** The fields of an API error; the message and the redacted copies are made by `apiErrorFor` (call path). */
+/** The fields of an API error; `apiErrorFor` makes the message and the redacted copies. */
 export interface ApiErrorDetails extends ResponseDetails {
   status: number;
   /** Parsed `ErrorResponse` when the body was JSON; the raw text otherwise (e.g. a proxy's HTML page). */
@@ -149,7 +140,6 @@ export class TogaiApiError extends TogaiError {
   declare readonly method: string;
   declare readonly path: string;
   declare readonly violations: RequestViolation[] | undefined;
-
   constructor(message: string, details: ApiErrorDetails) {
     super(message, details);
     // Headers are for reading in code; in JSON they would print as {}.
@@ -158,7 +148,7 @@ export class TogaiApiError extends TogaiError {
 
   /** The `message` of Togai's `ErrorResponse`, when there was one. */
   get apiMessage(): string | undefined {
-    return typeof this.body === 'object' && this.body && typeof this.body.message === 'string' ? this.body.message : undefined;
+    return typeof this.body === 'object' && typeof this.body?.message === 'string' ? this.body.message : undefined;
   }
 }
 
@@ -179,17 +169,4 @@ export class RateLimitError extends TogaiApiError {
 }
 export class InternalServerError extends TogaiApiError {
   override name = 'InternalServerError';
-}
-
-const classByStatus: Record<number, typeof TogaiApiError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  429: RateLimitError,
-};
-
-/** The API error class for a status. */
-export function apiErrorClass(status: number): typeof TogaiApiError {
-  return status >= 500 ? InternalServerError : (classByStatus[status] ?? TogaiApiError);
 }

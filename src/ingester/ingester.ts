@@ -1,17 +1,8 @@
-// createIngester(client): collects usage events into `ingestBatch` calls of up to Togai's batch limit, sends a few
-// batches at a time, resends a batch that failed in a way that may pass later, and reports per event what was
-// accepted and what failed.
-//
-// Nothing lost, nothing counted twice: every event gets its id in add(), before anything is sent, and keeps it on
-// every resend, so Togai's deduplication by id (45 days) makes a resent batch harmless. What add() accepted is what
-// is sent: it keeps the event's JSON form, taken at once. Each event settles exactly once (accepted, or failed with
-// its error) and appears in exactly one report.
-//
-// Retries are layered: each delivery attempt is one `ingestBatch` call, inside which the client's transport already
-// retries (the client's `maxRetries`, honouring Retry-After). When that call still fails with a 408, 429, a 5xx other
-// than 501/505, a timeout or a broken connection, the ingester waits (Retry-After of the last answer, else 1 s, 2 s,
-// 4 s, ... with jitter, capped at `maxRetryDelay` either way) and calls again, up to `maxAttempts` calls. A batch
-// therefore reaches the server at most maxAttempts × (maxRetries + 1) times. See delivery.ts for what settles at once.
+// createIngester(client): batches usage events into Togai's batch operation, a few batches in flight, resends a
+// batch that failed in a way that may pass later, and reports per event what was accepted and what failed. Every
+// event has its id from add() (Togai deduplicates by id) and its JSON form taken then; each settles exactly once and
+// is in exactly one report. A batch reaches the server at most maxAttempts × (maxRetries + 1) times: each attempt is
+// one client call with the client's own retries (delivery.ts).
 import type { Operations } from '../../generated/operations.js';
 import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
@@ -38,22 +29,14 @@ export interface IngesterOptions {
   maxRetryDelay?: number | undefined;
 }
 
-/** The defaults; maxQueued follows from concurrency and maxBatchSize (see IngesterOptions). */
-const defaults = {
-  maxBatchSize: maxEventsPerBatch,
-  flushInterval: 1_000,
-  concurrency: 4,
-  maxAttempts: 5,
-  maxRetryDelay: 30_000,
-} as const satisfies Omit<Required<IngesterOptions>, 'maxQueued'>;
-
-const optionRanges: Record<keyof IngesterOptions, readonly [number, number]> = {
-  maxBatchSize: [1, maxEventsPerBatch],
-  flushInterval: [0, maxTimerMs],
+/** Each option's range and default (maxQueued's follows from concurrency and maxBatchSize). */
+const optionRanges: Record<keyof IngesterOptions, readonly [min: number, max: number, fallback?: number]> = {
+  maxBatchSize: [1, maxEventsPerBatch, maxEventsPerBatch],
+  flushInterval: [0, maxTimerMs, 1_000],
   maxQueued: [1, 10_000_000],
-  concurrency: [1, 64],
-  maxAttempts: [1, 20],
-  maxRetryDelay: [0, maxTimerMs],
+  concurrency: [1, 64, 4],
+  maxAttempts: [1, 20, 5],
+  maxRetryDelay: [0, maxTimerMs, 30_000],
 };
 
 /** What happened to the events that settled since the previous report; each event is in exactly one report. */
@@ -105,12 +88,12 @@ export type IngestingClient = {
 
 function resolveOptions(options: IngesterOptions = {}): Required<IngesterOptions> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TogaiConfigurationError('createIngester() takes an options object.');
-  const resolved: Record<string, number> = { ...defaults };
+  const resolved: Record<string, number | undefined> = Object.fromEntries(Object.entries(optionRanges).map(([name, [, , fallback]]) => [name, fallback]));
   for (const [name, value] of Object.entries(options) as [keyof IngesterOptions, unknown][]) {
     const range = optionRanges[name];
     if (!range) throw new TogaiConfigurationError(`createIngester(): unknown option ${JSON.stringify(name)}; known: ${Object.keys(optionRanges).join(', ')}.`);
     if (value === undefined) continue;
-    assertIntegerIn(value, range, `createIngester(): ${name}`, TogaiConfigurationError);
+    assertIntegerIn(value, [range[0], range[1]], `createIngester(): ${name}`, TogaiConfigurationError);
     resolved[name] = value;
   }
   // A small queue matters for speed too: events that wait long are promoted to the old generation of the heap, and
