@@ -1,6 +1,7 @@
-// What an editor shows: deprecated facade methods and raw path operations carry the JSDoc @deprecated tag, so
-// the TypeScript language service reports their use as deprecated (editors strike it through), and the hover
-// names the successor where the spec names one.
+// What an editor shows, through the TypeScript language service (what VS Code and others run): go-to-definition of
+// a facade method lands in its area's generated declarations; hovers name the models (`PagedList<InvoiceSummary,
+// ...>`, `CreateCustomerResponse`) and show the HTTP call; deprecated facade methods and raw path operations carry
+// @deprecated (struck through), naming the successor where the spec names one.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,12 @@ declare const purchases: paths['/purchases/{purchase_id}'];
 declare const account: paths['/accounts/{account_id}'];
 void purchases.get;
 void account.get;
+export const invoices = togai.invoices.list({ query: { status: 'DUE' } });
+export const customer = await togai.customers.create({ body: { id: 'C', name: 'N', primaryEmail: 'a@b.example' } as never });
+export const finalizing = togai.pricePlanz;
+const sandbox = createTogaiClient({ token: 't', environment: 'sandbox' });
+void sandbox.accounts.get({ customerId: 'C', accountId: 'A' });
+void togai.wallet.topUp;
 `;
 
 let dir: string;
@@ -67,8 +74,9 @@ function deprecatedUses(): string[] {
 }
 
 describe('deprecations in the editor', () => {
-  test('the usage compiles', () => {
-    expect(service.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+  test('the usage compiles, but for the one misspelled resource', () => {
+    const problems = service.getSemanticDiagnostics(file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([expect.stringMatching(/Property 'pricePlanz' does not exist .*Did you mean 'pricePlans'/s)]);
   }, 60_000);
 
   test('deprecated facade methods and raw path operations are struck through; current ones are not', () => {
@@ -85,5 +93,38 @@ describe('deprecations in the editor', () => {
     expect(tagsAt('getPurchase')).toHaveLength(1);
     expect(ts.displayPartsToString(tagsAt('getPurchase')[0]?.text)).toBe('');
     expect(tagsAt('schedules.list')).toHaveLength(0);
+  });
+});
+
+/** Position just inside the `nth` occurrence of `text` in the usage file. */
+const at = (text: string, nth = 0) => {
+  let index = -1;
+  for (let i = 0; i <= nth; i += 1) index = source.indexOf(text, index + 1);
+  return index + 1;
+};
+const hover = (text: string, nth = 0) => ts.displayPartsToString(service.getQuickInfoAtPosition(file, at(text, nth))?.displayParts);
+const hoverDocs = (text: string) => ts.displayPartsToString(service.getQuickInfoAtPosition(file, at(text))?.documentation);
+const definitionFile = (text: string, nth = 0) => service.getDefinitionAtPosition(file, at(text, nth))?.map((d) => d.fileName.slice(root.length + 1));
+
+describe('each area in the editor', () => {
+  test("go-to-definition of a facade method lands in its area's declarations, per path variant", () => {
+    expect(definitionFile('list({ query')).toEqual(['generated/areas/invoices.ts']);
+    expect(definitionFile('create({ body')).toEqual(['generated/areas/customers.ts']);
+    expect(definitionFile('topUp')).toEqual(['generated/areas/wallet.ts']);
+    expect(definitionFile('get({ accountId')).toEqual(['generated/areas/accounts.ts']);
+    expect(definitionFile('get({ customerId')).toEqual(['generated/areas/customer-accounts.ts']);
+  });
+
+  test('hovers name the models a method takes and returns', () => {
+    expect(hover('list({ query')).toMatch(/\(method\) InvoicesResource\.list\(args\?: \{\s*query\?: ListInvoicesQuery;?\s*\}, options\?: RequestOptions\): PagedList<InvoiceSummary, ListInvoicesResponse>/);
+    expect(hover('customer =')).toBe('const customer: CreateCustomerResponse');
+    expect(hover('invoices =')).toBe('const invoices: PagedList<InvoiceSummary, ListInvoicesResponse>');
+    expect(hover('topUp')).toMatch(/body\?: TopupWalletRequest/);
+    expect(hover('topUp')).toMatch(/: APIPromise<WalletBalanceResponse>$/);
+  });
+
+  test('the hover documents the HTTP call and what happens on failure', () => {
+    expect(hoverDocs('list({ query')).toMatch(/^List invoices\.\n\n`GET \/invoices` \(`listInvoices`\)\./);
+    expect(hoverDocs('topUp')).toMatch(/`POST \/accounts\/\{account_id\}\/wallet_topup` \(`topUpWalletForAccount`\)\.[\s\S]*Not resent once the server may have acted on it/);
   });
 });
