@@ -59,7 +59,7 @@ describe('files.download()', () => {
     const { api, storage } = await origins();
     const { data, response } = await clientFor(api.url).api.GET('/files/{file_id}', { params: { path: { file_id: 'file.2' } } });
     expect(response.status).toBe(200);
-    expect(Buffer.from(await (data as Blob).arrayBuffer())).toEqual(pdf);
+    expect(Buffer.from(await (data as unknown as Blob).arrayBuffer())).toEqual(pdf);
     expect(storage.requests[0]!.headers.authorization).toBeUndefined();
   });
 

@@ -28,14 +28,14 @@ export interface CallInit {
   [key: string]: unknown;
 }
 
-export interface CallResult {
+interface CallResult {
   data?: unknown;
   error?: unknown;
   response: Response;
 }
 
 /** What a facade call adds: its operation, its name for messages and its per-call options. */
-export interface FacadeCall {
+interface FacadeCall {
   operation: OperationMetadata;
   name: string;
   options: RequestOptions;

@@ -53,7 +53,7 @@ function withKeys(node: Record<string, unknown>, path: readonly string[], where:
 }
 
 /** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
-export interface KeyedBody {
+interface KeyedBody {
   body: unknown;
   keys: Readonly<Record<string, string>> | undefined;
 }

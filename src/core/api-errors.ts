@@ -28,7 +28,7 @@ const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 
 export const maxErrorBodyBytes = 8 * 1024;
 
 /** Parses an error body without ever throwing: JSON when it is a JSON object, text otherwise. */
-export function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
+function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
   if (typeof body === 'object' && !Array.isArray(body)) return body as ErrorResponse;
   if (typeof body !== 'string') return JSON.stringify(body);
@@ -40,7 +40,7 @@ export function parseErrorBody(body: unknown): ErrorResponse | string | undefine
   }
 }
 
-export interface ApiAnswer {
+interface ApiAnswer {
   status: number;
   /** The body as received: text, or what openapi-fetch parsed. */
   body: unknown;

@@ -38,7 +38,7 @@ export interface Outcome {
 
 export type IngestBatch = (args: { body: Record<string, Event[]> }, options: RequestOptions) => APIPromise<unknown>;
 
-export interface DeliveryOptions {
+interface DeliveryOptions {
   maxAttempts: number;
   maxRetryDelay: number;
   /** Aborted when close() runs out of time: stops calls in flight, waits and every further attempt. */

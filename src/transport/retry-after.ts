@@ -30,7 +30,7 @@ function toEpochMs(fields: Record<string, string>, now: number): number | undefi
 }
 
 /** Parses an HTTP-date in any of its three formats; undefined for anything else. */
-export function parseHttpDate(text: string, now = Date.now()): number | undefined {
+function parseHttpDate(text: string, now = Date.now()): number | undefined {
   for (const format of httpDateFormats) {
     const fields = format.exec(text)?.groups;
     if (fields) return toEpochMs(fields, now);

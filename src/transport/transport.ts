@@ -38,7 +38,7 @@ export interface Tuning {
 }
 
 /** What one call tells the transport beside its Request. */
-export interface SendContext {
+interface SendContext {
   /** A second request cannot apply it twice: resent after a 5xx, a timeout or a reset. */
   idempotent: boolean;
   /** This call's own settings, over the client's (range-checked where the call was made). */
@@ -47,7 +47,7 @@ export interface SendContext {
 
 export type Send = (request: Request, context: SendContext) => Promise<Response>;
 
-export interface TransportOptions extends Tuning {
+interface TransportOptions extends Tuning {
   fetch: typeof globalThis.fetch;
   credential: Credential;
   /** Credentials are attached only to requests for this origin (the configured base URL). */
