@@ -99,19 +99,3 @@ export async function deadUrl(): Promise<string> {
   await probe.close();
   return probe.url;
 }
-
-/**
- * For a test file: `server(handler)` starts a scripted server that `closeAll()` (call it in afterEach) stops,
- * so no test leaves one listening.
- */
-export function trackedServers() {
-  const running: TestServer[] = [];
-  return {
-    async server(handler: Handler): Promise<TestServer> {
-      const started = await startServer(handler);
-      running.push(started);
-      return started;
-    },
-    closeAll: () => Promise.all(running.splice(0).map((s) => s.close())),
-  };
-}
