@@ -53,7 +53,7 @@ async function togaiServer(script: Script = {}) {
       const status = script.exchange?.() ?? 200;
       if (status !== 200) return sendJson(res, status, { message: `key ${req.headers['x-api-key']} refused` });
       // Concurrent callers must find one exchange in flight, so answer a little later.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await pause(30);
       issued.push(jwt(issued.length + 1, script.lifetime));
       return sendJson(res, 200, script.answer ? script.answer(issued.at(-1)!) : { token: issued.at(-1) });
     }
@@ -85,7 +85,7 @@ describe('short-lived tokens', () => {
     const { server, exchanges, calls, issued } = await togaiServer({ lifetime: 1 });
     const togai = shortLived(server.url, { maxRetryDelay: 1 });
     await togai.accounts.get({ accountId: 'A' });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await pause(1_100);
     await togai.accounts.get({ accountId: 'A' });
     expect(exchanges()).toHaveLength(2);
     expect(calls().map((c) => c.headers.authorization)).toEqual([`Bearer ${issued[0]}`, `Bearer ${issued[1]}`]);

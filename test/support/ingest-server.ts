@@ -48,7 +48,6 @@ export interface TogaiServer {
 export function useIngestServers() {
   const { serve } = useServers();
 
-  /** A Togai-like /ingestBatch; `script` decides what to do with each request. */
   async function togai(script: (received: Received, index: number) => Action = () => 'accept'): Promise<TogaiServer> {
     const stored = new Map<string, Event>();
     const received: Received[] = [];
@@ -77,7 +76,7 @@ export function useIngestServers() {
       answerHeld(status, body) {
         for (const { res } of held.splice(0)) sendJson(res, status, body);
       },
-      close: async () => undefined,
+      close: () => server.close(),
     };
     const server = await serve(async (request, res, index) => {
       open += 1;
@@ -107,7 +106,6 @@ export function useIngestServers() {
       sendJson(res, errors.length > 0 ? 207 : 202, errors.length > 0 ? { errors } : { success: true });
     });
     state.url = server.url;
-    state.close = () => server.close();
     return state;
   }
 
