@@ -1,6 +1,8 @@
 // Runs every bench once with tiny counts (`node bench/run.mjs --smoke`), so a broken bench is caught by the
 // tests rather than on the day someone wants numbers. It checks that each section measured something real;
 // speed itself is judged by `npm run bench`, never here.
+// It takes about a minute, so the default `vitest run` leaves it out: `npm run test:bench-smoke` runs it (with
+// vitest.bench-smoke.config.ts), and so does CI.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -2,12 +2,7 @@
 // behave like Togai's /ingestBatch: they keep each event id once (a repeated id is accepted and dropped, as Togai
 // refuses it asynchronously), answer 207 for rejected events, and inject 503s, 429s, timeouts and connections
 // that die after the server has accepted a batch. Every test counts what the server received and stored.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   createTogaiClient,
@@ -19,147 +14,17 @@ import {
   TogaiValidationError,
   TogaiVariantError,
   type Event,
-  type TogaiClientOptions,
 } from '../src/index.js';
 import { createIngester, EventRejectedError, TogaiIngesterClosedError, type IngesterOptions, type IngestingClient } from '../src/ingester/index.js';
-import { root } from './support/built-dist.js';
-import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { useBundledSdk, type ChildOptions } from './support/bundled-sdk.js';
+import { clientFor, token } from './support/client.js';
+import { usageEvent, uuid } from './support/fixtures.js';
+import { sendJson } from './support/http-server.js';
+import { expectWellFormedBatches, useIngestServers, usage, type Action } from './support/ingest-server.js';
+import { failure } from './support/scripted.js';
+import { pause, slack } from './support/timing.js';
 
-const token = 'ingester-token';
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Timers may fire a hair early against performance.now(); a deliberate wait is checked with this slack. */
-const slack = 25;
-
-/** What the scripted server does with one request. */
-type Action =
-  | 'accept' // store every event (each id once), answer 202
-  | 'drop' // close the connection without answering or storing
-  | 'drop-after-accept' // store, then close the connection without answering
-  | 'stall-after-accept' // store, then never answer
-  | 'hold' // neither store nor answer until release() is called
-  | { status: number; retryAfter?: string; message?: string } // an error answer; nothing stored
-  | { reject: (event: Event) => string | undefined }; // 207 listing the events given a reason; the rest stored
-
-interface Received {
-  events: Event[];
-  /** How many times the server had already received this batch (by its first event id). */
-  seenBefore: number;
-  arrivedAt: number;
-}
-
-interface TogaiServer {
-  url: string;
-  received: Received[];
-  /** Accepted events by id, each once. */
-  stored: Map<string, Event>;
-  /** Most requests open at once. */
-  maxOpen: number;
-  /** Answers every held request with 202 (storing its events); `count` limits how many, oldest first. */
-  release(count?: number): number;
-  heldCount(): number;
-  /** Answers every held request with `status` and `body`, storing nothing. */
-  answerHeld(status: number, body: unknown): void;
-}
-
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-/** A Togai-like /ingestBatch; `script` decides what to do with each request. */
-async function togai(script: (received: Received, index: number) => Action = () => 'accept'): Promise<TogaiServer> {
-  const stored = new Map<string, Event>();
-  const received: Received[] = [];
-  const seen = new Map<string, number>();
-  const held: { events: Event[]; res: ServerResponse }[] = [];
-  let open = 0;
-  const store = (events: Event[]) => {
-    for (const event of events) if (!stored.has(event.id!)) stored.set(event.id!, event);
-  };
-  const accepted = (res: ServerResponse, events: Event[]) =>
-    sendJson(res, 202, { success: true, statusCode: 202, message: `${events.length} events accepted for processing` });
-  const state: TogaiServer = {
-    url: '',
-    received,
-    stored,
-    maxOpen: 0,
-    release(count = held.length) {
-      const answered = held.splice(0, count);
-      for (const { events, res } of answered) {
-        store(events);
-        accepted(res, events);
-      }
-      return answered.length;
-    },
-    heldCount: () => held.length,
-    answerHeld(status, body) {
-      for (const { res } of held.splice(0)) sendJson(res, status, body);
-    },
-  };
-  const server = await startServer(async (request, res, index) => {
-    open += 1;
-    state.maxOpen = Math.max(state.maxOpen, open);
-    res.once('close', () => (open -= 1));
-    expect(`${request.method} ${request.url}`).toBe('POST /ingestBatch');
-    const { events } = JSON.parse(request.body) as { events: Event[] };
-    const key = events[0]?.id ?? '';
-    const entry: Received = { events, seenBefore: seen.get(key) ?? 0, arrivedAt: performance.now() };
-    seen.set(key, entry.seenBefore + 1);
-    received.push(entry);
-    const action = script(entry, index);
-    if (action === 'accept') return (store(events), accepted(res, events));
-    if (action === 'drop') return void res.destroy();
-    if (action === 'drop-after-accept') return (store(events), void res.destroy());
-    if (action === 'stall-after-accept') return void store(events);
-    if (action === 'hold') return void held.push({ events, res });
-    if ('status' in action) {
-      const headers: Record<string, string> = action.retryAfter === undefined ? {} : { 'retry-after': action.retryAfter };
-      return sendJson(res, action.status, { message: action.message ?? `scripted ${action.status}` }, headers);
-    }
-    const errors = events.flatMap((event) => {
-      const message = action.reject(event);
-      return message === undefined ? [] : [{ message, eventPayload: event }];
-    });
-    store(events.filter((event) => action.reject(event) === undefined));
-    sendJson(res, errors.length > 0 ? 207 : 202, errors.length > 0 ? { errors } : { success: true });
-  });
-  servers.push(server);
-  state.url = server.url;
-  return state;
-}
-
-function clientFor(url: string, options: Omit<TogaiClientOptions, 'baseUrl' | 'pathStyle' | 'token'> = {}) {
-  return createTogaiClient({ baseUrl: url, token, pathStyle: 'flat', ...options });
-}
-
-let counter = 0;
-/** A valid usage event; without an id unless one is given. */
-function usage(overrides: Partial<Event> = {}): Event {
-  counter += 1;
-  return {
-    schemaName: 'api_calls',
-    timestamp: '2024-07-15T10:30:00Z',
-    accountId: 'ACC00001',
-    attributes: [{ name: 'calls', value: String(counter), unit: 'None' }],
-    dimensions: { region: 'us-east-1' },
-    ...overrides,
-  };
-}
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Every batch the server received holds at most `limit` events, and every copy of a resent batch is identical. */
-function expectWellFormedBatches(server: TogaiServer, limit: number) {
-  const copies = new Map<string, string>();
-  for (const { events } of server.received) {
-    expect(events.length).toBeGreaterThan(0);
-    expect(events.length).toBeLessThanOrEqual(limit);
-    const text = JSON.stringify(events);
-    const first = copies.get(events[0]!.id!);
-    if (first === undefined) copies.set(events[0]!.id!, text);
-    else expect(text).toBe(first);
-  }
-}
+const { togai, serve } = useIngestServers();
 
 describe('delivery through faults', () => {
   it('delivers every event once, caller ids kept, through 503, 429, timeouts and connections that die after the server accepted', async () => {
@@ -238,7 +103,7 @@ describe('delivery through faults', () => {
   it('fails events whose server cannot be reached, after bounded attempts', async () => {
     const server = await togai();
     const url = server.url;
-    await servers.pop()!.close(); // nothing listens there any more
+    await server.close(); // nothing listens there any more
     const ingester = createIngester(clientFor(url, { maxRetries: 1, maxRetryDelay: 0 }), { maxAttempts: 2, maxRetryDelay: 0 });
     await ingester.add(usage());
     const report = await ingester.close();
@@ -488,7 +353,7 @@ describe('hostile servers and careless callers', () => {
   });
 
   it('fails a batch answered 200 with a body that is not JSON, without resending; counts a bodiless 202 as accepted', async () => {
-    const server = await startServer((_, res, index) => {
+    const server = await serve((_, res, index) => {
       if (index === 0) {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>Welcome to nginx!</html>');
@@ -497,7 +362,6 @@ describe('hostile servers and careless callers', () => {
         res.end();
       }
     });
-    servers.push(server);
     const ingester = createIngester(clientFor(server.url), { maxBatchSize: 2 });
     for (let i = 0; i < 4; i += 1) await ingester.add(usage());
     const report = await ingester.close();
@@ -508,8 +372,7 @@ describe('hostile servers and careless callers', () => {
   });
 
   it('fails a batch whose 207 has no errors list, since which events were accepted is unknown', async () => {
-    const server = await startServer((_, res) => sendJson(res, 207, { errors: 'some' }));
-    servers.push(server);
+    const server = await serve((_, res) => sendJson(res, 207, { errors: 'some' }));
     const ingester = createIngester(clientFor(server.url));
     await ingester.add(usage());
     await ingester.add(usage());
@@ -521,11 +384,10 @@ describe('hostile servers and careless callers', () => {
 
   it('splits a batch a size-limited proxy refuses (413), so an oversized event fails alone', async () => {
     const limit = 20_000;
-    const server = await startServer((request, res) => {
+    const server = await serve((request, res) => {
       if (request.body.length > limit) return sendJson(res, 413, { message: 'Request Entity Too Large' });
       sendJson(res, 202, { success: true });
     });
-    servers.push(server);
     const ingester = createIngester(clientFor(server.url), { maxBatchSize: 41 });
     const huge = usage({ dimensions: { blob: 'x'.repeat(limit) } });
     const events = [...Array.from({ length: 20 }, () => usage()), huge, ...Array.from({ length: 20 }, () => usage())];
@@ -660,43 +522,127 @@ describe('validation', () => {
   });
 });
 
-describe('process lifetime', () => {
-  let dir = '';
-  beforeAll(async () => {
-    // The SDK bundled from src/, so a plain node child process can import it.
-    await mkdir(join(root, '.tmp'), { recursive: true });
-    dir = await mkdtemp(join(root, '.tmp', 'ingester-'));
-    await build({
-      entryPoints: { sdk: join(root, 'src', 'index.ts'), ingester: join(root, 'src', 'ingester', 'index.ts') },
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      outdir: dir,
-      outExtension: { '.js': '.mjs' },
-      logLevel: 'error',
-    });
-  });
-  afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+describe('what ingester.add() accepted is what is sent', () => {
+  async function ingestWith(
+    mutateAfterAdd: (event: Event & Record<string, unknown>) => void,
+    event: Event & Record<string, unknown> = usageEvent(),
+  ) {
+    const server = await serve((_, res) => sendJson(res, 202, { success: true }));
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 60_000 });
+    const accepted = JSON.parse(JSON.stringify(event)) as Event;
+    const id = await ingester.add(event);
+    mutateAfterAdd(event);
+    const report = await ingester.close();
+    expect(report.accepted).toBe(1);
+    const sent = server.requests.flatMap((r) => (JSON.parse(r.body) as { events: Event[] }).events);
+    expect(sent).toEqual([{ ...accepted, id }]);
+  }
+
+  it('changing attributes[0].value after add() does not change what the server receives', async () => {
+    await ingestWith((event) => void (event.attributes[0]!.value = '999'));
   });
 
-  /** Runs `script` in a child node process (killed at 20 s); `onStdout` sees the output so far as it arrives. */
-  async function runChild(script: string, url: string, onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void) {
-    const file = join(dir, `child-${counter++}.mjs`);
-    await writeFile(file, script);
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      let stdout = '';
-      const env = { ...process.env, TOGAI_URL: url };
-      const child = execFile(process.execPath, [file], { env, timeout: 20_000, killSignal: 'SIGKILL' }, (error, out, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr }),
-      );
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        onStdout?.(stdout, (signal) => child.kill(signal));
-      });
+  it('changing, adding or deleting a dimension after add() does not change what is sent', async () => {
+    await ingestWith((event) => {
+      event.dimensions.region = 'mutated';
+      event.dimensions.x = 'added';
     });
-  }
+    await ingestWith((event) => void delete event.dimensions.region);
+  });
+
+  it('pushing to or emptying the attributes array after add() does not change what is sent', async () => {
+    await ingestWith((event) => void event.attributes.push({ name: 'extra', value: '1', unit: 'None' }));
+    await ingestWith((event) => void event.attributes.splice(0));
+  });
+
+  it('a nested object deeper down, changed after add(), is sent as it was', async () => {
+    const event = { ...usageEvent(), extra: { deep: { level: 'original' }, list: [{ n: 1 }] } };
+    await ingestWith((added) => {
+      const extra = added.extra as { deep: { level: string }; list: Array<{ n: number }> };
+      extra.deep.level = 'mutated';
+      extra.list[0]!.n = 2;
+    }, event);
+  });
+
+  it('an event whose toJSON() returns an object it keeps and mutates later is sent as toJSON() returned it at add()', async () => {
+    const server = await serve((_, res) => sendJson(res, 202, { success: true }));
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 60_000 });
+    class Usage {
+      readonly payload = { ...usageEvent(), id: 'usage-1' };
+      toJSON() {
+        return this.payload;
+      }
+    }
+    const usage = new Usage();
+    const accepted = JSON.parse(JSON.stringify(usage.payload)) as Event;
+    await ingester.add(usage as unknown as Event);
+    usage.payload.attributes[0]!.value = '999';
+    usage.payload.dimensions.region = 'mutated';
+    usage.payload.accountId = 'ACC-MUTATED';
+    await ingester.close();
+    const sent = server.requests.flatMap((r) => (JSON.parse(r.body) as { events: Event[] }).events);
+    expect(sent).toEqual([accepted]);
+  });
+});
+
+describe('hostile inputs give a TogaiValidationError, never a TypeError, and send nothing', () => {
+  const throwing = (thrown: unknown) => () => {
+    throw thrown;
+  };
+
+  it.each([
+    [
+      'a getter on attributes that throws',
+      () =>
+        Object.defineProperty(usageEvent(), 'attributes', {
+          get: throwing(new Error('getter boom')),
+          enumerable: true,
+        }),
+    ],
+    [
+      'a getter on id that throws',
+      () => Object.defineProperty(usageEvent(), 'id', { get: throwing(new Error('getter boom')), enumerable: true }),
+    ],
+    [
+      'a getter on toJSON that throws',
+      () => Object.defineProperty(usageEvent(), 'toJSON', { get: throwing(new Error('getter boom')) }),
+    ],
+    [
+      'a getter that throws a string, not an Error',
+      () => Object.defineProperty(usageEvent(), 'dimensions', { get: throwing('plain string'), enumerable: true }),
+    ],
+    ['a Proxy whose get trap throws', () => new Proxy(usageEvent(), { get: throwing(new Error('trap boom')) })],
+    ['a Proxy whose ownKeys trap throws', () => new Proxy(usageEvent(), { ownKeys: throwing(new Error('trap boom')) })],
+    [
+      'a Proxy whose getOwnPropertyDescriptor trap throws',
+      () => new Proxy(usageEvent(), { getOwnPropertyDescriptor: throwing(new Error('trap boom')) }),
+    ],
+    [
+      'a Proxy whose every trap throws',
+      () =>
+        new Proxy(usageEvent(), {
+          get: throwing(new TypeError('trap boom')),
+          has: throwing(new TypeError('has')),
+          ownKeys: throwing(new TypeError('keys')),
+        }),
+    ],
+  ])('ingester.add() of an object with %s', async (_, make) => {
+    const server = await serve((__, res) => sendJson(res, 202, { success: true }));
+    const ingester = createIngester(clientFor(server.url), { flushInterval: 0 });
+    const error = await failure(() => ingester.add(make() as Event));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    await ingester.close();
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('process lifetime', () => {
+  // The SDK bundled from src/, so a plain node child process can import it.
+  const { runScript } = useBundledSdk('ingester');
+
+  /** Runs `script` in a child node process (killed at 20 s) against the server at `url`; `onStdout` sees the output so far as it arrives. */
+  const runChild = (script: string, url: string, onStdout?: ChildOptions['onStdout']) =>
+    runScript(script, { env: { TOGAI_URL: url }, onStdout });
 
   const preamble = `
 import { createTogaiClient } from './sdk.mjs';

@@ -3,16 +3,14 @@
 // resent with the same keys; writes that are safe by nature are resent. The list comes from the metadata, so
 // each new area is covered as it lands.
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { operations } from '../generated/operations.js';
 import { createTogaiClient, type OperationMetadata } from '../src/index.js';
-import { sendJson, startServer, type TestServer } from './support/http-server.js';
+import { sendJson } from './support/http-server.js';
+import { useServers } from './support/scripted.js';
 import { camelCase, exampleInputs, specOperationsById } from './support/spec.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const { serve } = useServers();
 
 const writes = (Object.values(operations) as OperationMetadata[]).filter((op) => op.method !== 'GET');
 const resendable = (op: OperationMetadata) => op.idempotent || op.generatedKeys.length > 0;
@@ -21,8 +19,7 @@ const resendable = (op: OperationMetadata) => op.idempotent || op.generatedKeys.
 async function callOnce(op: OperationMetadata, fail: (res: ServerResponse) => void) {
   const { path, query, body, expected } = exampleInputs(op);
   const status = specOperationsById[op.operationId]!.successStatus;
-  const api = await startServer((_, res, index) => (index === 0 ? fail(res) : sendJson(res, status, expected ?? {})));
-  servers.push(api);
+  const api = await serve((_, res, index) => (index === 0 ? fail(res) : sendJson(res, status, expected ?? {})));
   const togai = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: op.variant, maxRetries: 1, maxRetryDelay: 1, silenceDeprecations: true });
   const args: Record<string, unknown> = { query, body };
   for (const [name, value] of Object.entries(path)) args[camelCase(name)] = value;

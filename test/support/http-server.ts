@@ -17,17 +17,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Listens on a free loopback port; `close` drops open connections too, so it never waits on a kept-alive one. */
-async function listenOnLoopback(server: NetServer): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * Listens on loopback `port` (0: a free one; rejects if it is taken); `close` drops open connections too, so it
+ * never waits on a kept-alive one.
+ */
+async function listenOnLoopback(server: NetServer, port = 0): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: actual } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${actual}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -36,8 +45,8 @@ async function listenOnLoopback(server: NetServer): Promise<{ url: string; close
   };
 }
 
-/** Starts a server whose `handler` answers each request; `index` counts requests from 0. */
-export async function startServer(handler: Handler): Promise<TestServer> {
+/** Starts a server whose `handler` answers each request; `index` counts requests from 0. `port` 0: a free one. */
+export async function startServer(handler: Handler, port = 0): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -46,7 +55,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     requests.push(recorded);
     await handler(recorded, res, requests.length - 1);
   });
-  return { requests, ...(await listenOnLoopback(server)) };
+  return { requests, ...(await listenOnLoopback(server, port)) };
 }
 
 /** Answers with JSON. */
@@ -89,20 +98,4 @@ export async function deadUrl(): Promise<string> {
   const probe = await startServer(() => undefined);
   await probe.close();
   return probe.url;
-}
-
-/**
- * For a test file: `server(handler)` starts a scripted server that `closeAll()` (call it in afterEach) stops,
- * so no test leaves one listening.
- */
-export function trackedServers() {
-  const running: TestServer[] = [];
-  return {
-    async server(handler: Handler): Promise<TestServer> {
-      const started = await startServer(handler);
-      running.push(started);
-      return started;
-    },
-    closeAll: () => Promise.all(running.splice(0).map((s) => s.close())),
-  };
 }

@@ -1,6 +1,11 @@
-// What a careless caller can pass, checked against scripted loopback servers: every bad option fails with a
-// TogaiError before anything is sent (the servers count), and never echoes a credential or a header value.
-import { describe, expect, it, vi, afterEach } from 'vitest';
+// What a careless caller can pass, against scripted servers on 127.0.0.1: bad client and call options (base URLs,
+// numeric ranges, headers, options of the wrong kind, bodies and queries that cannot be encoded, path parameters,
+// hostile objects) each fail with a TogaiError before anything is sent (the servers count), and never echo a
+// credential or a header value. Path parameters are also checked as properties over generated values.
+// Bad credentials: credentials.test.ts; bad raw-api paths and base URLs: raw-api.test.ts; bad keys:
+// idempotency-keys.test.ts.
+import fc from 'fast-check';
+import { describe, expect, it, test } from 'vitest';
 import {
   createTogaiClient,
   TogaiConfigurationError,
@@ -8,21 +13,48 @@ import {
   type TogaiClientOptions,
   type TogaiClientOverrides,
 } from '../src/index.js';
+import { awkwardUnit, numRuns } from './support/arbitraries.js';
+import { clientFor, token } from './support/client.js';
 import { account } from './support/fixtures.js';
 import { sendJson } from './support/http-server.js';
-import { failure, useServers } from './support/scripted.js';
+import { failure, thrownBy, useServers, useSharedServer } from './support/scripted.js';
 
-const { serve } = useServers();
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
+const { serve, answering } = useServers();
+/** The server of the property tests (one for all their cases). */
+const shared = useSharedServer();
 
-const token = 'careless-caller-token-0123456789';
+const pathValue = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.string({ unit: awkwardUnit, maxLength: 30 }),
+  fc.constantFrom('', '.', '..', '...', '%2e%2e', '/', '..%2F', '?x=1', '#frag'),
+);
 
-const answering = () => serve((_, res) => sendJson(res, 200, account));
-
-function clientFor(url: string, options: Omit<TogaiClientOptions, 'baseUrl' | 'pathStyle'> = {}) {
-  return createTogaiClient({ baseUrl: url, token, pathStyle: 'flat', silenceDeprecations: true, ...options });
+/**
+ * Runs `call` and checks the outcome: either it succeeded and the server got one request whose path has
+ * exactly `expected` as its segments (decoded), or it threw TogaiValidationError and the server got nothing.
+ */
+async function expectSegmentsOrRefusal(call: () => Promise<unknown>, expected: string[]): Promise<unknown> {
+  shared.answer = (_, res) => sendJson(res, 200, account);
+  const before = shared.server.requests.length;
+  let outcome: unknown;
+  try {
+    await call();
+  } catch (error) {
+    outcome = error;
+  }
+  const received = shared.server.requests.slice(before);
+  if (outcome === undefined) {
+    expect(received).toHaveLength(1);
+    const path = new URL(received[0]!.url, 'http://127.0.0.1').pathname;
+    const segments = path.split('/').slice(1);
+    expect(segments).toHaveLength(expected.length);
+    expect(segments.map((segment) => decodeURIComponent(segment))).toEqual(expected);
+  } else {
+    expect(outcome).toBeInstanceOf(TogaiValidationError);
+    expect(received).toHaveLength(0);
+  }
+  return outcome;
 }
 
 describe('base URLs with a query or a fragment, however bare', () => {
@@ -63,14 +95,7 @@ describe('numeric options: one range for client and call', () => {
   ];
 
   it.each(badClientValues)('client %s: %s is refused at creation', (name, value) => {
-    const error = (() => {
-      try {
-        createTogaiClient({ token, [name]: value });
-      } catch (caught) {
-        return caught as Error;
-      }
-      throw new Error('expected createTogaiClient to throw');
-    })();
+    const error = thrownBy(() => createTogaiClient({ token, [name]: value }));
     expect(error).toBeInstanceOf(TogaiConfigurationError);
     expect(error.message).toContain(name);
   });
@@ -107,97 +132,6 @@ describe('numeric options: one range for client and call', () => {
   });
 });
 
-describe("a raw-api call's own base URL", () => {
-  it.each([
-    ['upper-case scheme and host', (url: string) => url.replace('http://127.0.0.1', 'HTTP://127.0.0.1')],
-    ['an extra path', (url: string) => `${url}/extra`],
-    ['a trailing slash', (url: string) => `${url}/`],
-    ['another loopback origin', () => 'http://localhost:1'],
-  ])('with %s still validates path parameters: ".." is refused, nothing sent', async (_, base) => {
-    const server = await answering();
-    const { api } = clientFor(server.url);
-    const call = api.DELETE('/accounts/{account_id}', { baseUrl: base(server.url), params: { path: { account_id: '..' } } });
-    const error = await failure(call);
-    expect(error).toBeInstanceOf(TogaiValidationError);
-    expect(error.message).toContain('account_id must not be ".."');
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it.each(['/#', '/?', '/?#', '/v1?x=1'])('<server>%s is refused like the client’s, nothing sent', async (suffix) => {
-    const server = await answering();
-    const { api } = clientFor(server.url);
-    const call = api.GET('/accounts/{account_id}', { baseUrl: `${server.url}${suffix}`, params: { path: { account_id: 'ACC1' } } });
-    expect(await failure(call)).toBeInstanceOf(TogaiValidationError);
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it.each(['http://example.com', 'ftp://127.0.0.1', 'not a url', 'http://user:pass@127.0.0.1:1'])(
-    '%s is refused before anything is built',
-    async (baseUrl) => {
-      const { api } = clientFor('http://127.0.0.1:1');
-      const call = api.GET('/accounts/{account_id}', { baseUrl, params: { path: { account_id: 'ACC1' } } });
-      expect(await failure(call)).toBeInstanceOf(TogaiValidationError);
-    },
-  );
-
-  it('the same origin however spelled gets the credential; another origin does not', async () => {
-    const server = await answering();
-    const other = await answering();
-    const { api } = clientFor(server.url);
-    const params = { path: { account_id: 'ACC1' } };
-    await api.GET('/accounts/{account_id}', { baseUrl: `${server.url.replace('http://127.0.0.1', 'HTTP://127.0.0.1')}/v2`, params });
-    await api.GET('/accounts/{account_id}', { baseUrl: other.url, params });
-    expect(server.requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/v2/accounts/ACC1', `Bearer ${token}`]]);
-    expect(other.requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/accounts/ACC1', undefined]]);
-  });
-});
-
-describe('withOptions cannot move the credential', () => {
-  it.each([
-    ['baseUrl', 'http://127.0.0.1:1'],
-    ['baseUrl', undefined],
-    ['environment', 'sandbox'],
-    ['pathStyle', 'customer-scoped'],
-    ['token', 'other-token'],
-    ['apiKey', 'other-key'],
-    ['fetch', async () => new Response('{}')],
-  ])('withOptions({ %s }) throws TogaiConfigurationError', async (name, value) => {
-    const server = await answering();
-    const client = clientFor(server.url);
-    const error = await failure(() => client.withOptions({ [name]: value } as TogaiClientOverrides));
-    expect(error).toBeInstanceOf(TogaiConfigurationError);
-    expect(error.message).toContain(name);
-    await client.accounts.get({ accountId: 'ACC1' });
-    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${token}`]);
-  });
-
-  it('an object that hides baseUrl from the check but not from a second look cannot move the credential', async () => {
-    const server = await answering();
-    const elsewhere = await answering();
-    let looks = 0;
-    const sneaky = new Proxy({} as TogaiClientOverrides, {
-      ownKeys: () => ['baseUrl'],
-      getOwnPropertyDescriptor: () =>
-        (looks += 1) === 1 ? undefined : { value: elsewhere.url, enumerable: true, configurable: true, writable: true },
-    });
-    const derived = clientFor(server.url).withOptions(sneaky);
-    expect(derived.baseUrl).toBe(`${server.url}/`);
-    await derived.accounts.get({ accountId: 'ACC1' });
-    expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
-  });
-
-  it.each([null, 'timeout', 5])('withOptions(%j) throws TogaiConfigurationError', (value) => {
-    expect(() => createTogaiClient({ token }).withOptions(value as never)).toThrow(TogaiConfigurationError);
-  });
-
-  it('the settings it may change still work', async () => {
-    const server = await answering();
-    const derived = clientFor(server.url).withOptions({ timeout: 5_000, headers: { 'x-tenant': 'acme' } });
-    await derived.accounts.get({ accountId: 'ACC1' });
-    expect(server.requests[0]!.headers).toMatchObject({ authorization: `Bearer ${token}`, 'x-tenant': 'acme' });
-  });
-});
-
 describe('header values a request cannot carry', () => {
   const secretish = 'do-not-echo-this-value';
   const badValues: Array<[string, string]> = [
@@ -216,14 +150,7 @@ describe('header values a request cannot carry', () => {
   };
 
   it.each(badValues)('client headers with %s are refused at creation', (_, value) => {
-    const error = (() => {
-      try {
-        createTogaiClient({ token, headers: { 'x-tenant': value } });
-      } catch (caught) {
-        return caught as Error;
-      }
-      throw new Error('expected createTogaiClient to throw');
-    })();
+    const error = thrownBy(() => createTogaiClient({ token, headers: { 'x-tenant': value } }));
     expect(error).toBeInstanceOf(TogaiConfigurationError);
     expectNamesOnlyTheHeader(error);
   });
@@ -305,45 +232,6 @@ describe('call options of the wrong kind', () => {
     expect(error).toBeInstanceOf(TogaiValidationError);
     expect(server.requests).toHaveLength(0);
   });
-
-  it.each([
-    ['an idempotencyKey option that is a number', {}, { idempotencyKey: 42 }],
-    ['an empty idempotencyKey option', {}, { idempotencyKey: '' }],
-    ['a body key that is a number', { idempotencyKey: 7 }, {}],
-    ['a body key that is null', { idempotencyKey: null }, {}],
-  ])('%s is refused rather than silently replaced by a generated key', async (_, extra, options) => {
-    const server = await answering();
-    const { accounts } = clientFor(server.url);
-    const call = accounts.createPurchase({ accountId: 'ACC1', body: { pricePlanId: 'PP1', ...extra } as never }, options as never);
-    const error = await failure(call);
-    expect(error).toBeInstanceOf(TogaiValidationError);
-    expect(error.message).toContain('idempotencyKey must be a non-empty string');
-    expect(server.requests).toHaveLength(0);
-  });
-});
-
-describe('what only the SDK decides', () => {
-  it('a raw-api caller cannot mark a POST safe to resend through the internal call options', async () => {
-    const server = await serve((_, res) => sendJson(res, 503, { message: 'busy' }, { 'retry-after': '0' }));
-    const { api } = clientFor(server.url, { maxRetries: 3 });
-    const init = { body: { id: 'A', name: 'n', customerId: 'c' }, togaiCallOptions: { idempotent: true } };
-    const { response } = await api.POST('/accounts', init as never);
-    expect(response.status).toBe(503);
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it('a raw-api purchase gets a generated key, repeated on every retry', async () => {
-    const server = await serve((_, res, index) =>
-      index === 0 ? sendJson(res, 503, {}, { 'retry-after': '0' }) : sendJson(res, 200, { id: 'PUR1' }),
-    );
-    const { api } = clientFor(server.url, { maxRetryDelay: 0 });
-    const body = { pricePlanId: 'PP1' } as never;
-    await api.POST('/accounts/{account_id}/purchases', { params: { path: { account_id: 'ACC1' } }, body });
-    const keys = server.requests.map((r) => (JSON.parse(r.body) as { idempotencyKey: string }).idempotencyKey);
-    expect(keys).toHaveLength(2);
-    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(keys[1]).toBe(keys[0]);
-  });
 });
 
 describe('request bodies and queries openapi-fetch cannot encode', () => {
@@ -373,29 +261,148 @@ describe('request bodies and queries openapi-fetch cannot encode', () => {
   });
 });
 
-describe('plain http', () => {
-  it.each(['http://api.localhost:1', 'http://localhost.example.com:1', 'http://127.0.0.1.nip.io:1'])(
-    '%s is not this machine: refused at creation',
-    (baseUrl) => {
-      expect(() => createTogaiClient({ baseUrl, token })).toThrow(TogaiConfigurationError);
-    },
-  );
-});
-
-describe('credentials that are only whitespace', () => {
-  it.each([
-    ['token', { token: '   ' }],
-    ['token (tab and newline)', { token: '\t\n' }],
-    ['apiKey', { apiKey: ' ' }],
-    ['apiKey (no-break space)', { apiKey: '\u00a0' }],
-  ])('%s is refused at creation', (_, credential) => {
-    expect(() => createTogaiClient({ baseUrl: 'http://127.0.0.1:1', ...credential })).toThrow(TogaiConfigurationError);
+describe('path parameter validation', () => {
+  test.each([
+    ['..', /must not be "\.\."/],
+    ['.', /must not be "\."/],
+    ['', /must not be empty/],
+    ['x'.repeat(51), /at most 50 characters/],
+    ['\uD800', /unpaired surrogate/],
+  ])('account id %j is rejected before sending, through facade and raw api', async (value, message) => {
+    const api = await serve((_, res) => sendJson(res, 200, account));
+    const togai = createTogaiClient({ baseUrl: api.url, token: 't' });
+    await expect(togai.accounts.get({ accountId: value })).rejects.toThrow(message);
+    await expect(togai.api.GET('/accounts/{account_id}', { params: { path: { account_id: value } } })).rejects.toThrow(TogaiValidationError);
+    expect(api.requests).toHaveLength(0);
   });
 
-  it.each(['TOGAI_API_TOKEN', 'TOGAI_API_KEY'])('%s of only spaces is refused at creation, naming the variable', (name) => {
-    vi.stubEnv('TOGAI_API_TOKEN', '');
-    vi.stubEnv('TOGAI_API_KEY', '');
-    vi.stubEnv(name, '   ');
-    expect(() => createTogaiClient({ baseUrl: 'http://127.0.0.1:1' })).toThrow(new RegExp(`${name} is only whitespace`));
+  test('customer_id ".." cannot escape the customer scope', async () => {
+    const api = await serve((_, res) => sendJson(res, 200, {}));
+    const togai = createTogaiClient({ baseUrl: api.url, token: 't' });
+    await expect(
+      togai.api.GET('/customers/{customer_id}/accounts', { params: { path: { customer_id: '..' } } }),
+    ).rejects.toThrow(/customer_id must not be "\.\."/);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  test('a 50-character id with slashes and Unicode travels as one encoded segment', async () => {
+    const api = await serve((_, res) => sendJson(res, 200, account));
+    const id = 'a/b?c#d%e 😀'.padEnd(50, 'z');
+    await createTogaiClient({ baseUrl: api.url, token: 't' }).accounts.get({ accountId: id });
+    const segments = api.requests[0]!.url.split('/');
+    expect(segments).toHaveLength(3);
+    expect(decodeURIComponent(segments[2]!)).toBe(id);
+  });
+});
+
+describe('path parameters', () => {
+  const flat = () =>
+    createTogaiClient({ baseUrl: shared.server.url, token: 'properties-token', pathStyle: 'flat', maxRetries: 0 });
+  const scoped = () =>
+    createTogaiClient({ baseUrl: shared.server.url, token: 'properties-token', pathStyle: 'customer-scoped', maxRetries: 0 });
+
+  it('stay inside their segment or are refused (facade, one parameter)', async () => {
+    const { accounts } = flat();
+    await fc.assert(
+      fc.asyncProperty(pathValue, async (accountId) => {
+        await expectSegmentsOrRefusal(() => accounts.get({ accountId }), ['accounts', accountId]);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('stay inside their segment or are refused (facade, two parameters)', async () => {
+    const { accounts } = scoped();
+    await fc.assert(
+      fc.asyncProperty(pathValue, pathValue, async (customerId, accountId) => {
+        await expectSegmentsOrRefusal(
+          () => accounts.get({ customerId, accountId }),
+          ['customers', customerId, 'accounts', accountId],
+        );
+      }),
+      { numRuns },
+    );
+  });
+
+  it('stays inside its segment or is refused (raw api)', async () => {
+    const { api } = flat();
+    await fc.assert(
+      fc.asyncProperty(pathValue, async (accountId) => {
+        const refusal = await expectSegmentsOrRefusal(
+          () => api.GET('/accounts/{account_id}', { params: { path: { account_id: accountId } } }),
+          ['accounts', accountId],
+        );
+        // The refusal must not blame another operation on the same path (PATCH/DELETE /accounts/{account_id}).
+        if (refusal) expect((refusal as Error).message).not.toMatch(/updateAccount|deleteAccount|PATCH|DELETE/);
+      }),
+      { numRuns },
+    );
+  });
+});
+
+describe('hostile inputs give a TogaiValidationError, never a TypeError, and send nothing', () => {
+  const throwing = (thrown: unknown) => () => {
+    throw thrown;
+  };
+
+  const badHeaderValues: Array<[string, () => unknown]> = [
+    ['a Symbol', () => Symbol('tenant')],
+    ['an array holding a Symbol', () => ['acme', Symbol('tenant')]],
+    ['an object whose toString throws', () => ({ toString: throwing(new Error('toString boom')) })],
+  ];
+
+  it.each(badHeaderValues)('a facade per-call header value that is %s', async (_, value) => {
+    const server = await answering();
+    const error = await failure(
+      clientFor(server.url).accounts.get({ accountId: 'ACC1' }, { headers: { 'x-tenant': value() as string } }),
+    );
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(error.message).toContain('x-tenant');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each(badHeaderValues)('a raw api header value (headers and params.header) that is %s', async (_, value) => {
+    const server = await answering();
+    const { api } = clientFor(server.url);
+    const path = { account_id: 'ACC1' };
+    for (const init of [
+      { headers: { 'x-tenant': value() }, params: { path } },
+      { params: { path, header: { 'x-tenant': value() } } },
+    ]) {
+      const error = await failure(api.GET('/accounts/{account_id}', init as never));
+      expect(error).toBeInstanceOf(TogaiValidationError);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each(badHeaderValues)(
+    'a client header value that is %s is refused at creation (TogaiConfigurationError)',
+    async (_, value) => {
+      const server = await answering();
+      const error = thrownBy(() =>
+        createTogaiClient({ baseUrl: server.url, token, headers: { 'x-tenant': value() as string } }),
+      );
+      expect(error).toBeInstanceOf(TogaiConfigurationError);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it.each(['xml', 'JSON', 'formData', 'toString'])(
+    'raw api parseAs %j, which openapi-fetch does not know',
+    async (parseAs) => {
+      const server = await answering();
+      const call = clientFor(server.url).api.GET('/accounts', { parseAs } as never);
+      const error = await failure(call);
+      expect(error).toBeInstanceOf(TogaiValidationError);
+      expect(error.message).toContain('parseAs');
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it.each(['@host/x', '@127.0.0.1/x'])('a raw path %j', async (path) => {
+    const server = await answering();
+    const error = await failure(clientFor(server.url).api.GET(path as never));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(server.requests).toHaveLength(0);
   });
 });

@@ -1,25 +1,61 @@
-// The raw api hands back the transport's buffered Response: it must still behave like a Response for every way
-// openapi-fetch (parseAs) or a caller reads it, against a real loopback server.
+// The HTTP response behind a call, against scripted servers on 127.0.0.1: the facade's `.withResponse()` (for a
+// call and for each page of a list), and the raw api's buffered Response, which must still behave like a Response
+// for every way openapi-fetch (parseAs) or a caller reads it.
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import { createTogaiClient } from '../src/index.js';
+import { clientFor } from './support/client.js';
 import { account } from './support/fixtures.js';
 import { sendJson } from './support/http-server.js';
-import { useServers } from './support/scripted.js';
+import { redirect, useServers } from './support/scripted.js';
 
 const { serve } = useServers();
+
+/** Retries that wait a little, so the fault cases stay short. */
+const quickRetries = { maxRetryDelay: 5 };
+
 const params = { path: { account_id: 'ACC1' } };
 
 async function apiFor() {
   const server = await serve((request, res) => {
-    if (request.url === '/accounts/ACC1') {
-      res.writeHead(302, { location: '/v2/accounts/ACC1', 'content-length': '0' });
-      return void res.end();
-    }
+    if (request.url === '/accounts/ACC1') return redirect(res, 302, '/v2/accounts/ACC1');
     sendJson(res, 200, account, { 'x-request-id': 'req-1' });
   });
   return { server, api: createTogaiClient({ baseUrl: server.url, token: 't', pathStyle: 'flat' }).api };
 }
+
+describe('.withResponse()', () => {
+  test('gives the parsed body and the HTTP response, sending one request', async () => {
+    const api = await serve((_, res) => sendJson(res, 200, { id: 'CUS1', name: 'Acme' }, { 'x-request-id': 'req-42' }));
+    const togai = clientFor(api.url, quickRetries);
+    const { data, response } = await togai.customers.get({ customerId: 'CUS1' }).withResponse();
+    expect(data).toMatchObject({ id: 'CUS1' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req-42');
+    expect(await togai.customers.get({ customerId: 'CUS1' })).toMatchObject({ name: 'Acme' });
+    expect(api.requests).toHaveLength(2);
+  });
+
+  test('rejects with the typed error, and a call used only through withResponse() raises no unhandled rejection', async () => {
+    const api = await serve((_, res) => sendJson(res, 404, { message: 'no such customer' }));
+    const togai = clientFor(api.url, quickRetries);
+    await expect(togai.customers.get({ customerId: 'X' }).withResponse()).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('each page of a list carries its own response', async () => {
+    const api = await serve((req, res) =>
+      req.url.includes('nextToken=p2')
+        ? sendJson(res, 200, { data: [{ id: 'C2' }] }, { 'x-request-id': 'page-2' })
+        : sendJson(res, 200, { data: [{ id: 'C1' }], nextToken: 'p2' }, { 'x-request-id': 'page-1' }),
+    );
+    const togai = clientFor(api.url, quickRetries);
+    const first = await togai.customers.list().withResponse();
+    expect(first.response.headers.get('x-request-id')).toBe('page-1');
+    const ids: string[] = [];
+    for await (const page of togai.customers.list().pages()) ids.push(page.response.headers.get('x-request-id')!);
+    expect(ids).toEqual(['page-1', 'page-2']);
+  });
+});
 
 describe('responses of the raw api', () => {
   it.each(['json', 'text', 'arrayBuffer', 'blob', 'stream'] as const)('parseAs %s reads the body', async (parseAs) => {
