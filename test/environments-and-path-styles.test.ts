@@ -1,8 +1,14 @@
 // Environments and path styles, against scripted servers on 127.0.0.1: which host and default path style each
 // environment has, and that a client calls the paths of its style (flat or customer-scoped), refusing before
 // sending an operation of the other style, or a customer-scoped call without its customerId.
-import { describe, expect, test } from 'vitest';
-import { createTogaiClient, TogaiConfigurationError, TogaiValidationError, TogaiVariantError, type PathStyle } from '../src/index.js';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import {
+  createTogaiClient,
+  TogaiConfigurationError,
+  TogaiValidationError,
+  TogaiVariantError,
+  type PathStyle,
+} from '../src/index.js';
 import { account } from './support/fixtures.js';
 import { sendJson } from './support/http-server.js';
 import { useServers } from './support/scripted.js';
@@ -46,9 +52,14 @@ describe('environments', () => {
 
 describe('path variants', () => {
   test('flat client calls flat paths; customer-scoped client calls customer paths', async () => {
-    const api = await serve((req, res) => sendJson(res, 200, req.url?.startsWith('/customers') ? { id: 'A', name: 'n', status: 'ACTIVE' } : account));
+    const api = await serve((req, res) =>
+      sendJson(res, 200, req.url?.startsWith('/customers') ? { id: 'A', name: 'n', status: 'ACTIVE' } : account),
+    );
     await createTogaiClient({ baseUrl: api.url, token: 't' }).accounts.get({ accountId: 'ACC1' });
-    await createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' }).accounts.get({ customerId: 'C 1', accountId: 'ACC1' });
+    await createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' }).accounts.get({
+      customerId: 'C 1',
+      accountId: 'ACC1',
+    });
     expect(api.requests.map((r) => r.url)).toEqual(['/accounts/ACC1', '/customers/C%201/accounts/ACC1']);
   });
 
@@ -56,10 +67,14 @@ describe('path variants', () => {
     const api = await serve((_, res) => sendJson(res, 200, {}));
     const flat = createTogaiClient({ baseUrl: api.url, token: 't' });
     const scoped = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: 'customer-scoped' });
-    const associate = (flat.accounts as unknown as Record<string, unknown>).associatePricePlan as (a: object) => Promise<unknown>;
+    const associate = (flat.accounts as unknown as Record<string, unknown>).associatePricePlan as (
+      a: object,
+    ) => Promise<unknown>;
     await expect(associate({ accountId: 'A' })).rejects.toThrow(TogaiVariantError);
     await expect(associate({ accountId: 'A' })).rejects.toThrow(/accounts\.updatePricingSchedule\(\)/);
-    const listAliases = (scoped.accounts as unknown as Record<string, unknown>).listAliases as (a: object) => Promise<unknown>;
+    const listAliases = (scoped.accounts as unknown as Record<string, unknown>).listAliases as (
+      a: object,
+    ) => Promise<unknown>;
     await expect(listAliases({ accountId: 'A' })).rejects.toThrow(/only on flat paths.*pathStyle: 'flat'/);
     expect(api.requests).toHaveLength(0);
   });
@@ -81,7 +96,31 @@ describe('path variants', () => {
     const style = 'customer-scoped' as PathStyle;
     const togai = createTogaiClient({ baseUrl: api.url, token: 't', pathStyle: style });
     await expect(togai.customers.get({ customerId: 'C' })).rejects.toThrow(TogaiVariantError);
-    await expect(togai.customers.get({ customerId: 'C' })).rejects.toThrow(/customers\.get\(\) exists only on flat paths/);
+    await expect(togai.customers.get({ customerId: 'C' })).rejects.toThrow(
+      /customers\.get\(\) exists only on flat paths/,
+    );
     expect(api.requests).toHaveLength(0);
+  });
+});
+
+describe('environment variables', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  describe('TOGAI_BASE_URL', () => {
+    test('is the default base URL; an explicit baseUrl wins; an unusable one is refused at creation', async () => {
+      const server = await serve((_, res) => sendJson(res, 200, account));
+      vi.stubEnv('TOGAI_BASE_URL', server.url);
+      const fromEnv = createTogaiClient({ token: 't' });
+      expect(fromEnv.baseUrl).toBe(`${server.url}/`);
+      await fromEnv.accounts.get({ accountId: 'ACC1' });
+      expect(server.requests).toHaveLength(1);
+      expect(createTogaiClient({ token: 't', baseUrl: 'https://api.togai.com' }).baseUrl).toBe(
+        'https://api.togai.com/',
+      );
+      vi.stubEnv('TOGAI_BASE_URL', 'http://example.com');
+      expect(() => createTogaiClient({ token: 't' })).toThrow(TogaiConfigurationError);
+    });
   });
 });

@@ -1,8 +1,9 @@
 // What an operator sees: `logLevel` / `logger` / TOGAI_LOG, against loopback servers, for the lines' content (one per
 // attempt at debug with the retry decision, one per call at info) and for the absence of every secret and body.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTogaiClient, TogaiConfigurationError, type Logger, type LogLevel, type TogaiClientOptions } from '../src/index.js';
+import { createTogaiClient, TogaiConfigurationError, type Logger, type LogLevel } from '../src/index.js';
 import { account } from './support/fixtures.js';
+import { clientFor as sharedClient, token, type ClientForOptions } from './support/client.js';
 import { sendJson } from './support/http-server.js';
 import { failure, useServers } from './support/scripted.js';
 
@@ -11,7 +12,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const token = 'logging-token-0123456789abcdef';
 
 /** A logger that keeps every line and its details, per level. */
 function recordingLogger() {
@@ -21,9 +21,8 @@ function recordingLogger() {
   return { lines, logger, text: () => JSON.stringify(lines) };
 }
 
-function clientFor(url: string, logLevel: LogLevel | undefined, logger: Logger, options: Partial<TogaiClientOptions> = {}) {
-  return createTogaiClient({ baseUrl: url, token, pathStyle: 'flat', maxRetryDelay: 0, silenceDeprecations: true, logLevel, logger, ...options });
-}
+/** The shared test client, logging at `logLevel` into `logger`. */
+const clientFor = (url: string, logLevel: LogLevel | undefined, logger: Logger, options: ClientForOptions = {}) => sharedClient(url, { logLevel, logger, ...options });
 
 describe('debug: one line per attempt, with the retry decision and its reason', () => {
   it('a GET answered 503 then 200: two attempt lines, a warning for the retry, one call line', async () => {
