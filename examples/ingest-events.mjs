@@ -3,7 +3,7 @@
 // that failed in a way that may pass later (with the same event ids, so nothing counts twice) and reports what was
 // accepted and what failed.
 // Run: npm run build && npm run mock, then node examples/ingest-events.mjs
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 const togai = createTogaiClient({
   baseUrl: process.env.TOGAI_BASE_URL || 'http://127.0.0.1:4010',

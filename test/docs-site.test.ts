@@ -339,7 +339,7 @@ async function typeCheckSamples(samples: Map<string, string>): Promise<string> {
     for (const [operationId, sample] of samples) await writeFile(join(dir, `${operationId}.ts`), `${sample}\nexport {};\n`);
     const tsconfig = {
       extends: relative(dir, join(root, 'tsconfig.json')),
-      compilerOptions: { paths: { 'togai-accounts-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
+      compilerOptions: { paths: { 'togai-sdk-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
       include: ['*.ts'],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
