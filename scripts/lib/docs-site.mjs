@@ -2,15 +2,11 @@
 // bundle is copied next to index.html (build-docs points at a CDN), the one image the bundle fetches from the
 // CDN at run time (the "API docs by Redocly" footer logo) is replaced by a local file, and the page declares an
 // empty icon so that browsers do not request a favicon the site does not have.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { redoclyEnv } from './pipeline.mjs';
-
-const run = promisify(execFile);
+import { redocly } from './redocly.mjs';
 
 export const redocBundleName = 'redoc.standalone.js';
 const logoName = 'redocly-logo.svg';
@@ -31,15 +27,9 @@ export function redocOptions(sampleLabel) {
 
 /** Runs `redocly build-docs`; telemetry off so neither the CLI nor the page reports to Redocly. */
 export async function buildDocs({ root, spec, output, title, options }) {
-  const redocly = join(root, 'node_modules', '.bin', 'redocly');
   const args = ['build-docs', spec, '--output', output, '--title', title, '--lint-config', 'off'];
   args.push('--openapi', JSON.stringify(options));
-  try {
-    await run(redocly, args, { cwd: root, env: redoclyEnv, maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    error.message = `redocly build-docs failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`;
-    throw error;
-  }
+  await redocly(args, { cwd: root });
 }
 
 /** Replaces every occurrence of `search`, insisting that there is at least one (Redoc's output may change). */
