@@ -231,7 +231,7 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
   it('builds build/docs with its own copy of Redoc', async () => {
     expect(buildOutput).toMatch(new RegExp(`: ${allOperations.length} operations with SDK samples`));
     const html = await readFile(join(docsDir, 'index.html'), 'utf8');
-    expect(html).toContain('from "./redoc.standalone.js"');
+    expect(html).toContain('<script src="./redoc.standalone.js"></script>');
     expect(requests).toContain(`${server!.url}/redoc.standalone.js`);
   });
 
