@@ -5,7 +5,8 @@
 // OpenAPI 3.0 and 3.1, follows `$ref`s (a change inside a component is reported under every operation that uses
 // it), classifies each change as breaking, non-breaking, deprecated or annotation, is plain JavaScript and runs
 // offline. Its rules judge compatibility on the wire; this SDK's users also compile against the generated types
-// and call the facade by name, so a few changes it lets pass are breaking here (see `sdkClassification`).
+// and call the facade by name, so a few changes it lets pass are breaking here (`schemaChange` and `describe` say
+// which).
 //
 // To keep `npm run generate` fast, the library is handed only the path items and components that differ (with
 // everything they reference): comparing a path item whose JSON, and that of everything it references, is the same
@@ -73,7 +74,10 @@ function reduceToDifferences(before, after) {
     const reducedPaths = Object.fromEntries(paths.filter((path) => doc.paths?.[path]).map((path) => [path, doc.paths[path]]));
     return { ...doc, paths: reducedPaths, components: { ...doc.components, ...reducedComponents } };
   };
-  return { before: reduce(before), after: reduce(after), unchanged: paths.length === 0 && components.length === 0 };
+  // Document-level fields (global security, servers, ...) are compared as they are.
+  const topLevel = (doc) => JSON.stringify(Object.entries(doc).filter(([key]) => key !== 'paths' && key !== 'components'));
+  const unchanged = paths.length === 0 && components.length === 0 && topLevel(before) === topLevel(after);
+  return { before: reduce(before), after: reduce(after), unchanged };
 }
 
 /** Schemas (by name) reachable from any operation of `doc`. */
@@ -334,7 +338,7 @@ const operationText = (op) => `${op.operationId} ${op.method} ${op.path}`;
  */
 export function formatChange(change, { maxOperations = 4 } = {}) {
   let text;
-  if (!change.subject) text = `${change.operations.map(operationText).join(', ')}: ${change.what}`;
+  if (!change.subject) text = change.operations.length ? `${change.operations.map(operationText).join(', ')}: ${change.what}` : change.what;
   else {
     const shown = change.operations.slice(0, maxOperations).map(operationText);
     const more = change.operations.length - shown.length;
