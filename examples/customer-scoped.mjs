@@ -1,7 +1,7 @@
 // @ts-check
 // The customer-scoped paths of the sandbox: every call names the customer that owns the account.
 // Run: npm run build && npm run mock, then node examples/customer-scoped.mjs
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 const togai = createTogaiClient({
   environment: 'sandbox', // customer-scoped paths: /customers/{customer_id}/accounts/...

@@ -1,7 +1,7 @@
 // @ts-check
 // Typed errors, per-call timeouts and retries. Prism answers with the status asked for in `Prefer: code=...`.
 // Run: npm run build && npm run mock, then node examples/errors-and-retries.mjs
-import { createTogaiClient, NotFoundError, TogaiApiError, TogaiValidationError } from 'togai-accounts-unofficial';
+import { createTogaiClient, NotFoundError, TogaiApiError, TogaiValidationError } from 'togai-sdk-unofficial';
 
 const togai = createTogaiClient({
   baseUrl: process.env.TOGAI_BASE_URL || 'http://127.0.0.1:4010',

@@ -3,8 +3,8 @@
 // that failed in a way that may pass later (with the same event ids, so nothing counts twice) and reports what was
 // accepted and what failed.
 // Run: npm run build && npm run mock, then node examples/ingest-events.mjs
-import { createTogaiClient } from 'togai-accounts-unofficial';
-import { createIngester } from 'togai-accounts-unofficial/ingester';
+import { createTogaiClient } from 'togai-sdk-unofficial';
+import { createIngester } from 'togai-sdk-unofficial/ingester';
 
 const togai = createTogaiClient({
   baseUrl: process.env.TOGAI_BASE_URL || 'http://127.0.0.1:4010',

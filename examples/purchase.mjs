@@ -3,7 +3,7 @@
 // repeats on every retry. The purchase operations are deprecated; this also shows routing their warnings.
 // Run: npm run build && npm run mock, then node examples/purchase.mjs
 import { randomUUID } from 'node:crypto';
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 const togai = createTogaiClient({
   baseUrl: process.env.TOGAI_BASE_URL || 'http://127.0.0.1:4010',

@@ -1,7 +1,7 @@
 // @ts-check
 // Quickstart: create a client, fetch an account, walk a paginated list.
 // Run against the local mock:  npm run build && npm run mock   (then, in another terminal)  node examples/quickstart.mjs
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 const togai = createTogaiClient({
   environment: 'production', // flat paths: /accounts/...

@@ -4,25 +4,23 @@
 // wire-name tables, the SDK's extensions and its own examples. Exits non-zero on any problem.
 import { readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import YAML from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { root, redoclyEnv, specEntry } from './lib/pipeline.mjs';
+import { root, specEntry } from './lib/pipeline.mjs';
+import { formatProblem, lintProblems, redocly, runScript } from './lib/redocly.mjs';
 import { deref } from './lib/operations-metadata.mjs';
 import { parseIndex } from './lib/togai-index.mjs';
+import { readCopy, readShared } from './lib/reference.mjs';
 
-const run = promisify(execFile);
 const area = process.argv[2];
 if (!area) {
   console.error('usage: npm run check-area -- <area folder under openapi/>');
   process.exit(2);
 }
 const areaDir = join(root, 'openapi', area);
-const reference = join(root, '..', 'shared', 'reference', 'togai-docs', 'production');
 const problems = [];
 const httpMethods = ['get', 'put', 'post', 'delete', 'patch'];
 
@@ -38,24 +36,40 @@ rootDoc['x-tagGroups'] = [...rootDoc['x-tagGroups'], { name: `Area ${area}`, tag
 const tempRoot = join(areaDir, '.check-root.yaml');
 await writeFile(tempRoot, YAML.stringify(rootDoc));
 
-const tempDir = await mkdtemp(join(tmpdir(), 'check-area-'));
-try {
+await runScript(async () => {
+  const tempDir = await mkdtemp(join(tmpdir(), 'check-area-'));
   try {
-    await run(join(root, 'node_modules', '.bin', 'redocly'), ['lint', tempRoot, '--format=stylish', '--config', join(root, 'redocly.yaml')], {
-      cwd: root,
-      env: redoclyEnv,
-      maxBuffer: 32 << 20,
-    });
-  } catch (error) {
-    problems.push(`redocly lint:\n${error.stdout}${error.stderr}`);
+    // Lint findings, one line each (file:line:col  rule  message), like every other script's.
+    problems.push(...(await lintProblems(tempRoot)).map(formatProblem));
+    const out = join(tempDir, 'bundle.json');
+    await redocly(['bundle', tempRoot, '--output', out]);
+    const bundle = JSON.parse(await readFile(out, 'utf8'));
+    checkReferenceCopies();
+    checkOperations(bundle, readCopy('index'), readCopy('wire-names-production'));
+  } finally {
+    await rm(tempRoot, { force: true });
+    await rm(tempDir, { recursive: true, force: true });
   }
-  const out = join(tempDir, 'bundle.json');
-  await run(join(root, 'node_modules', '.bin', 'redocly'), ['bundle', tempRoot, '--output', out], { cwd: root, env: redoclyEnv });
-  const bundle = JSON.parse(await readFile(out, 'utf8'));
-  checkOperations(bundle, await readFile(join(reference, 'INDEX.md'), 'utf8'), await readFile(join(reference, 'WIRE-NAMES.md'), 'utf8'));
-} finally {
-  await rm(tempRoot, { force: true });
-  await rm(tempDir, { recursive: true, force: true });
+  if (problems.length) {
+    console.error(problems.join('\n'));
+    throw new Error(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${relative(root, areaDir)}`);
+  }
+  console.log('no problems');
+});
+
+/**
+ * The facts come from the repository's copies (test/reference/); where the project's reference material is beside
+ * the repository, the copies must still say what it says.
+ */
+function checkReferenceCopies() {
+  const parsers = { index: parseIndex, 'wire-names-production': wireRows };
+  for (const [name, parse] of Object.entries(parsers)) {
+    const shared = readShared(name);
+    if (shared.text === undefined) console.log(`${shared.path} is not here; checking against the copy in test/reference/ only`);
+    else if (JSON.stringify(parse(readCopy(name))) !== JSON.stringify(parse(shared.text))) {
+      problems.push(`test/reference/ has an outdated copy of ${shared.path}: copy its rows again`);
+    }
+  }
 }
 
 function wireRows(markdown) {
@@ -112,9 +126,3 @@ function checkOperations(bundle, indexMarkdown, wireMarkdown) {
   }
   console.log(`${area}: ${count} operations from ${relative(root, areaDir)}`);
 }
-
-if (problems.length) {
-  console.error(problems.join('\n'));
-  process.exit(1);
-}
-console.log('no problems');

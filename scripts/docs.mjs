@@ -1,8 +1,9 @@
-// `npm run docs`: builds the static API reference in build/docs/ from the spec in openapi/.
+// `npm run docs`: builds the static API reference in build/docs/ from the spec in openapi/; the folder works opened
+// from disk and served from any path (see scripts/lib/docs-site.mjs).
 // The spec is bundled, every operation gets a TypeScript SDK sample derived from the same metadata as
 // generated/operations.ts, Redocly renders the page, and the page is made to load only local files.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { bundleSpec, root } from './lib/pipeline.mjs';
@@ -29,6 +30,8 @@ export async function buildDocsSite({ dir = docsDir } = {}) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { dir, operations, seconds } = await buildDocsSite();
+  // `--out=<folder>` builds the site elsewhere than build/docs (the folder is emptied first).
+  const out = process.argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length);
+  const { dir, operations, seconds } = await buildDocsSite(out ? { dir: resolve(out) } : {});
   console.log(`Built ${relative(root, dir)}/index.html: ${operations} operations with SDK samples in ${seconds.toFixed(1)} s`);
 }

@@ -231,7 +231,7 @@ describe.skipIf(!haveChromium)('API reference site (headless Chromium)', { timeo
   it('builds build/docs with its own copy of Redoc', async () => {
     expect(buildOutput).toMatch(new RegExp(`: ${allOperations.length} operations with SDK samples`));
     const html = await readFile(join(docsDir, 'index.html'), 'utf8');
-    expect(html).toContain('from "./redoc.standalone.js"');
+    expect(html).toContain('<script src="./redoc.standalone.js"></script>');
     expect(requests).toContain(`${server!.url}/redoc.standalone.js`);
   });
 
@@ -339,7 +339,7 @@ async function typeCheckSamples(samples: Map<string, string>): Promise<string> {
     for (const [operationId, sample] of samples) await writeFile(join(dir, `${operationId}.ts`), `${sample}\nexport {};\n`);
     const tsconfig = {
       extends: relative(dir, join(root, 'tsconfig.json')),
-      compilerOptions: { paths: { 'togai-accounts-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
+      compilerOptions: { paths: { 'togai-sdk-unofficial': [relative(dir, join(root, 'src', 'index.ts'))] } },
       include: ['*.ts'],
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));

@@ -139,13 +139,13 @@ describe('installed from the tarball', () => {
   it('works from an ES module (import condition)', async () => {
     const output = await runScript(
       'esm.mjs',
-      `import { createTogaiClient } from 'togai-accounts-unofficial';
+      `import { createTogaiClient } from 'togai-sdk-unofficial';
 const togai = createTogaiClient({ baseUrl: process.argv[2], token: 'esm-token' });
 const account = await togai.accounts.get({ accountId: 'ACC1' });
-console.log(JSON.stringify({ resolved: import.meta.resolve('togai-accounts-unofficial'), account }));
+console.log(JSON.stringify({ resolved: import.meta.resolve('togai-sdk-unofficial'), account }));
 `,
     );
-    expect(output.resolved).toMatch(/\/node_modules\/togai-accounts-unofficial\/dist\/index\.js$/);
+    expect(output.resolved).toMatch(/\/node_modules\/togai-sdk-unofficial\/dist\/index\.js$/);
     expect(output.account).toEqual(account);
     expect(authorizationsSeen()).toContain('Bearer esm-token');
   });
@@ -153,21 +153,21 @@ console.log(JSON.stringify({ resolved: import.meta.resolve('togai-accounts-unoff
   it('works from CommonJS (require condition)', async () => {
     const output = await runScript(
       'cjs.cjs',
-      `const { createTogaiClient } = require('togai-accounts-unofficial');
+      `const { createTogaiClient } = require('togai-sdk-unofficial');
 const togai = createTogaiClient({ baseUrl: process.argv[2], token: 'cjs-token' });
 togai.accounts.get({ accountId: 'ACC1' }).then((account) => {
-  console.log(JSON.stringify({ resolved: require.resolve('togai-accounts-unofficial'), account }));
+  console.log(JSON.stringify({ resolved: require.resolve('togai-sdk-unofficial'), account }));
 });
 `,
     );
-    expect(output.resolved).toMatch(/\/node_modules\/togai-accounts-unofficial\/dist\/index\.cjs$/);
+    expect(output.resolved).toMatch(/\/node_modules\/togai-sdk-unofficial\/dist\/index\.cjs$/);
     expect(output.account).toEqual(account);
     expect(authorizationsSeen()).toContain('Bearer cjs-token');
   });
 
   it.each([
-    ['ESM', 'ingest.mjs', "import { createTogaiClient, TogaiApiError } from 'togai-accounts-unofficial';\nimport { createIngester } from 'togai-accounts-unofficial/ingester';"],
-    ['CommonJS', 'ingest.cjs', "const { createTogaiClient, TogaiApiError } = require('togai-accounts-unofficial');\nconst { createIngester } = require('togai-accounts-unofficial/ingester');"],
+    ['ESM', 'ingest.mjs', "import { createTogaiClient, TogaiApiError } from 'togai-sdk-unofficial';\nimport { createIngester } from 'togai-sdk-unofficial/ingester';"],
+    ['CommonJS', 'ingest.cjs', "const { createTogaiClient, TogaiApiError } = require('togai-sdk-unofficial');\nconst { createIngester } = require('togai-sdk-unofficial/ingester');"],
   ])('the ingester entry (%s) shares the client entry\'s classes: its errors are TogaiApiErrors', async (_, name, imports) => {
     const output = await runScript(
       name,
@@ -185,8 +185,8 @@ ingester.add({ schemaName: 's', timestamp: '2024-07-15T10:30:00Z', accountId: 'A
 
   it('type-checks a consumer that uses the /paths types with openapi-fetch, from ESM and CommonJS', async () => {
     const consumer = `import createClient from 'openapi-fetch';
-import type { paths } from 'togai-accounts-unofficial/paths';
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import type { paths } from 'togai-sdk-unofficial/paths';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 export async function names(): Promise<string[]> {
   const raw = createClient<paths>({ baseUrl: 'https://api.togai.com' });
@@ -218,7 +218,7 @@ export async function names(): Promise<string[]> {
     // openapi-fetch itself has no types for node10, so this consumer uses the types alone.
     await writeFile(
       join(projectDir, 'node10.ts'),
-      `import type { paths } from 'togai-accounts-unofficial/paths';
+      `import type { paths } from 'togai-sdk-unofficial/paths';
 type Account = paths['/accounts/{account_id}']['get']['responses'][200]['content']['application/json'];
 export const name: Account['name'] = 'Acme';
 // @ts-expect-error: \`name\` is a string (so this line fails if \`paths\` were \`any\`)
@@ -230,6 +230,6 @@ export const wrong: Account['name'] = 1;
     const tsc = await run(bin('tsc'), ['-p', 'tsconfig.node10.json', '--traceResolution'], { cwd: projectDir, timeoutMs: 120_000 });
     expect(tsc.code, describeRun('tsc (node10 consumer)', tsc)).toBe(0);
     expect(tsc.stdout).toMatch(/Module resolution kind is not specified, using 'Node10'/);
-    expect(tsc.stdout).toMatch(/'togai-accounts-unofficial\/paths' was successfully resolved to '[^']*\/dist\/paths\.d\.cts'/);
+    expect(tsc.stdout).toMatch(/'togai-sdk-unofficial\/paths' was successfully resolved to '[^']*\/dist\/paths\.d\.cts'/);
   });
 });

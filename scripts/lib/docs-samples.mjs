@@ -104,7 +104,7 @@ export function codeSampleFor(bundle, meta) {
   const statement = `${before}${callee}${argument})${after}`;
   const use = meta.pagination ? [statement, '  console.log(item);', '}'] : [statement, 'console.log(result);'];
   return [
-    "import { createTogaiClient } from 'togai-accounts-unofficial';",
+    "import { createTogaiClient } from 'togai-sdk-unofficial';",
     '',
     'const togai = createTogaiClient({',
     `  environment: '${environmentOf[meta.variant]}',`,
@@ -182,10 +182,10 @@ ${rows.join('\n')}
   return `
 ## Using the TypeScript SDK
 Every operation below has a **TypeScript SDK** sample that calls it as \`togai.<resource>.<method>()\` with the
-\`togai-accounts-unofficial\` package. The environment chooses the host and the path variant:
+\`togai-sdk-unofficial\` package. The environment chooses the host and the path variant:
 
 \`\`\`ts
-import { createTogaiClient } from 'togai-accounts-unofficial';
+import { createTogaiClient } from 'togai-sdk-unofficial';
 
 // Flat paths on ${servers.flat}
 const togai = createTogaiClient({

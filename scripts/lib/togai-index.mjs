@@ -1,4 +1,4 @@
-// Togai's index of operations (`togai-docs/production/INDEX.md`), read by the spec test and by check-area.
+// Togai's index of operations (`togai-docs/production/INDEX.md`; the repository's copy is test/reference/togai-index-production.md), read by the spec test and by check-area.
 
 /** One row per `| *<Name>Api* | [**operationId**](...) | **METHOD** /path | summary |` line. */
 export function parseIndex(markdown) {
