@@ -20,7 +20,8 @@ let generateFindings: string[] = [];
 /** A digest of every file of generated/ and the README (which generate rewrites too). */
 async function digestOfOutputs(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const name of (await readdir(join(dir, 'generated'))).sort()) hash.update(name).update(await readFile(join(dir, 'generated', name)));
+  const files = (await readdir(join(dir, 'generated'), { recursive: true })).filter((name) => /\.\w+$/.test(name)).sort();
+  for (const name of files) hash.update(name).update(await readFile(join(dir, 'generated', name)));
   return hash.update(await readFile(join(dir, 'README.md'))).digest('hex');
 }
 

@@ -89,9 +89,16 @@ export function unacknowledged({ changes, releasedVersion, version, changelog })
   const section = changelog === undefined ? undefined : changelogSection(changelog, version);
   if (section === undefined) problems.push(`CHANGELOG.md has no section "## ${version}" listing the breaking changes`);
   else {
+    // A change since the release may be named in any section after it, up to this version's (0.3.0 may follow an
+    // unreleased 0.2.0 whose section already names its own changes).
+    const since = [...changelog.matchAll(/^## \[?v?(\d+\.\d+\.\d+)/gm)]
+      .map((match) => match[1])
+      .filter((v) => compare(parseVersion(v), parseVersion(releasedVersion)) > 0 && compare(parseVersion(v), parseVersion(version)) <= 0)
+      .map((v) => changelogSection(changelog, v))
+      .join('\n');
     for (const change of breaking) {
       const name = acknowledgementName(change);
-      if (!mentions(section, name)) problems.push(`CHANGELOG.md's section "## ${version}" does not name ${name}`);
+      if (!mentions(since, name)) problems.push(`CHANGELOG.md's sections after ${releasedVersion} do not name ${name}`);
     }
   }
   return problems;
