@@ -28,7 +28,10 @@ export async function lintWorkflow(source, file) {
 /** The workflow files of a folder (`.yml` and `.yaml`), sorted, as absolute paths. */
 export async function workflowFiles(dir = workflowsDir) {
   const names = await readdir(dir).catch(() => []);
-  return names.filter((name) => /\.ya?ml$/.test(name)).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 /** One finding as one line: `file:line:column  kind  message`. */

@@ -24,7 +24,10 @@ export function tagVersion(tag) {
 
 /** `owner/repo` of a repository URL on GitHub (`git+https://github.com/owner/repo.git` → `owner/repo`), or undefined. */
 export function githubRepositoryOf(url) {
-  const match = /^(?:git\+)?(?:https?:\/\/|git:\/\/|ssh:\/\/git@|git@)github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(url ?? '');
+  const match =
+    /^(?:git\+)?(?:https?:\/\/|git:\/\/|ssh:\/\/git@|git@)github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(
+      url ?? '',
+    );
   return match?.[1];
 }
 
@@ -41,16 +44,23 @@ export function releaseRefusals({ tag, version, changelog, recorded, generatedSp
     return [`package.json's ${error.message}: only MAJOR.MINOR.PATCH versions are released`];
   }
   if (tagVersion(tag) !== version) {
-    problems.push(`the tag ${tag} is not package.json's version ${version}: tag the commit v${version}, or set the version to the tag's`);
+    problems.push(
+      `the tag ${tag} is not package.json's version ${version}: tag the commit v${version}, or set the version to the tag's`,
+    );
   }
   if (changelog === undefined || changelogSection(changelog, version) === undefined) {
     problems.push(`CHANGELOG.md has no section "## ${version}": write what changed for users first`);
   }
   if (recorded) {
     const order = compareVersions(version, recorded.version);
-    if (order < 0) problems.push(`released/ records ${recorded.version}, after ${version}: a release must be newer than the last one`);
+    if (order < 0)
+      problems.push(
+        `released/ records ${recorded.version}, after ${version}: a release must be newer than the last one`,
+      );
     if (order === 0 && JSON.stringify(recorded.spec) !== JSON.stringify(JSON.parse(generatedSpec))) {
-      problems.push(`released/openapi-${version}.json is not the API of this commit (generated/openapi.json): record it again or bump the version`);
+      problems.push(
+        `released/openapi-${version}.json is not the API of this commit (generated/openapi.json): record it again or bump the version`,
+      );
     }
   }
   if (githubRepository) {
@@ -66,7 +76,8 @@ export function releaseRefusals({ tag, version, changelog, recorded, generatedSp
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const tag = process.argv.find((arg) => arg.startsWith('--tag='))?.slice('--tag='.length) || process.env.GITHUB_REF_NAME;
+  const tag =
+    process.argv.find((arg) => arg.startsWith('--tag='))?.slice('--tag='.length) || process.env.GITHUB_REF_NAME;
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const problems = releaseRefusals({
     tag,

@@ -60,7 +60,9 @@ describe('the rules', () => {
     ]);
     // Recorded before tagging: fine as long as it is this commit's API.
     expect(releaseRefusals({ ...fine, recorded: { version: '0.3.0', spec } })).toEqual([]);
-    expect(releaseRefusals({ ...fine, recorded: { version: '0.3.0', spec: { ...spec, paths: { '/x': {} } } } })).toEqual([
+    expect(
+      releaseRefusals({ ...fine, recorded: { version: '0.3.0', spec: { ...spec, paths: { '/x': {} } } } }),
+    ).toEqual([
       'released/openapi-0.3.0.json is not the API of this commit (generated/openapi.json): record it again or bump the version',
     ]);
     expect(releaseRefusals({ ...fine, recorded: undefined })).toEqual([]);
@@ -73,14 +75,21 @@ describe('the rules', () => {
     ]);
     expect(releaseRefusals({ ...fine, githubRepository: 'Owner/Repo' })).toEqual([]);
     expect(releaseRefusals({ ...fine, githubRepository: undefined, repositoryUrl: undefined })).toEqual([]); // not on GitHub Actions
-    for (const url of ['git+https://github.com/owner/repo.git', 'https://github.com/owner/repo', 'git@github.com:owner/repo.git', 'git+ssh://git@github.com/owner/repo.git']) {
+    for (const url of [
+      'git+https://github.com/owner/repo.git',
+      'https://github.com/owner/repo',
+      'git@github.com:owner/repo.git',
+      'git+ssh://git@github.com/owner/repo.git',
+    ]) {
       expect(githubRepositoryOf(url), url).toBe('owner/repo');
     }
     expect(githubRepositoryOf('https://gitlab.com/owner/repo.git')).toBeUndefined();
   });
 
   it('lists every problem at once', () => {
-    expect(releaseRefusals({ ...fine, tag: 'v0.3.1', changelog: '', githubRepository: 'someone/fork' })).toHaveLength(3);
+    expect(releaseRefusals({ ...fine, tag: 'v0.3.1', changelog: '', githubRepository: 'someone/fork' })).toHaveLength(
+      3,
+    );
   });
 });
 
@@ -119,13 +128,29 @@ describe('npm run release-check where the version does not account for a breakin
 
   beforeAll(async () => {
     copy = await mkdtemp(join(tmpdir(), 'togai-release-check-'));
-    for (const entry of ['openapi', 'scripts', 'generated', 'released', 'CHANGELOG.md', 'redocly.yaml', 'package.json', 'README.md', '.prettierrc.json']) {
+    for (const entry of [
+      'openapi',
+      'scripts',
+      'generated',
+      'released',
+      'CHANGELOG.md',
+      'redocly.yaml',
+      'package.json',
+      'README.md',
+      '.prettierrc.json',
+    ]) {
       await cp(join(root, entry), join(copy, entry), { recursive: true });
     }
     await symlink(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
-    const recorded = (await readdir(join(copy, 'released'))).find((name) => /^openapi-\d+\.\d+\.\d+\.json$/.test(name))!;
-    const released = JSON.parse(await readFile(join(copy, 'released', recorded), 'utf8')) as { paths: Record<string, unknown> };
-    released.paths['/legacy_things'] = { get: { operationId: 'getLegacyThings', responses: { '200': { description: 'OK' } } } };
+    const recorded = (await readdir(join(copy, 'released'))).find((name) =>
+      /^openapi-\d+\.\d+\.\d+\.json$/.test(name),
+    )!;
+    const released = JSON.parse(await readFile(join(copy, 'released', recorded), 'utf8')) as {
+      paths: Record<string, unknown>;
+    };
+    released.paths['/legacy_things'] = {
+      get: { operationId: 'getLegacyThings', responses: { '200': { description: 'OK' } } },
+    };
     await writeFile(join(copy, 'released', recorded), JSON.stringify(released));
     const [major, minor, fix] = recorded.slice('openapi-'.length, -'.json'.length).split('.').map(Number);
     patch = `${major}.${minor}.${fix! + 1}`;
@@ -145,7 +170,7 @@ describe('npm run release-check where the version does not account for a breakin
     expect(result.stdout).toContain(`v${patch} is package.json's version ${patch}`);
     expect(result.stdout).toMatch(/breaking +getLegacyThings GET \/legacy_things: operation removed/);
     expect(result.stderr).toContain(`package.json's version is ${patch}: a breaking change after`);
-    expect(result.stderr).toContain(`CHANGELOG.md's section "## ${patch}" does not name getLegacyThings`);
+    expect(result.stderr).toMatch(/CHANGELOG\.md's sections? .*(does|do) not name getLegacyThings/);
     expect(result.stderr).toContain(`Not releasing v${patch}: check-drift failed`);
   });
 });

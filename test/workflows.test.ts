@@ -55,8 +55,10 @@ const release = workflow['release.yml'];
 const steps = (job: Job | undefined) => job?.steps ?? [];
 const runs = (job: Job | undefined) => steps(job).map((step) => step.run ?? '');
 /** The index of the first step of `job` whose `run` matches, or -1. */
-const stepRunning = (job: Job | undefined, pattern: RegExp) => steps(job).findIndex((step) => pattern.test(step.run ?? ''));
-const stepUsing = (job: Job | undefined, action: string) => steps(job).find((step) => step.uses?.split('@')[0] === action);
+const stepRunning = (job: Job | undefined, pattern: RegExp) =>
+  steps(job).findIndex((step) => pattern.test(step.run ?? ''));
+const stepUsing = (job: Job | undefined, action: string) =>
+  steps(job).find((step) => step.uses?.split('@')[0] === action);
 /** Every scope a job's own permissions grant `write` (a job without permissions of its own has the workflow's). */
 const writes = (permissions: Permissions | undefined) =>
   typeof permissions === 'string'
@@ -77,10 +79,34 @@ describe('actionlint', () => {
 
   // Control cases: the validator does catch a typo, in a key, in an expression, in a permission and in `needs`.
   test.each([
-    ['`runs-on` misspelt', 'ci.yml', 'runs-on: ubuntu-latest', 'runs_on: ubuntu-latest', /"runs-on" section is missing/],
-    ['a matrix key misspelt in an expression', 'ci.yml', 'matrix.node == 20', 'matrix.nod == 20', /property "nod" is not defined/],
-    ['a permission value misspelt', 'release.yml', 'id-token: write', 'id-token: wirte', /"wirte" is invalid for permission/],
-    ['a job that does not exist in `needs`', 'pages.yml', 'needs: build', 'needs: bulid', /needs job "bulid" which does not exist/],
+    [
+      '`runs-on` misspelt',
+      'ci.yml',
+      'runs-on: ubuntu-latest',
+      'runs_on: ubuntu-latest',
+      /"runs-on" section is missing/,
+    ],
+    [
+      'a matrix key misspelt in an expression',
+      'ci.yml',
+      'matrix.node == 20',
+      'matrix.nod == 20',
+      /property "nod" is not defined/,
+    ],
+    [
+      'a permission value misspelt',
+      'release.yml',
+      'id-token: write',
+      'id-token: wirte',
+      /"wirte" is invalid for permission/,
+    ],
+    [
+      'a job that does not exist in `needs`',
+      'pages.yml',
+      'needs: build',
+      'needs: bulid',
+      /needs job "bulid" which does not exist/,
+    ],
     ['an unknown event', 'ci.yml', 'pull_request:', 'pull-request:', /unknown Webhook event "pull-request"/],
   ] as const)('reports %s', async (_label, name, correct, typo, finding) => {
     expect(source[name]).toContain(correct);
@@ -106,7 +132,9 @@ describe('every workflow', () => {
   });
 
   it('grants write permissions only to the jobs that deploy the site and publish the package', () => {
-    const granted = all.filter(({ job }) => writes(job.permissions).length > 0).map(({ name, id, job }) => [name, id, writes(job.permissions).sort()]);
+    const granted = all
+      .filter(({ job }) => writes(job.permissions).length > 0)
+      .map(({ name, id, job }) => [name, id, writes(job.permissions).sort()]);
     expect(granted).toEqual([
       ['pages.yml', 'deploy', ['id-token', 'pages']],
       ['release.yml', 'publish', ['id-token']],
@@ -114,7 +142,11 @@ describe('every workflow', () => {
   });
 
   it('pins each action to a major version or a commit, never to a branch', () => {
-    const used = all.flatMap(({ name, job }) => [job.uses, ...steps(job).map((step) => step.uses)].filter((uses) => uses !== undefined).map((uses) => `${name}: ${uses}`));
+    const used = all.flatMap(({ name, job }) =>
+      [job.uses, ...steps(job).map((step) => step.uses)]
+        .filter((uses) => uses !== undefined)
+        .map((uses) => `${name}: ${uses}`),
+    );
     expect(used.length).toBeGreaterThan(0);
     for (const entry of used) {
       const uses = entry.slice(entry.indexOf(': ') + 2);
@@ -125,9 +157,12 @@ describe('every workflow', () => {
 
   it('never puts a secret on a command line', () => {
     for (const { name, id, job } of all) {
-      for (const step of steps(job)) expect(step.run ?? '', `${name} ${id}: ${step.name ?? step.run}`).not.toMatch(/\$\{\{\s*secrets\./);
+      for (const step of steps(job))
+        expect(step.run ?? '', `${name} ${id}: ${step.name ?? step.run}`).not.toMatch(/\$\{\{\s*secrets\./);
     }
-    const mentions = names.flatMap((name) => [...source[name].matchAll(/\$\{\{\s*secrets\.(\w+)\s*\}\}/g)].map((match) => match[1]));
+    const mentions = names.flatMap((name) =>
+      [...source[name].matchAll(/\$\{\{\s*secrets\.(\w+)\s*\}\}/g)].map((match) => match[1]),
+    );
     expect(mentions).toEqual(['NPM_TOKEN']);
   });
 
@@ -232,7 +267,9 @@ describe('releases (release.yml)', () => {
     expect(release.jobs.test).toMatchObject({ needs: 'check', uses: './.github/workflows/ci.yml' });
     expect(release.jobs.test?.permissions).toEqual({ contents: 'read' });
     expect(publish?.needs).toEqual(['check', 'test']);
-    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(manifest.scripts['release-check']).toBe('node scripts/release-check.mjs');
     // release-check refuses a tag other than the version, then runs check-drift (test/release-check.test.ts).
     expect(await readFile(join(root, 'scripts', 'release-check.mjs'), 'utf8')).toMatch(/'check-drift\.mjs'/);
