@@ -2,7 +2,7 @@
 // (plain openapi-fetch would send `account_id: '..'` to `/`) and respect the spec's length limits.
 import type { PathParamLimits } from '../../generated/operations.js';
 import { TogaiValidationError } from '../core/errors.js';
-import { operationForPath } from './operations.js';
+import { camelCase, operationForPath, type OperationMetadata } from './operations.js';
 
 /** encodeURIComponent throws on these; they cannot be sent. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -25,22 +25,19 @@ function problemWith(value: unknown, limits: PathParamLimits): string | undefine
   return undefined;
 }
 
-/** How a call names its path parameters in messages: the facade by its argument names, the raw api by the template. */
-export interface PathNaming {
-  subject: string;
-  name(param: string): string;
-}
-
 /**
  * Throws a TogaiValidationError unless every path parameter of `template` is present and valid: by the spec's
- * limits for a path of the spec, by the one-segment rules for any other.
+ * limits for a path of the spec, by the one-segment rules for any other. A facade call names them by its arguments.
  */
-export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, naming: PathNaming): void {
+export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, facade?: { operation: OperationMetadata; name: string }): void {
   const limits =
-    operationForPath(template)?.pathParams ?? Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
+    (facade?.operation ?? operationForPath(template))?.pathParams ??
+    Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
   for (const [name, limit] of Object.entries(limits)) {
     const problem = problemWith(params?.[name], limit);
-    if (problem) throw new TogaiValidationError(`${naming.subject}: ${naming.name(name)} ${problem}.`);
+    if (!problem) continue;
+    const where = facade ? `${facade.operation.operationId} (${facade.operation.method} ${template})` : `Path ${template}`;
+    throw new TogaiValidationError(`${where}: ${facade ? `${facade.name}() argument ${camelCase(name)}` : name} ${problem}.`);
   }
 }
 

@@ -4,7 +4,6 @@
 // `new Response` would build a fresh stream only for openapi-fetch to read it again, so this subclass is made
 // without a body and serves the bytes it already has, making a stream only if someone asks for `body`.
 
-
 function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0]!;
   const whole = new Uint8Array(size);
@@ -48,21 +47,9 @@ export function declaredTooLarge(headers: Headers, limit: number): boolean {
   return length !== null && !headers.has('content-encoding') && Number(length) > limit;
 }
 
-
 const utf8 = new TextDecoder();
 
-function unusable(): TypeError {
-  return new TypeError('Body is unusable: Body has already been read');
-}
-
-function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
-      controller.close();
-    },
-  });
-}
+const unusable = () => new TypeError('Body is unusable: Body has already been read');
 
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer> | null;
@@ -81,7 +68,7 @@ export class BufferedResponse extends Response {
 
   /** The bytes, once: a body can be read only one way, one time, as with any Response. */
   #take(): Uint8Array<ArrayBuffer> {
-    if (this.#used || this.#stream?.locked) throw unusable();
+    if (this.bodyUsed) throw unusable();
     this.#used = true;
     void this.#stream?.cancel(); // a stream someone looked at but did not read is now spent too
     return this.#bytes ?? new Uint8Array(0);
@@ -112,7 +99,7 @@ export class BufferedResponse extends Response {
   }
 
   override clone(): BufferedResponse {
-    if (this.#used || this.#stream?.locked) throw unusable();
+    if (this.bodyUsed) throw unusable();
     return this.unread();
   }
 
@@ -123,32 +110,19 @@ export class BufferedResponse extends Response {
 
   // Response declares these as properties, so they are redefined on the prototype rather than overridden.
   static {
-    Object.defineProperties(this.prototype, {
-      body: {
-        // Made on first access; empty once the body was read another way. Never throws (logging reads it).
+    const getters: Record<string, (response: BufferedResponse) => unknown> = {
+      // Made on first access; empty once the body was read another way. Never throws (logging reads it).
+      body: (r) => (r.#stream ??= r.#bytes && new Blob([r.#used ? new Uint8Array(0) : r.#bytes]).stream()),
+      bodyUsed: (r) => r.#used || (r.#stream?.locked ?? false),
+      url: (r) => r.#url,
+      redirected: (r) => r.#redirected,
+    };
+    for (const [name, read] of Object.entries(getters)) {
+      Object.defineProperty(this.prototype, name, {
         get(this: BufferedResponse) {
-          if (this.#stream === undefined) {
-            const bytes = this.#bytes;
-            this.#stream = bytes === null ? null : streamOf(this.#used ? new Uint8Array(0) : bytes);
-          }
-          return this.#stream;
+          return read(this);
         },
-      },
-      bodyUsed: {
-        get(this: BufferedResponse) {
-          return this.#used || (this.#stream?.locked ?? false);
-        },
-      },
-      url: {
-        get(this: BufferedResponse) {
-          return this.#url;
-        },
-      },
-      redirected: {
-        get(this: BufferedResponse) {
-          return this.#redirected;
-        },
-      },
-    });
+      });
+    }
   }
 }
