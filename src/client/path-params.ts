@@ -36,8 +36,9 @@ export function assertPathParams(template: string, params: Readonly<Record<strin
   for (const [name, limit] of Object.entries(limits)) {
     const problem = problemWith(params?.[name], limit);
     if (!problem) continue;
-    const where = facade ? `${facade.operation.operationId} (${facade.operation.method} ${template})` : `Path ${template}`;
-    throw new TogaiValidationError(`${where}: ${facade ? `${facade.name}() argument ${camelCase(name)}` : name} ${problem}.`);
+    const op = facade?.operation;
+    const where = op ? `${op.operationId} (${op.method} ${template}): ${facade!.name}() argument ${camelCase(name)}` : `Path ${template}: ${name}`;
+    throw new TogaiValidationError(`${where} ${problem}.`);
   }
 }
 

@@ -2,7 +2,8 @@
 // refused before anything is sent, in the same words, and never quoted when it may be a secret.
 import type { TogaiError } from './errors.js';
 
-type ErrorClass = new (message: string) => TogaiError;
+/** Which TogaiError a failed check throws: the caller's (a configuration or a validation error). */
+export type ErrorClass = new (message: string) => TogaiError;
 
 /** Throws `ErrorClass` unless `value` is an integer from `min` to `max`. */
 export function assertIntegerIn(value: unknown, [min, max]: readonly [number, number], what: string, ErrorClass: ErrorClass): asserts value is number {
@@ -18,10 +19,8 @@ const unsendableInHeader = /[^\t\x20-\x7e\x80-\xff]/;
 /** An RFC 9110 token: what a header name may be. */
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/**
- * Headers that frame the message or the connection. fetch sets them itself; given by a caller, undici either
- * throws or (a wrong content-length) waits for bytes that never come.
- */
+// Headers that frame the message or the connection: fetch sets them; given by a caller, undici throws or (a wrong
+// content-length) waits for bytes that never come.
 const framingHeaders = new Set(['connection', 'content-length', 'expect', 'host', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Why `value` cannot travel in a header, in words that do not repeat it; undefined when it can. */

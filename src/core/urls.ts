@@ -1,8 +1,7 @@
 // Where requests may go. The credential goes wherever a base URL points, so the client's and a raw-api call's own
 // get the same checks before anything is sent; redirects are held to the same transport rule.
-import { TogaiConfigurationError, type TogaiError } from './errors.js';
-
-type ErrorClass = new (message: string) => TogaiError;
+import type { ErrorClass } from './checks.js';
+import { TogaiConfigurationError } from './errors.js';
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -13,8 +12,8 @@ export function isSafeTransport(url: URL): boolean {
 
 /**
  * Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), and free of
- * credentials, query and fragment. The text is checked for `?` and `#` because `URL` reports a bare `?` or
- * `#` as an empty search or hash, and every path would then be appended after it.
+ * credentials, query and fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and
+ * every path would then be appended after it.
  */
 export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigurationError): URL {
   if (typeof raw !== 'string') throw new ErrorClass(`baseUrl must be a string, got ${raw === null ? 'null' : typeof raw}.`);

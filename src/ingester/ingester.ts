@@ -1,8 +1,7 @@
-// createIngester(client): batches usage events into Togai's batch operation, a few batches in flight, resends a
-// batch that failed in a way that may pass later, and reports per event what was accepted and what failed. Every
-// event has its id from add() (Togai deduplicates by id) and its JSON form taken then; each settles exactly once and
-// is in exactly one report. A batch reaches the server at most maxAttempts × (maxRetries + 1) times: each attempt is
-// one client call with the client's own retries (delivery.ts).
+// createIngester(client): batches usage events into Togai's batch operation, a few batches in flight, and reports
+// per event what was accepted and what failed. Every event has its id from add() (Togai deduplicates by id) and its
+// JSON form taken then; each settles exactly once and is in exactly one report. A batch reaches the server at most
+// maxAttempts × (maxRetries + 1) times: each attempt (delivery.ts) is one client call with the client's own retries.
 import type { Operations } from '../../generated/operations.js';
 import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
@@ -107,9 +106,9 @@ function resolveOptions(options: IngesterOptions = {}): Required<IngesterOptions
 
 /** The event as it will be sent: its JSON form now, with its id. The caller's object gets the id too, when it can. */
 function prepare(event: unknown): Event {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new TogaiValidationError(`ingester.add() takes an event object, got ${Array.isArray(event) ? 'an array' : String(event)}.`);
-  }
+  const notAnObject = (value: unknown) => typeof value !== 'object' || value === null || Array.isArray(value);
+  const shown = (value: unknown) => (Array.isArray(value) ? 'an array' : String(value));
+  if (notAnObject(event)) throw new TogaiValidationError(`ingester.add() takes an event object, got ${shown(event)}.`);
   let sent: unknown;
   try {
     // What JSON.stringify makes of it is what goes on the wire (toJSON(), dates, dropped undefined), so it is
@@ -118,9 +117,7 @@ function prepare(event: unknown): Event {
   } catch (error) {
     throw new TogaiValidationError(`ingester.add(): the event cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
   }
-  if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) {
-    throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${Array.isArray(sent) ? 'an array' : String(sent)}.`);
-  }
+  if (notAnObject(sent)) throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${shown(sent)}.`);
   const copy = sent as Event;
   if (copy.id === undefined) {
     copy.id = globalThis.crypto.randomUUID();
@@ -160,8 +157,8 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   let nextSeq = 0;
   let sentSeq = 0;
   let urgentUpTo = 0;
-  /** In-flight batches by the sequence number of their first event. */
-  const inFlight = new Map<object, number>();
+  /** The sequence number of each in-flight batch's first event. */
+  const inFlight = new Set<number>();
   let held = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
@@ -174,19 +171,15 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   // flush() calls waiting for every event before `mark` to settle; marks only grow, so oldest first.
   const flushes: { mark: number; resolve: () => void }[] = [];
 
-  let report: IngestReport = { accepted: 0, failed: [], batches: 0, resent: 0 };
-  const takeReport = (): IngestReport => {
+  const emptyReport = (): IngestReport => ({ accepted: 0, failed: [], batches: 0, resent: 0 });
+  let report = emptyReport();
+  const takeReport = () => {
     const taken = report;
-    report = { accepted: 0, failed: [], batches: 0, resent: 0 };
+    report = emptyReport();
     return taken;
   };
-
   /** Every event before this sequence number has settled. */
-  function settledUpTo(): number {
-    let low = sentSeq;
-    for (const start of inFlight.values()) if (start < low) low = start;
-    return low;
-  }
+  const settledUpTo = () => Math.min(sentSeq, ...inFlight);
 
   function enqueue(event: Event): void {
     held += 1;
@@ -217,9 +210,8 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       chunks.shift();
       const start = sentSeq;
       sentSeq += batch.length;
-      const key = {};
-      inFlight.set(key, start);
-      void send(batch).then((outcome) => settle(key, batch, outcome));
+      inFlight.add(start);
+      void send(batch).then((outcome) => settle(start, batch, outcome));
     }
     // The timer runs while a non-urgent partial batch waits; it marks what is queued then as urgent.
     const waitingForMore = nextSeq > Math.max(sentSeq, urgentUpTo);
@@ -236,8 +228,8 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     }
   }
 
-  function settle(key: object, batch: Event[], outcome: Outcome): void {
-    inFlight.delete(key);
+  function settle(start: number, batch: Event[], outcome: Outcome): void {
+    inFlight.delete(start);
     held -= batch.length;
     report.accepted += outcome.accepted;
     for (const failure of outcome.failed) report.failed.push(failure);
@@ -291,15 +283,12 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       const timeout = closeOptions?.timeout;
       if (timeout !== undefined) assertIntegerIn(timeout, [0, maxTimerMs], 'ingester.close(): timeout (milliseconds)', TogaiValidationError);
       closing = true;
-      let deadline: ReturnType<typeof setTimeout> | undefined;
-      if (timeout !== undefined) {
-        deadline = setTimeout(() => {
-          stop.abort(
-            new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`),
-          );
-        }, timeout);
-        unrefTimer(deadline);
-      }
+      const giveUp = () =>
+        stop.abort(
+          new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`),
+        );
+      const deadline = timeout === undefined ? undefined : setTimeout(giveUp, timeout);
+      if (deadline !== undefined) unrefTimer(deadline);
       try {
         // Events of add() calls still waiting for room are queued as batches settle; deliver those too.
         do await flushQueued();
@@ -307,7 +296,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       } finally {
         clearTimeout(deadline);
       }
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
       timer = undefined;
       return takeReport();
     },
