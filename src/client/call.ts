@@ -13,7 +13,7 @@ import { parseBaseUrl } from '../core/urls.js';
 import type { Send } from '../transport/transport.js';
 import type { DeprecationReporter } from './deprecations.js';
 import { withGeneratedKeys } from './generated-keys.js';
-import { operationForRoute, type OperationMetadata } from './operations.js';
+import { byRoute, type OperationMetadata } from './operations.js';
 import { pickTuning, type RequestOptions } from './options.js';
 import { assertPathParams, fillPath } from './path-params.js';
 
@@ -88,7 +88,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
 
   return async function call(method, template, init, facade) {
     assertSendable(method, template, init, facade);
-    const operation = facade?.operation ?? operationForRoute(method, template);
+    const operation = facade?.operation ?? byRoute.get(`${method} ${template}`);
     const origin = init.baseUrl === undefined ? api : parseBaseUrl(init.baseUrl, TogaiValidationError);
     const tuning = facade && pickTuning(facade.options, TogaiValidationError);
     const keyed = operation && withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId);
@@ -137,6 +137,10 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
         throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
       }
+    }
+    // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
+    if (facade && data === undefined && status !== 204) {
+      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
     }
     // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.
     for (const field of operation?.secretFields ?? []) {

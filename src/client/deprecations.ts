@@ -40,25 +40,22 @@ export interface DeprecationReporter {
 /** `seen` is shared by clients derived with `withOptions`, so each notice still appears once. */
 export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()): DeprecationReporter {
   const deliver = options.silenceDeprecations ? undefined : (options.onDeprecation ?? emitDefault);
-
   function once(key: string, notice: () => DeprecationNotice): void {
     if (!deliver || seen.has(key)) return;
     seen.add(key);
     deliver(notice());
   }
-
   return {
-    operationCalled(operation) {
-      if (!operation.deprecated) return;
-      once(operation.operationId, () => ({
-        code: `TOGAI_DEPRECATED_${operation.operationId}`,
-        message:
-          `Togai operation ${operation.operationId} (${operation.method} ${operation.path}) is deprecated ` +
-          (operation.successor ? `and may be removed; use ${operation.successor}() instead.` : 'and may be removed.'),
+    operationCalled({ deprecated, operationId, method, path, successor }) {
+      if (!deprecated) return;
+      const instead = successor ? `; use ${successor}() instead` : '';
+      once(operationId, () => ({
+        code: `TOGAI_DEPRECATED_${operationId}`,
+        message: `Togai operation ${operationId} (${method} ${path}) is deprecated and may be removed${instead}.`,
         source: 'spec',
-        method: operation.method,
-        path: operation.path,
-        operationId: operation.operationId,
+        method,
+        path,
+        operationId,
         sunset: undefined,
       }));
     },
@@ -66,13 +63,11 @@ export function createDeprecationReporter(options: DeprecationOptions, seen = ne
       const deprecation = response.headers.get('deprecation');
       const sunset = response.headers.get('sunset') ?? undefined;
       if (deprecation === null && sunset === undefined) return;
+      const since = deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '';
+      const until = sunset ? `; it will stop working after ${sunset}` : '';
       once(`header ${method} ${path}`, () => ({
         code: 'TOGAI_DEPRECATION_HEADER',
-        message:
-          `The Togai API marked ${method} ${path} as deprecated` +
-          (deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '') +
-          (sunset ? `; it will stop working after ${sunset}` : '') +
-          '.',
+        message: `The Togai API marked ${method} ${path} as deprecated${since}${until}.`,
         source: 'header',
         method,
         path,

@@ -2,7 +2,7 @@
 // (plain openapi-fetch would send `account_id: '..'` to `/`) and respect the spec's length limits.
 import type { PathParamLimits } from '../../generated/operations.js';
 import { TogaiValidationError } from '../core/errors.js';
-import { camelCase, operationForPath, type OperationMetadata } from './operations.js';
+import { byPath, camelCase, type OperationMetadata } from './operations.js';
 
 /** encodeURIComponent throws on these; they cannot be sent. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -31,7 +31,7 @@ function problemWith(value: unknown, limits: PathParamLimits): string | undefine
  */
 export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, facade?: { operation: OperationMetadata; name: string }): void {
   const limits =
-    (facade?.operation ?? operationForPath(template))?.pathParams ??
+    (facade?.operation ?? byPath.get(template))?.pathParams ??
     Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
   for (const [name, limit] of Object.entries(limits)) {
     const problem = problemWith(params?.[name], limit);

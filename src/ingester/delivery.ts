@@ -53,7 +53,7 @@ function isTransient(error: unknown): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-/** Counts a 207 answer: the events it lists (matched by id, within this batch only) failed; the others were accepted. */
+/** Counts a 207 answer: the events it lists (by id, within this batch only) failed; the others were accepted. */
 function countPartial(events: Event[], body: unknown, outcome: Outcome): void {
   const errors = (body as { errors?: unknown } | null | undefined)?.errors;
   const { method, path } = batchOperation;
@@ -90,7 +90,8 @@ export async function deliver(ingestBatch: IngestBatch, events: Event[], options
     try {
       if (stop.aborted) throw stop.reason;
       if (attempt > 1) outcome.resent += 1;
-      const { data, response } = await ingestBatch({ body: { [eventsField]: events } }, { signal: stop }).withResponse();
+      const body = { [eventsField]: events };
+      const { data, response } = await ingestBatch({ body }, { signal: stop }).withResponse();
       if (response.status === 207) return countPartial(events, data, outcome);
       outcome.accepted += events.length;
       return;
