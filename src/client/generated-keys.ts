@@ -18,38 +18,33 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * only where a key is added, so the caller's body is never changed. `complete` is false when the body does not have
  * the expected shape: such a request is never marked safe to resend.
  */
-function withKeys(node: Record<string, unknown>, path: readonly string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
-  const [segment, ...rest] = path as [string, ...string[]];
-  if (segment.endsWith('[]')) {
-    const name = segment.slice(0, -2);
-    const items = node[name];
-    if (!Array.isArray(items) || items.length === 0) return { node, complete: false };
-    let complete = true;
-    let copy: unknown[] | undefined;
-    items.forEach((item, index) => {
-      if (!isPlainObject(item)) return void (complete = false);
-      const keyed = withKeys(item, rest, where, keys, `${at}${name}[${index}].`);
-      complete &&= keyed.complete;
-      if (keyed.node !== item) (copy ??= [...items])[index] = keyed.node;
-    });
-    return { node: copy ? { ...node, [name]: copy } : node, complete };
+function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
+  const name = segment!.replace(/\[\]$/, '');
+  const value = node[name];
+  let complete = true;
+  const keyed = (child: unknown, prefix: string) => {
+    if (!isPlainObject(child)) {
+      complete = false;
+      return child;
+    }
+    const result = withKeys(child, rest, where, keys, prefix);
+    complete &&= result.complete;
+    return result.node;
+  };
+  let next = value;
+  if (name !== segment) {
+    if (!Array.isArray(value) || value.length === 0) return { node, complete: false };
+    const items = value.map((item, index) => keyed(item, `${at}${name}[${index}].`));
+    if (items.some((item, index) => item !== value[index])) next = items;
+  } else if (rest.length > 0) {
+    next = keyed(value, `${at}${name}.`);
+  } else {
+    // Replacing a bad key with a generated one would quietly drop the caller's protection across restarts.
+    next = value === undefined ? globalThis.crypto.randomUUID() : value;
+    if (typeof next !== 'string' || next === '') throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+    keys[`${at}${name}`] = next;
   }
-  if (rest.length > 0) {
-    const child = node[segment];
-    if (!isPlainObject(child)) return { node, complete: false };
-    const keyed = withKeys(child, rest, where, keys, `${at}${segment}.`);
-    return { node: keyed.node === child ? node : { ...node, [segment]: keyed.node }, complete: keyed.complete };
-  }
-  let value = node[segment];
-  if (value === undefined) {
-    value = globalThis.crypto.randomUUID();
-    node = { ...node, [segment]: value };
-  } else if (typeof value !== 'string' || value === '') {
-    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
-    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
-  }
-  keys[`${at}${segment}`] = value as string;
-  return { node, complete: true };
+  return { node: next === value ? node : { ...node, [name]: next }, complete };
 }
 
 /** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
