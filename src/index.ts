@@ -12,7 +12,6 @@ export type { Environment, PathStyle } from './client/variants.js';
 export { environments } from './client/variants.js';
 export type { Logger, LogLevel } from './core/logging.js';
 export * from './core/errors.js';
-export type { RequestViolation } from './core/violations.js';
 export { operations, servers } from '../generated/operations.js';
 export type { OperationId, OperationMetadata, Variant } from '../generated/operations.js';
 export type { AllResources, CustomerScopedResources, Facade, FlatResources } from '../generated/facade.js';

@@ -41,7 +41,9 @@ function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], w
   } else {
     // Replacing a bad key with a generated one would quietly drop the caller's protection across restarts.
     next = value === undefined ? globalThis.crypto.randomUUID() : value;
-    if (typeof next !== 'string' || next === '') throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+    if (typeof next !== 'string' || next === '') {
+      throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+    }
     keys[`${at}${name}`] = next;
   }
   return { node: next === value ? node : { ...node, [name]: next }, complete };

@@ -1,5 +1,7 @@
 // An API error from an answer: the class for its status, a one-line message that quotes the server only after
 // cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
+// Prism, the validating mock behind `npm run mock`, rejects a request that breaks the spec with a 4xx whose body is
+// only an example from the spec; the real reasons travel in its `sl-violations` header, which the error carries.
 import {
   AuthenticationError,
   BadRequestError,
@@ -9,10 +11,10 @@ import {
   RateLimitError,
   TogaiApiError,
   type ErrorDetails,
+  type RequestViolation,
 } from './errors.js';
 import type { ErrorResponse } from '../../generated/models.js';
 import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';
-import { describeViolations, parseViolations } from './violations.js';
 
 const classByStatus: Record<number, typeof TogaiApiError> = {
   400: BadRequestError,
@@ -38,6 +40,29 @@ function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
   } catch {
     return body;
   }
+}
+
+/** The parsed `sl-violations` header: undefined when there is none or it cannot be read. Never throws. */
+function parseViolations(headers: Headers): RequestViolation[] | undefined {
+  const raw = headers.get('sl-violations');
+  if (!raw) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    const violations = Array.isArray(parsed)
+      ? parsed.filter((v): v is RequestViolation => typeof (v as RequestViolation | null)?.message === 'string')
+      : [];
+    return violations.length > 0 ? violations : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A mention for an error message: the first violation (one line, at most 200 characters), how many more. */
+function describeViolations([first, ...others]: RequestViolation[]): string {
+  const line = first!.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const brief = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  const more = others.length > 0 ? ` (+${others.length} more)` : '';
+  return `the mock rejected the request: ${brief}${more}; see error.violations`;
 }
 
 interface ApiAnswer {

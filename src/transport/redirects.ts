@@ -25,19 +25,14 @@ export function isFollowedRedirect(response: Response): boolean {
   return redirectStatuses.has(response.status) && response.headers.has('location');
 }
 
+/** The next hop's headers: a body's only with the body (no length across origins), the others as said above. */
 function headersForTarget(hop: Hop, keepBody: boolean, crossing: boolean): Headers {
-  if (!crossing) {
-    const headers = new Headers(hop.headers);
-    if (!keepBody) {
-      headers.delete('content-type');
-      headers.delete('content-length');
+  const headers = new Headers(hop.headers);
+  for (const name of [...headers.keys()]) {
+    const ofBody = name === 'content-type' || name === 'content-length';
+    if (ofBody ? !keepBody || (crossing && name !== 'content-type') : crossing && !crossOriginHeaders.includes(name)) {
+      headers.delete(name);
     }
-    return headers;
-  }
-  const headers = new Headers();
-  for (const name of keepBody ? [...crossOriginHeaders, 'content-type'] : crossOriginHeaders) {
-    const value = hop.headers.get(name);
-    if (value !== null) headers.set(name, value);
   }
   return headers;
 }

@@ -27,18 +27,16 @@ function jwtExpiry(token: string): number | undefined {
   }
 }
 
-const exchange = operations.authenticate;
-
 /** The exchange with the long-lived credential, through a transport of its own (retries, timeout, size cap). */
 async function exchangeToken(send: Send, api: URL, redact: Redactor): Promise<string> {
-  const url = `${api.href.replace(/\/$/, '')}${exchange.path}`;
-  const request = new Request(url, { method: exchange.method, headers: { accept: 'application/json' } });
-  const response = await send(request, { idempotent: exchange.idempotent });
-  const where = { method: exchange.method, path: exchange.path, status: response.status };
+  const { method, path, idempotent } = operations.authenticate;
+  const url = `${api.href.replace(/\/$/, '')}${path}`;
+  const response = await send(new Request(url, { method, headers: { accept: 'application/json' } }), { idempotent });
+  const where = { method, path, status: response.status };
   // A token must come from the API itself: one handed out by another origin (after a redirect) is refused.
   if (new URL(response.url || url).origin !== api.origin) {
     await response.body?.cancel();
-    throw new TogaiRedirectError(`${exchange.method} ${exchange.path} was answered by another origin; a token is taken only from ${api.origin}.`);
+    throw new TogaiRedirectError(`${method} ${path} was answered by another origin; a token is taken only from ${api.origin}.`);
   }
   const text = await response.text();
   if (!response.ok) throw apiErrorFor({ ...where, body: text, headers: response.headers }, redact);
@@ -46,17 +44,17 @@ async function exchangeToken(send: Send, api: URL, redact: Redactor): Promise<st
   try {
     token = (JSON.parse(text) as { token?: unknown }).token;
   } catch {
-    token = undefined;
+    // not JSON, so no token
   }
   if (typeof token !== 'string' || token.trim() !== token || token === '' || unsendableReason(token) !== undefined) {
     // Never quote the body: it may hold a token, usable or not.
-    throw new TogaiResponseParseError(`${exchange.method} ${exchange.path} answered ${response.status} without a usable token.`, where);
+    throw new TogaiResponseParseError(`${method} ${path} answered ${response.status} without a usable token.`, where);
   }
   return token;
 }
 
 /** A credential that holds an exchanged bearer token, obtaining and renewing it as needed. */
-export function createExchangingCredential(longLived: Credential, send: Send, api: URL, now: () => number = Date.now): Credential {
+export function createExchangingCredential(longLived: Credential, send: Send, api: URL): Credential {
   let token: string | undefined;
   let renewAt = 0;
   let pending: Promise<void> | undefined;
@@ -65,7 +63,7 @@ export function createExchangingCredential(longLived: Credential, send: Send, ap
     pending ??= exchangeToken(send, api, longLived.secrets.redact)
       .then((fresh) => {
         longLived.secrets.add(fresh);
-        const issuedAt = now();
+        const issuedAt = Date.now();
         const expiresAt = jwtExpiry(fresh) ?? issuedAt + defaultTokenLifetimeMs;
         token = fresh;
         renewAt = expiresAt - Math.min(renewalMarginMs, Math.max(0, expiresAt - issuedAt) * 0.1);
@@ -83,7 +81,7 @@ export function createExchangingCredential(longLived: Credential, send: Send, ap
     secrets: longLived.secrets,
     async ready() {
       if (pending) await pending;
-      else if (token === undefined || now() >= renewAt) await obtain();
+      else if (token === undefined || Date.now() >= renewAt) await obtain();
     },
     apply(headers) {
       // ready() ran before the attempt; without a token there is nothing better to send than nothing.
