@@ -232,7 +232,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     inFlight.delete(start);
     held -= batch.length;
     report.accepted += outcome.accepted;
-    for (const failure of outcome.failed) report.failed.push(failure);
+    report.failed.push(...outcome.failed);
     report.batches += 1;
     report.resent += outcome.resent;
     while (waitingHead < waiting.length && held < maxQueued) {
@@ -260,18 +260,13 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   }
 
   return {
-    add(event) {
-      if (closing) return Promise.reject(new TogaiIngesterClosedError('ingester.add() after close(): the ingester takes no more events.'));
-      let prepared: Event;
-      try {
-        prepared = prepare(event);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async add(event) {
+      if (closing) throw new TogaiIngesterClosedError('ingester.add() after close(): the ingester takes no more events.');
+      const prepared = prepare(event);
       if (held < maxQueued && waitingHead === waiting.length) {
         enqueue(prepared);
         pump(); // sends a full batch, or starts the flush timer
-        return Promise.resolve(prepared.id!);
+        return prepared.id!;
       }
       return new Promise((resolve) => waiting.push({ event: prepared, resolve }));
     },
