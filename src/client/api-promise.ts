@@ -10,8 +10,8 @@ export interface WithResponse<T> {
 
 export class APIPromise<T> extends Promise<T> {
   readonly #load: () => Promise<WithResponse<T>>;
+  readonly #lazy: boolean;
   #sent: Promise<WithResponse<T>> | undefined;
-  #data: Promise<T> | undefined;
 
   /**
    * `load` sends the call. A call is sent at once and settles once (`lazy` false); a list's first page is requested
@@ -20,11 +20,8 @@ export class APIPromise<T> extends Promise<T> {
   constructor(load: () => Promise<WithResponse<T>>, lazy = false) {
     super((resolve) => resolve(undefined as T)); // never observed: then() below is what await uses
     this.#load = load;
-    if (!lazy) {
-      this.#sent = load();
-      // A caller who only uses withResponse() or asResponse() handles the rejection there; never report it twice.
-      this.#sent.catch(() => undefined);
-    }
+    this.#lazy = lazy;
+    if (!lazy) this.#answer();
   }
 
   /** Promise subclasses make their own kind in then(); this one hands out plain promises. */
@@ -35,8 +32,9 @@ export class APIPromise<T> extends Promise<T> {
   #answer(): Promise<WithResponse<T>> {
     if (this.#sent) return this.#sent;
     const sent = this.#load();
+    // A caller who only uses withResponse() or asResponse() handles the rejection there; never report it twice.
     sent.catch(() => {
-      if (this.#sent === sent) this.#sent = undefined;
+      if (this.#lazy && this.#sent === sent) this.#sent = undefined;
     });
     return (this.#sent = sent);
   }
@@ -55,8 +53,9 @@ export class APIPromise<T> extends Promise<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (!this.#data || !this.#sent) this.#data = this.#answer().then((answer) => answer.data);
-    return this.#data.then(onFulfilled, onRejected);
+    return this.#answer()
+      .then((answer) => answer.data)
+      .then(onFulfilled, onRejected);
   }
 
   override catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {

@@ -4,9 +4,8 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { Facade } from '../../generated/facade.js';
 import type { paths } from '../../generated/schema.js';
 import { assertSendableHeaders } from '../core/checks.js';
-import { fromEnvironment } from '../core/environment.js';
 import { TogaiConfigurationError } from '../core/errors.js';
-import { createLog, logLevels, type Logger, type LogLevel } from '../core/logging.js';
+import { createLog, type Logger, type LogLevel } from '../core/logging.js';
 import { resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
 import { createExchangingCredential } from '../transport/short-lived-token.js';
 import { createTransport } from '../transport/transport.js';
@@ -60,18 +59,6 @@ export type TogaiClient<S extends PathStyle = PathStyle> = TogaiClientCore<S> & 
 
 const httpMethods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
-function resolveLog(options: TogaiClientOptions) {
-  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
-  if (!logLevels.includes(level as LogLevel)) {
-    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${JSON.stringify(String(level)).slice(0, 40)}.`);
-  }
-  const logger = options.logger ?? console;
-  if (!['error', 'warn', 'info', 'debug'].every((name) => typeof (logger as unknown as Record<string, unknown>)[name] === 'function')) {
-    throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
-  }
-  return createLog(level as LogLevel, logger);
-}
-
 /** The raw api: openapi-fetch's methods, each through the call path. */
 function rawApi(call: Call, inner: Client<paths>): TogaiApi {
   const api: Record<string, unknown> = {
@@ -93,7 +80,7 @@ interface Shared {
 function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const { environment, baseUrl, pathStyle } = resolveVariant(options);
   const tuning = resolveTuning(options);
-  const log = resolveLog(options);
+  const log = createLog(options);
   assertSendableHeaders(options.headers, 'headers', TogaiConfigurationError);
   const baseFetch = options.fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');

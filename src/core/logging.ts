@@ -1,6 +1,8 @@
 // What the client tells an operator: one line per attempt at `debug` (with the retry decision and its reason),
 // one per call at `info`, retries at `warn`, calls that finally failed for want of a server at `error`. Lines
 // carry methods, paths, statuses and timings: never a credential, a token, a header value or a body.
+import { fromEnvironment } from './environment.js';
+import { TogaiConfigurationError } from './errors.js';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -12,7 +14,7 @@ export interface Logger {
   debug(message: string, ...details: unknown[]): void;
 }
 
-export const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 /** Where the client's lines go; a level below the configured one costs one comparison. */
 export interface Log {
@@ -20,8 +22,17 @@ export interface Log {
   write(level: Exclude<LogLevel, 'off'>, message: string, details: Record<string, unknown>): void;
 }
 
-export function createLog(level: LogLevel, logger: Logger): Log {
-  const threshold = logLevels.indexOf(level);
+/** The client's log: `logLevel` (default TOGAI_LOG, else off) into `logger` (default console), both checked. */
+export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }): Log {
+  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
+  const threshold = logLevels.indexOf(level as LogLevel);
+  if (threshold < 0) {
+    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${JSON.stringify(String(level)).slice(0, 40)}.`);
+  }
+  const logger = options.logger ?? console;
+  if (!logLevels.slice(1).every((name) => typeof (logger as unknown as Record<string, unknown>)[name] === 'function')) {
+    throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
+  }
   const at = (wanted: Exclude<LogLevel, 'off'>) => logLevels.indexOf(wanted) <= threshold;
   return {
     at,
