@@ -27,10 +27,12 @@ export function createLog(options: { logLevel?: LogLevel | undefined; logger?: L
   const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
   const threshold = logLevels.indexOf(level as LogLevel);
   if (threshold < 0) {
-    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${JSON.stringify(String(level)).slice(0, 40)}.`);
+    const shown = JSON.stringify(String(level)).slice(0, 40);
+    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${shown}.`);
   }
   const logger = options.logger ?? console;
-  if (!logLevels.slice(1).every((name) => typeof (logger as unknown as Record<string, unknown>)[name] === 'function')) {
+  const methods = logger as unknown as Record<string, unknown>;
+  if (!logLevels.slice(1).every((name) => typeof methods[name] === 'function')) {
     throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
   }
   const at = (wanted: Exclude<LogLevel, 'off'>) => logLevels.indexOf(wanted) <= threshold;

@@ -60,11 +60,8 @@ const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
 const nullBodyStatuses = new Set([204, 205, 304]);
 /** Network errors that mean the request never left this machine, so even a POST may be resent. */
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
-/**
- * The server sent bytes that are not an HTTP response a client can take: llhttp's parse errors, undici's refusals of
- * a stray 1xx or of headers past its size limit, and the assertion undici fails on a status below 100 (000, 099).
- * Asking again would get the same answer.
- */
+// Bytes that are not an HTTP response a client can take (asking again gets the same): llhttp's parse errors (HPE_),
+// undici's refusal of a stray 1xx or oversized headers, and its failed assertion on a status below 100 (000, 099).
 const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW']);
 
 const abortError = (signal: AbortSignal) => new TogaiAbortError('The request was aborted by the caller.', { cause: signal.reason });
@@ -100,11 +97,12 @@ function untilReady(ready: Promise<void>, signal: AbortSignal, timeout: number):
   });
 }
 
-/** What one attempt learned before it ended, however it ended. */
+/**
+ * What one attempt learned, however it ended: some hop got an HTTP answer (the server has seen the request), some hop
+ * was a redirect that was followed.
+ */
 interface Progress {
-  /** Some hop got an HTTP answer: the server has seen the request. */
   answered: boolean;
-  /** Some hop was answered with a redirect that was followed. */
   redirected: boolean;
 }
 
@@ -207,10 +205,7 @@ export function createTransport(options: TransportOptions): Send {
     const first: Hop = { url, method, headers: request.headers, body, crossed: false };
     const attempts = tuning.maxRetries + 1;
 
-    /**
-     * Logs the attempt's outcome; pauses and resolves true when the request goes out again. `why` is the reason to
-     * resend when `retry`, else why not.
-     */
+    /** Logs the attempt's outcome and `why` it is (`retry`) or is not resent; pauses and resolves true to resend. */
     async function again(attempt: number, outcome: string, started: number, retry: boolean, why: string, delayMs: number) {
       const retrying = retry && attempt < attempts;
       if (retry && !retrying) why = `no retries left (${tuning.maxRetries})`;
