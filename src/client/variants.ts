@@ -13,11 +13,6 @@ export const environments: Readonly<Record<Environment, string>> = {
   sandbox: servers['customer-scoped'],
 };
 
-const defaultPathStyle: Readonly<Record<Environment, PathStyle>> = {
-  production: 'flat',
-  sandbox: 'customer-scoped',
-};
-
 export interface VariantOptions {
   /** `production` (https://api.togai.com, flat paths) or `sandbox` (https://sandbox-api.togai.com, customer-scoped paths). Default `production`. */
   environment?: Environment | undefined;
@@ -39,7 +34,7 @@ export function resolveVariant(options: VariantOptions): { environment: Environm
   if (!Object.hasOwn(environments, environment)) {
     throw new TogaiConfigurationError(`Unknown environment "${String(environment)}"; use 'production' or 'sandbox'.`);
   }
-  const pathStyle = options.pathStyle ?? defaultPathStyle[environment];
+  const pathStyle = options.pathStyle ?? (environment === 'sandbox' ? 'customer-scoped' : 'flat'); // as PathStyleFor
   if (pathStyle !== 'flat' && pathStyle !== 'customer-scoped') {
     throw new TogaiConfigurationError(`Unknown pathStyle "${String(pathStyle)}"; use 'flat' or 'customer-scoped'.`);
   }

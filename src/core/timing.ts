@@ -17,12 +17,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * Exponential backoff: `initialMs` doubled per attempt (0-based), at most `maxMs`, less up to a quarter at random so
- * that many clients do not retry in lockstep.
- */
-export function backoffMs(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
-  return Math.min(initialMs * 2 ** attempt, maxMs) * (1 - 0.25 * random());
+/** `initialMs` doubled per attempt (0-based), at most `maxMs`, less up to a quarter at random (no lockstep retries). */
+export function backoffMs(attempt: number, initialMs: number, maxMs: number): number {
+  return Math.min(initialMs * 2 ** attempt, maxMs) * (1 - 0.25 * Math.random());
 }
 
 /** A timer that does not keep the process alive on its own (Node, Bun: unref(); Deno: Deno.unrefTimer). */

@@ -189,20 +189,6 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     nextSeq += 1;
   }
 
-  /** Sends one batch until every event of it has settled; never rejects. */
-  async function send(batch: Event[]): Promise<Outcome> {
-    const outcome: Outcome = { accepted: 0, failed: [], resent: 0 };
-    try {
-      await deliver(ingestBatch!, batch, delivery, outcome);
-      return outcome;
-    } catch (error) {
-      // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
-      // settles once (as failed, which is safe to resend), never twice.
-      const reason = error instanceof TogaiError ? error : new TogaiError('The ingester failed to deliver the batch.', { cause: error });
-      return { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent };
-    }
-  }
-
   function pump(): void {
     while (inFlight.size < concurrency && nextSeq > sentSeq) {
       const batch = chunks[0]!;
@@ -211,7 +197,16 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       const start = sentSeq;
       sentSeq += batch.length;
       inFlight.add(start);
-      void send(batch).then((outcome) => settle(start, batch, outcome));
+      const outcome: Outcome = { accepted: 0, failed: [], resent: 0 };
+      void deliver(ingestBatch!, batch, delivery, outcome).then(
+        () => settle(start, batch, outcome),
+        (error: unknown) => {
+          // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
+          // settles once (as failed, which is safe to resend), never twice.
+          const reason = error instanceof TogaiError ? error : new TogaiError('The ingester failed to deliver the batch.', { cause: error });
+          settle(start, batch, { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent });
+        },
+      );
     }
     // The timer runs while a non-urgent partial batch waits; it marks what is queued then as urgent.
     const waitingForMore = nextSeq > Math.max(sentSeq, urgentUpTo);
