@@ -49,6 +49,7 @@ export class APIPromise<T> extends Promise<T> {
     return this.#answer().then(({ response }) => (response instanceof BufferedResponse ? response.unread() : response));
   }
 
+  // Promise's own catch() and finally() call then(): they need no override.
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -56,13 +57,5 @@ export class APIPromise<T> extends Promise<T> {
     return this.#answer()
       .then((answer) => answer.data)
       .then(onFulfilled, onRejected);
-  }
-
-  override catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  override finally(onFinally?: (() => void) | null): Promise<T> {
-    return this.then().finally(onFinally);
   }
 }
