@@ -5,11 +5,10 @@
 // carry) becomes a TogaiError.
 import type { Client } from 'openapi-fetch';
 import { apiErrorFor } from '../core/api-errors.js';
-import { assertSendableHeaders } from '../core/checks.js';
+import { assertSendableHeaders, parseBaseUrl } from '../core/checks.js';
 import { TogaiConnectionError, TogaiError, TogaiResponseParseError, TogaiValidationError, type ErrorDetails } from '../core/errors.js';
 import type { Log } from '../core/logging.js';
 import type { Secrets } from '../core/redaction.js';
-import { parseBaseUrl } from '../core/urls.js';
 import type { Send } from '../transport/transport.js';
 import type { DeprecationReporter } from './deprecations.js';
 import { withGeneratedKeys } from './generated-keys.js';

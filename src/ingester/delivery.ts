@@ -3,10 +3,9 @@
 import { operations } from '../../generated/operations.js';
 import type { Event } from '../../generated/models.js';
 import { TogaiAbortError, TogaiApiError, TogaiConnectionError, TogaiError, TogaiResponseParseError } from '../core/errors.js';
-import { backoffMs, sleep } from '../core/timing.js';
+import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
 import type { APIPromise } from '../client/api-promise.js';
 import type { RequestOptions } from '../client/options.js';
-import { retryAfterMs } from '../transport/retry-after.js';
 
 /** Togai's batch operation, as the spec describes it: where the events go in its body and how many fit. */
 export const batchOperation = operations.ingestBatch;

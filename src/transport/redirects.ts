@@ -1,7 +1,7 @@
 // Redirects are followed by hand, hop by hop, so that each hop decides what travels on. Once a chain leaves the
 // origin it started at, only a few harmless headers go with it, and they stay that way even if the chain comes
 // back: the credential is never attached again, so a foreign host cannot bounce us to the API with our key.
-import { isSafeTransport } from '../core/urls.js';
+import { isSafeTransport } from '../core/checks.js';
 import { TogaiRedirectError } from '../core/errors.js';
 import { cleanServerText, type Redactor } from '../core/redaction.js';
 

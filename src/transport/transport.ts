@@ -19,11 +19,10 @@ import {
 import { maxErrorBodyBytes } from '../core/api-errors.js';
 import type { Log } from '../core/logging.js';
 import { cleanServerText } from '../core/redaction.js';
-import { backoffMs, sleep } from '../core/timing.js';
+import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
 import { BufferedResponse, declaredTooLarge, readBody } from './body.js';
 import type { Credential } from './credential.js';
 import { isFollowedRedirect, nextHop, type Hop } from './redirects.js';
-import { retryAfterMs } from './retry-after.js';
 
 /** The numeric settings a client and a single call share. */
 export interface Tuning {
