@@ -1,8 +1,7 @@
-// The one path every call takes, raw (`client.api`) or through the facade: its input is checked once, before
-// openapi-fetch builds anything; the SDK's part is done (deprecation notices, idempotency keys, secrets); the call's
-// context reaches the transport through openapi-fetch's per-request `fetch`; and the body is parsed one way. What
-// openapi-fetch would throw itself (a SyntaxError for a body that is not JSON, a TypeError for a body JSON cannot
-// carry) becomes a TogaiError.
+// The one path every call takes, raw (`client.api`) or through the facade: input checked before openapi-fetch builds
+// anything; the SDK's part done (deprecations, idempotency keys, secrets); the call's context handed to the transport
+// through openapi-fetch's per-request `fetch`; the body parsed one way. What openapi-fetch would throw itself (a
+// SyntaxError for a body that is not JSON, a TypeError for one JSON cannot carry) becomes a TogaiError.
 import type { Client } from 'openapi-fetch';
 import { apiErrorFor } from '../core/api-errors.js';
 import { assertSendableHeaders, parseBaseUrl } from '../core/checks.js';

@@ -1,8 +1,7 @@
 // Operations whose body carries idempotency keys or event ids (the metadata's `generatedKeys`: a purchase's or a
-// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
-// caller's, or fresh ones. They are set on the body before it is serialized, once per call, so every retry
-// repeats them and Togai's deduplication makes a retried purchase, grant or usage event apply once. The keys sent
-// are reported on any error of the call, so that the caller can resend with the same ones.
+// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them, the caller's
+// or fresh ones, set once per call before the body is serialized: every retry repeats them, so Togai applies it once.
+// The keys sent are reported on any error of the call, so that the caller can resend with the same ones.
 import { TogaiValidationError } from '../core/errors.js';
 import type { OperationMetadata } from './operations.js';
 
@@ -13,10 +12,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each key
- * recorded in `keys` under its concrete path (`creditRequests[1].idempotencyKey`). Objects on the way are copied
- * only where a key is added, so the caller's body is never changed. `complete` is false when the body does not have
- * the expected shape: such a request is never marked safe to resend.
+ * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each recorded in
+ * `keys` under its concrete path (`creditRequests[1].idempotencyKey`); objects are copied only where a key is added.
+ * `complete` is false when the body does not have the expected shape: such a request is never marked safe to resend.
  */
 function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
   const name = segment!.replace(/\[\]$/, '');

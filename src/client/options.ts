@@ -32,8 +32,8 @@ const tuningRanges: Readonly<Record<keyof Tuning, readonly [min: number, max: nu
 };
 
 /**
- * The tuning values `given` sets, checked (throws `ErrorClass` for one out of range): a plain object of the four
- * fields and nothing else, so a caller cannot slip other settings through. `withDefaults` fills in the others.
+ * The four settings `given` sets, checked (`ErrorClass` for one out of range), and nothing else: a caller cannot slip
+ * other settings through. `withDefaults` fills in the others.
  */
 export function pickTuning(given: Readonly<Partial<Record<keyof Tuning, unknown>>>, ErrorClass: ErrorClass, withDefaults = false) {
   const picked: Partial<Tuning> = {};
@@ -54,9 +54,8 @@ export const resolveTuning = (given: object) => pickTuning(given, TogaiConfigura
 export const credentialRoutingOptions = ['token', 'apiKey', 'shortLivedToken', 'environment', 'baseUrl', 'pathStyle', 'fetch'] as const;
 
 /**
- * The options `withOptions` was given, as a plain copy that leaves the credential where it is; throws
- * otherwise. The copy is what gets checked and used, so an object cannot show one thing to the check and
- * another to the client (a Proxy, a getter).
+ * The options `withOptions` was given, as a plain copy that leaves the credential where it is; throws otherwise. The
+ * copy is checked and used, so an object cannot show one thing to the check and another to the client (a getter).
  */
 export function safeOverrides<T extends object>(overrides: T): T {
   if (typeof overrides !== 'object' || overrides === null) throw new TogaiConfigurationError('withOptions() takes an object of options.');

@@ -34,9 +34,8 @@ export function unsendableReason(value: string): string | undefined {
 }
 
 /**
- * Throws `ErrorClass` unless every header in `headers` (a plain record, as the `headers` options take; a `Headers`
- * object was already checked when it was built) has a valid name and sendable values: strings, numbers or booleans.
- * fetch would reject the rest later, with a TypeError that quotes the whole value (a credential, say).
+ * Throws `ErrorClass` unless every header of a plain record (a `Headers` was checked when built) has a valid name and
+ * sendable values (strings, numbers, booleans); fetch would reject the rest later, quoting the value (a credential?).
  */
 export function assertSendableHeaders(headers: unknown, where: string, ErrorClass: ErrorClass): void {
   if (headers === undefined || headers === null || headers instanceof Headers) return;
@@ -61,9 +60,8 @@ export function isSafeTransport(url: URL): boolean {
 }
 
 /**
- * Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), and free of
- * credentials, query and fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and
- * every path would then be appended after it.
+ * Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), without credentials,
+ * query or fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and paths would follow it.
  */
 export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigurationError): URL {
   if (typeof raw !== 'string') throw new ErrorClass(`baseUrl must be a string, got ${raw === null ? 'null' : typeof raw}.`);

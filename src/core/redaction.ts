@@ -5,10 +5,7 @@
 /** Replaces every occurrence of the client's secrets in a text. */
 export type Redactor = (text: string) => string;
 
-/**
- * A pattern for `form` that still matches with controls or invisible formats between its characters (a server could
- * slip them into an echoed secret without changing how it reads).
- */
+/** A pattern for `form` that still matches when a server slips controls or invisible formats between its characters. */
 const splitTolerant = (form: string) =>
   [...form].map((char) => char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*');
 

@@ -1,8 +1,7 @@
-// Response bodies are read whole inside the attempt's timeout, and counted as they arrive: fetch has already
-// undone any Content-Encoding, so the count is what would sit in memory, and a compression bomb stops at the
-// limit instead of inflating to gigabytes. The bytes are then handed back as a BufferedResponse: wrapping them in
-// `new Response` would build a fresh stream only for openapi-fetch to read it again, so this subclass is made
-// without a body and serves the bytes it already has, making a stream only if someone asks for `body`.
+// Response bodies are read whole inside the attempt's timeout and counted as they arrive, after fetch undid any
+// Content-Encoding: the count is what would sit in memory, and a compression bomb stops at the limit. The bytes come
+// back as a BufferedResponse: `new Response(bytes)` would build a stream only for openapi-fetch to read it again, so
+// this subclass serves the bytes it already has and makes a stream only if someone asks for `body`.
 
 function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0]!;
@@ -15,10 +14,7 @@ function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<Arr
   return whole;
 }
 
-/**
- * Reads `body` to its end. Past `limit` bytes it stops reading and throws what `tooLarge` makes, or, without
- * `tooLarge`, returns the first `limit` bytes.
- */
+/** Reads `body` to its end; past `limit` bytes, throws what `tooLarge` makes or else returns the first `limit`. */
 export async function readBody(
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
   limit: number,
