@@ -1,8 +1,7 @@
 // Environments and path variants. Hosts come from the spec: each variant's path items name their default
 // server, and each environment is the host of the variant Togai serves there.
 import { servers, type Variant } from '../../generated/operations.js';
-import { parseBaseUrl } from '../core/checks.js';
-import { fromEnvironment } from '../core/environment.js';
+import { fromEnvironment, parseBaseUrl } from '../core/checks.js';
 import { TogaiConfigurationError } from '../core/errors.js';
 
 export type PathStyle = Variant;

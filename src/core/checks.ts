@@ -4,6 +4,18 @@
 // same checks before anything is sent; redirects are held to the same transport rule.
 import { TogaiConfigurationError, type TogaiError } from './errors.js';
 
+/**
+ * A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there
+ * is an environment (Node, Bun, Deno with env access); undefined when empty.
+ */
+export function fromEnvironment(name: string): string | undefined {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
+  } catch {
+    return undefined; // Deno without --allow-env throws
+  }
+}
+
 /** Which TogaiError a failed check throws: the caller's (a configuration or a validation error). */
 export type ErrorClass = new (message: string) => TogaiError;
 

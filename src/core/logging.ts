@@ -1,7 +1,7 @@
 // What the client tells an operator: one line per attempt at `debug` (with the retry decision and its reason),
 // one per call at `info`, retries at `warn`, calls that finally failed for want of a server at `error`. Lines
 // carry methods, paths, statuses and timings: never a credential, a token, a header value or a body.
-import { fromEnvironment } from './environment.js';
+import { fromEnvironment } from './checks.js';
 import { TogaiConfigurationError } from './errors.js';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';

@@ -7,8 +7,7 @@
 // the API's own origin, and neither secret is ever put into a message.
 import { operations } from '../../generated/operations.js';
 import { apiErrorFor } from '../core/api-errors.js';
-import { unsendableReason } from '../core/checks.js';
-import { fromEnvironment } from '../core/environment.js';
+import { fromEnvironment, unsendableReason } from '../core/checks.js';
 import { TogaiConfigurationError, TogaiRedirectError, TogaiResponseParseError } from '../core/errors.js';
 import { createSecrets, type Redactor, type Secrets } from '../core/redaction.js';
 
