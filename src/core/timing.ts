@@ -26,11 +26,8 @@ export function backoffMs(attempt: number, initialMs: number, maxMs: number): nu
 
 /** A timer that does not keep the process alive on its own (Node, Bun: unref(); Deno: Deno.unrefTimer). */
 export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
-  if (typeof timer === 'object' && timer !== null && typeof (timer as { unref?: unknown }).unref === 'function') {
-    (timer as { unref(): void }).unref();
-  } else {
-    (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(timer);
-  }
+  if (typeof (timer as { unref?: unknown }).unref === 'function') (timer as { unref(): void }).unref();
+  else (globalThis as { Deno?: { unrefTimer?(id: unknown): void } }).Deno?.unrefTimer?.(timer);
 }
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -62,20 +59,12 @@ function toEpochMs(fields: Record<string, string>, now: number): number | undefi
   return Date.UTC(year, monthIndex, day, hour, minute, second);
 }
 
-/** Parses an HTTP-date in any of its three formats; undefined for anything else. */
-function parseHttpDate(text: string, now = Date.now()): number | undefined {
-  for (const format of httpDateFormats) {
-    const fields = format.exec(text)?.groups;
-    if (fields) return toEpochMs(fields, now);
-  }
-  return undefined;
-}
-
-/** `Retry-After` in milliseconds from `now`; undefined when absent or not a valid value (the caller backs off). */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null) return undefined;
-  const value = header.trim();
+/** `Retry-After` in milliseconds from now; undefined when absent or not a valid value (the caller backs off). */
+export function retryAfterMs(header: string | null): number | undefined {
+  const value = header?.trim() ?? '';
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = parseHttpDate(value, now);
+  const now = Date.now();
+  const fields = httpDateFormats.map((format) => format.exec(value)?.groups).find(Boolean);
+  const date = fields && toEpochMs(fields, now);
   return date === undefined ? undefined : Math.max(0, date - now);
 }

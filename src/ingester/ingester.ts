@@ -109,7 +109,7 @@ function prepare(event: unknown): Event {
   const notAnObject = (value: unknown) => typeof value !== 'object' || value === null || Array.isArray(value);
   const shown = (value: unknown) => (Array.isArray(value) ? 'an array' : String(value));
   if (notAnObject(event)) throw new TogaiValidationError(`ingester.add() takes an event object, got ${shown(event)}.`);
-  let sent: unknown;
+  let sent: Event;
   try {
     // What JSON.stringify makes of it is what goes on the wire (toJSON(), dates, dropped undefined), so it is
     // taken now, whole: a nested attribute changed after add() changes nothing.
@@ -118,18 +118,17 @@ function prepare(event: unknown): Event {
     throw new TogaiValidationError(`ingester.add(): the event cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
   }
   if (notAnObject(sent)) throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${shown(sent)}.`);
-  const copy = sent as Event;
-  if (copy.id === undefined) {
-    copy.id = globalThis.crypto.randomUUID();
+  if (sent.id === undefined) {
+    sent.id = globalThis.crypto.randomUUID();
     try {
-      (event as { id?: string }).id = copy.id; // so the caller sees it; a frozen event keeps only the copy's
+      (event as { id?: string }).id = sent.id; // so the caller sees it
     } catch {
       // frozen, sealed or a Proxy that refuses: the id is still returned by add()
     }
-  } else if (typeof copy.id !== 'string' || copy.id === '') {
-    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(copy.id)}.`);
+  } else if (typeof sent.id !== 'string' || sent.id === '') {
+    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(sent.id)}.`);
   }
-  return copy;
+  return sent;
 }
 
 /**
