@@ -11,11 +11,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
-/**
- * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each recorded in
- * `keys` under its concrete path (`creditRequests[1].idempotencyKey`); objects are copied only where a key is added.
- * `complete` is false when the body does not have the expected shape: such a request is never marked safe to resend.
- */
+// `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each recorded in
+// `keys` under its concrete path (`events[1].id`); objects are copied only where a key is added. `complete` is false
+// for a body of another shape: such a request is never marked safe to resend.
 function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
   const name = segment!.replace(/\[\]$/, '');
   const value = node[name];
@@ -53,10 +51,8 @@ interface KeyedBody {
   keys: Readonly<Record<string, string>> | undefined;
 }
 
-/**
- * The body to send for `operation`, with every generated key set: the caller's, or a new one. `optionKey` (the
- * per-call `idempotencyKey` option) must match a key the body already has; with no body it becomes the body.
- */
+// The body to send, every generated key set (the caller's, or a new one). `optionKey`, the per-call `idempotencyKey`
+// option, must match a key the body already has; with no body it becomes the body.
 export function withGeneratedKeys(body: unknown, operation: OperationMetadata, optionKey: unknown, name: string): KeyedBody {
   if (optionKey !== undefined) {
     const field = operation.idempotencyKeyField;

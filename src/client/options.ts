@@ -31,10 +31,8 @@ const tuningRanges: Readonly<Record<keyof Tuning, readonly [min: number, max: nu
   maxResponseBytes: [1, 2 ** 30, 16 * 1024 * 1024],
 };
 
-/**
- * The four settings `given` sets, checked (`ErrorClass` for one out of range), and nothing else: a caller cannot slip
- * other settings through. `withDefaults` fills in the others.
- */
+// The four settings `given` sets, checked, and nothing else: a caller cannot slip other settings through.
+// `withDefaults` fills in the others.
 export function pickTuning(given: Readonly<Partial<Record<keyof Tuning, unknown>>>, ErrorClass: ErrorClass, withDefaults = false) {
   const picked: Partial<Tuning> = {};
   for (const key in tuningRanges) {
@@ -53,10 +51,8 @@ export const resolveTuning = (given: object) => pickTuning(given, TogaiConfigura
 /** Options that decide where requests, and with them the credential, are sent: fixed once a client exists. */
 export const credentialRoutingOptions = ['token', 'apiKey', 'shortLivedToken', 'environment', 'baseUrl', 'pathStyle', 'fetch'] as const;
 
-/**
- * The options `withOptions` was given, as a plain copy that leaves the credential where it is; throws otherwise. The
- * copy is checked and used, so an object cannot show one thing to the check and another to the client (a getter).
- */
+// The options `withOptions` was given, as a plain copy that leaves the credential where it is; throws otherwise. The
+// copy is checked and used, so an object cannot show one thing to the check and another to the client (a getter).
 export function safeOverrides<T extends object>(overrides: T): T {
   if (typeof overrides !== 'object' || overrides === null) throw new TogaiConfigurationError('withOptions() takes an object of options.');
   const copy = { ...overrides };

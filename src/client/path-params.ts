@@ -25,10 +25,8 @@ function problemWith(value: unknown, limits: PathParamLimits): string | undefine
   return undefined;
 }
 
-/**
- * Throws a TogaiValidationError unless every path parameter of `template` is present and valid: by the spec's
- * limits for a path of the spec, by the one-segment rules for any other. A facade call names them by its arguments.
- */
+// Throws a TogaiValidationError unless every path parameter of `template` is valid: by the spec's limits for its own
+// paths, by the one-segment rules for any other. A facade call names them by its arguments.
 export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, facade?: { operation: OperationMetadata; name: string }): void {
   const limits =
     (facade?.operation ?? byPath.get(template))?.pathParams ??

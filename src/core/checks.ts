@@ -4,10 +4,8 @@
 // same checks before anything is sent; redirects are held to the same transport rule.
 import { TogaiConfigurationError, type TogaiError } from './errors.js';
 
-/**
- * A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there
- * is an environment (Node, Bun, Deno with env access); undefined when empty.
- */
+// A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there
+// is an environment (Node, Bun, Deno with env access); undefined when empty.
 export function fromEnvironment(name: string): string | undefined {
   try {
     return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
@@ -45,10 +43,8 @@ export function unsendableReason(value: string): string | undefined {
   return 'contains a control character';
 }
 
-/**
- * Throws `ErrorClass` unless every header of a plain record (a `Headers` was checked when built) has a valid name and
- * sendable values (strings, numbers, booleans); fetch would reject the rest later, quoting the value (a credential?).
- */
+// Throws `ErrorClass` unless every header of a plain record (a `Headers` was checked when built) has a valid name and
+// sendable values (strings, numbers, booleans); fetch would reject the rest later, quoting the value (a credential?).
 export function assertSendableHeaders(headers: unknown, where: string, ErrorClass: ErrorClass): void {
   if (headers === undefined || headers === null || headers instanceof Headers) return;
   if (typeof headers !== 'object') throw new ErrorClass(`${where} must be an object of header names and values.`);
@@ -71,10 +67,8 @@ export function isSafeTransport(url: URL): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)));
 }
 
-/**
- * Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), without credentials,
- * query or fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and paths would follow it.
- */
+// Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), without credentials,
+// query or fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and paths would follow it.
 export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigurationError): URL {
   if (typeof raw !== 'string') throw new ErrorClass(`baseUrl must be a string, got ${raw === null ? 'null' : typeof raw}.`);
   if (/[?#]/.test(raw)) throw new ErrorClass('baseUrl must not contain a query or a fragment ("?" or "#").');

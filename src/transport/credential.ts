@@ -29,10 +29,7 @@ export interface Credential {
   readonly secrets: Secrets;
   /** For a credential obtained at run time (a short-lived token): resolves once it is usable. */
   ready?(): Promise<void>;
-  /**
-   * After a 401 to a request sent with `sent` headers: renews the credential if that one was rejected (or waits for
-   * a renewal under way). Resolves true when a resend with the new credential is worth one try.
-   */
+  /** After a 401 to `sent`: renews a rejected credential (or awaits a renewal); true when a resend is worth a try. */
   renewAfterUnauthorized?(sent: Headers): Promise<boolean>;
 }
 

@@ -37,10 +37,8 @@ function headersForTarget(hop: Hop, keepBody: boolean, crossing: boolean): Heade
   return headers;
 }
 
-/**
- * The hop a redirect leads to. Throws TogaiRedirectError for a target this client will not follow: not http(s), plain
- * http to a host other than this machine, a URL already visited in this chain (a loop), or one hop too many.
- */
+// The hop a redirect leads to. Throws TogaiRedirectError for a target this client will not follow: not http(s), plain
+// http to a host other than this machine, a URL already visited in this chain (a loop), or one hop too many.
 export function nextHop(hop: Hop, response: Response, visited: Set<string>, redact: Redactor): Hop {
   const location = response.headers.get('location') ?? '';
   const shown = () => JSON.stringify(cleanServerText(location, redact, 200));

@@ -63,7 +63,8 @@ const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR
 // undici's refusal of a stray 1xx or oversized headers, and its failed assertion on a status below 100 (000, 099).
 const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW']);
 
-const abortError = (signal: AbortSignal) => new TogaiAbortError('The request was aborted by the caller.', { cause: signal.reason });
+const abortError = ({ reason }: AbortSignal) =>
+  new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
 
 function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
@@ -96,10 +97,8 @@ function untilReady(ready: Promise<void>, signal: AbortSignal, timeout: number):
   });
 }
 
-/**
- * What one attempt learned, however it ended: some hop got an HTTP answer (the server has seen the request), some hop
- * was a redirect that was followed.
- */
+// What one attempt learned, however it ended: some hop got an HTTP answer (the server has seen the request), some hop
+// was a redirect that was followed.
 interface Progress {
   answered: boolean;
   redirected: boolean;
@@ -137,13 +136,13 @@ export function createTransport(options: TransportOptions): Send {
 
   /** One attempt, redirects included, with the whole body read inside the timeout. */
   async function attemptOnce(first: Hop, callerSignal: AbortSignal, tuning: Tuning, progress: Progress): Promise<Response> {
-    const controller = new AbortController();
+    const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort.abort();
     }, tuning.timeout);
-    const onCallerAbort = () => controller.abort(callerSignal.reason);
+    const onCallerAbort = () => abort.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     let hop = first;
     let visited: Set<string> | undefined; // made at the first redirect: most calls have none
@@ -151,7 +150,8 @@ export function createTransport(options: TransportOptions): Send {
       for (;;) {
         if (!hop.crossed && hop.url.startsWith(credentialPrefix)) credential.apply(hop.headers);
         const { method, headers, body, url } = hop;
-        const response = await fetch(url, { method, headers, body: body ?? null, signal: controller.signal, redirect: 'manual' });
+        const init = { method, headers, body: body ?? null, signal: abort.signal, redirect: 'manual' as const };
+        const response = await fetch(url, init);
         progress.answered = true;
         if (response.type === 'opaqueredirect') {
           throw new TogaiRedirectError('The server answered with a redirect that this runtime cannot follow safely.');
@@ -204,11 +204,14 @@ export function createTransport(options: TransportOptions): Send {
     const first: Hop = { url, method, headers: request.headers, body, crossed: false };
     const attempts = tuning.maxRetries + 1;
 
-    /** Logs the attempt's outcome and `why` it is (`retry`) or is not resent; pauses and resolves true to resend. */
-    async function again(attempt: number, outcome: string, started: number, retry: boolean, why: string, delayMs: number) {
-      const retrying = retry && attempt < attempts;
-      if (retry && !retrying) why = `no retries left (${tuning.maxRetries})`;
-      const pause = Math.min(delayMs, tuning.maxRetryDelay);
+    /**
+     * Logs the attempt's outcome and why it is resent (`retry`) or not (`unsafe`: the failure may pass, but a resend
+     * may apply the request twice); pauses and resolves true to resend.
+     */
+    async function again(attempt: number, outcome: string, retry: string | false, unsafe: boolean, delay: number) {
+      const retrying = !!retry && attempt < attempts;
+      const why = retry ? (retrying ? retry : `no retries left (${tuning.maxRetries})`) : unsafe ? mayHaveApplied : '';
+      const pause = Math.min(delay, tuning.maxRetryDelay);
       if (log.at('debug')) {
         const took = `${outcome} in ${Math.round(performance.now() - started)} ms`;
         const decision = retrying ? `retrying in ${Math.round(pause)} ms: ${why}` : why ? `final: ${why}` : 'final';
@@ -223,12 +226,13 @@ export function createTransport(options: TransportOptions): Send {
     }
 
     let renewed = false;
+    let started = 0;
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) throw abortError(signal);
       // A short-lived token is obtained (or renewed shortly before it expires) before the attempt leaves; the call's
       // own signal and timeout still apply while it waits.
       if (credential.ready && url.startsWith(credentialPrefix)) await untilReady(credential.ready(), signal, tuning.timeout);
-      const started = performance.now();
+      started = performance.now();
       const progress: Progress = { answered: false, redirected: false };
       const backoff = () => backoffMs(attempt - 1, 500, 8_000);
       let response: Response;
@@ -237,15 +241,11 @@ export function createTransport(options: TransportOptions): Send {
       } catch (error) {
         const code = (error as { code?: string }).code;
         const outcome = error instanceof TogaiError ? `${error.name}${code ? ` (${code})` : ''}` : 'error';
-        if (!(error instanceof TogaiConnectionError)) {
-          if (await again(attempt, outcome, started, false, '', 0)) continue;
-          throw error;
-        }
+        const connection = error instanceof TogaiConnectionError;
         const neverSent = !progress.answered && !(error instanceof TogaiTimeoutError) && notSentCodes.has(code ?? '');
-        const retry = context.idempotent
-          ? 'no complete response, and resending is safe'
-          : neverSent && `the connection was refused before sending (${code})`;
-        if (await again(attempt, outcome, started, !!retry, retry || mayHaveApplied, backoff())) continue;
+        const refused = neverSent && `the connection was refused before sending (${code})`;
+        const retry = connection && (context.idempotent ? 'no complete response, and resending is safe' : refused);
+        if (await again(attempt, outcome, retry, connection, connection ? backoff() : 0)) continue;
         throw error;
       }
       // A 401 to a short-lived token: renew it once and resend, outside the retry budget. The server refused
@@ -260,14 +260,11 @@ export function createTransport(options: TransportOptions): Send {
         }
       }
       // A 429 says the server did not act on the request, but only when the request itself got it, not a hop.
-      const retry = !retryableStatuses.has(status)
-        ? ''
-        : context.idempotent
-          ? `${status} may pass later`
-          : status === 429 && !progress.redirected && '429: the server did not act on it';
-      const why = retry || (retryableStatuses.has(status) ? mayHaveApplied : '');
+      const retryable = retryableStatuses.has(status);
+      const notActed = status === 429 && !progress.redirected && '429: the server did not act on it';
+      const retry = retryable && (context.idempotent ? `${status} may pass later` : notActed);
       const delay = retry ? (retryAfterMs(response.headers.get('retry-after')) ?? backoff()) : 0;
-      if (!(await again(attempt, String(status), started, !!retry, why, delay))) return response;
+      if (!(await again(attempt, String(status), retry, retryable, delay))) return response;
     }
   };
 }
