@@ -86,13 +86,9 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   if (options.shortLivedToken !== undefined && typeof options.shortLivedToken !== 'boolean') throw new TogaiConfigurationError('shortLivedToken must be true or false.');
 
   const transport = { fetch: baseFetch.bind(globalThis), credentialOrigin: baseUrl.origin, log, ...tuning };
-  if (!shared.credential) {
-    const configured = resolveCredential(options);
-    shared.credential = options.shortLivedToken
-      ? createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl)
-      : configured;
-  }
-  const { credential } = shared;
+  const configured = shared.credential ?? resolveCredential(options);
+  const exchanging = () => createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl);
+  const credential = (shared.credential ??= options.shortLivedToken ? exchanging() : configured);
   const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, ''), headers: options.headers });
   const call = createCaller({
     inner: inner as unknown as Parameters<typeof createCaller>[0]['inner'],

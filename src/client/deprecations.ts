@@ -22,23 +22,15 @@ export interface DeprecationOptions {
   silenceDeprecations?: boolean | undefined;
 }
 
-function emitDefault(notice: DeprecationNotice): void {
-  if (typeof process === 'object' && typeof process.emitWarning === 'function') {
-    process.emitWarning(notice.message, { type: 'DeprecationWarning', code: notice.code });
-  } else {
-    console.warn(`[${notice.code}] ${notice.message}`);
-  }
-}
+const emitDefault = ({ message, code }: DeprecationNotice) =>
+  typeof process === 'object' && typeof process.emitWarning === 'function'
+    ? process.emitWarning(message, { type: 'DeprecationWarning', code })
+    : console.warn(`[${code}] ${message}`);
 
-export interface DeprecationReporter {
-  /** Called before an operation is sent. */
-  operationCalled(operation: OperationMetadata): void;
-  /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
-  responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void;
-}
+export type DeprecationReporter = ReturnType<typeof createDeprecationReporter>;
 
 /** `seen` is shared by clients derived with `withOptions`, so each notice still appears once. */
-export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()): DeprecationReporter {
+export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()) {
   const deliver = options.silenceDeprecations ? undefined : (options.onDeprecation ?? emitDefault);
   function once(key: string, notice: () => DeprecationNotice): void {
     if (!deliver || seen.has(key)) return;
@@ -46,7 +38,8 @@ export function createDeprecationReporter(options: DeprecationOptions, seen = ne
     deliver(notice());
   }
   return {
-    operationCalled({ deprecated, operationId, method, path, successor }) {
+    /** Called before an operation is sent. */
+    operationCalled({ deprecated, operationId, method, path, successor }: OperationMetadata): void {
       if (!deprecated) return;
       const instead = successor ? `; use ${successor}() instead` : '';
       once(operationId, () => ({
@@ -59,7 +52,8 @@ export function createDeprecationReporter(options: DeprecationOptions, seen = ne
         sunset: undefined,
       }));
     },
-    responseReceived(response, method, path, operation) {
+    /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
+    responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void {
       const deprecation = response.headers.get('deprecation');
       const sunset = response.headers.get('sunset') ?? undefined;
       if (deprecation === null && sunset === undefined) return;

@@ -1,7 +1,6 @@
-// The facade, `client.<resource>.<method>()`: one plain method per `x-sdk-resource`/`x-sdk-method` pair of the spec.
-// Each routes to the operation of the client's path variant, returns an APIPromise of the parsed body (a PagedList
-// for lists) and throws typed errors. Routing comes from generated/operations.ts and the types from
-// generated/areas/, so a new operation in the spec appears here after `npm run generate`.
+// The facade, `client.<resource>.<method>()`: one method per `x-sdk-resource`/`x-sdk-method` pair of the spec, routed
+// to the operation of the client's path variant; it returns an APIPromise of the parsed body (a PagedList for lists).
+// Routing comes from generated/operations.ts, types from generated/areas/: a new operation needs only `npm run generate`.
 import type { Facade } from '../../generated/facade.js';
 import { TogaiValidationError, TogaiVariantError } from '../core/errors.js';
 import { APIPromise, type WithResponse } from './api-promise.js';

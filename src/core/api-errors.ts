@@ -1,7 +1,7 @@
 // An API error from an answer: the class for its status, a one-line message that quotes the server only after
 // cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
-// Prism, the validating mock behind `npm run mock`, rejects a request that breaks the spec with a 4xx whose body is
-// only an example from the spec; the real reasons travel in its `sl-violations` header, which the error carries.
+// Prism, the mock of `npm run mock`, answers a request that breaks the spec with a 4xx whose body is only an example;
+// the real reasons come in its `sl-violations` header, which the error carries.
 import * as errors from './errors.js';
 import type { ErrorResponse } from '../../generated/models.js';
 import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';

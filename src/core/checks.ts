@@ -1,7 +1,6 @@
-// Checks of what callers pass, shared by the client, each call and the ingester, so that every bad value is
-// refused before anything is sent, in the same words, and never quoted when it may be a secret. Among them, where
-// requests may go: the credential goes wherever a base URL points, so the client's and a raw-api call's own get the
-// same checks before anything is sent; redirects are held to the same transport rule.
+// Checks of what callers pass, shared by the client, each call and the ingester, so that every bad value is refused
+// before anything is sent, in the same words, never quoted when it may be a secret. Base URLs among them: the
+// credential goes wherever one points, so the client's and a raw-api call's get the same checks (redirects too).
 import { TogaiConfigurationError, type TogaiError } from './errors.js';
 
 // A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there

@@ -17,13 +17,11 @@ export interface Logger {
 const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 /** Where the client's lines go; a level below the configured one costs one comparison. */
-export interface Log {
-  at(level: Exclude<LogLevel, 'off'>): boolean;
-  write(level: Exclude<LogLevel, 'off'>, message: string, details: Record<string, unknown>): void;
-}
+export type Log = ReturnType<typeof createLog>;
+type Level = Exclude<LogLevel, 'off'>;
 
 /** The client's log: `logLevel` (default TOGAI_LOG, else off) into `logger` (default console), both checked. */
-export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }): Log {
+export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }) {
   const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
   const threshold = logLevels.indexOf(level as LogLevel);
   if (threshold < 0) {
@@ -35,10 +33,10 @@ export function createLog(options: { logLevel?: LogLevel | undefined; logger?: L
   if (!logLevels.slice(1).every((name) => typeof methods[name] === 'function')) {
     throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
   }
-  const at = (wanted: Exclude<LogLevel, 'off'>) => logLevels.indexOf(wanted) <= threshold;
+  const at = (wanted: Level) => logLevels.indexOf(wanted) <= threshold;
   return {
     at,
-    write(wanted, message, details) {
+    write(wanted: Level, message: string, details: Record<string, unknown>): void {
       if (!at(wanted)) return;
       try {
         logger[wanted](`togai: ${message}`, details);

@@ -26,18 +26,15 @@ function createRedactor(secrets: Iterable<string>): Redactor {
 }
 
 /** The secrets of a client: its credential, plus tokens it obtains later; one redactor for all of them. */
-export interface Secrets {
-  readonly redact: Redactor;
-  /** Adds a secret (a token the API issued); the oldest added ones are forgotten past 64. */
-  add(secret: string): void;
-}
+export type Secrets = ReturnType<typeof createSecrets>;
 
-export function createSecrets(fixed: readonly string[]): Secrets {
+export function createSecrets(fixed: readonly string[]) {
   const issued: string[] = [];
   let redact = createRedactor(fixed);
   return {
-    redact: (text) => redact(text),
-    add(secret) {
+    redact: (text: string) => redact(text),
+    /** Adds a secret (a token the API issued); the oldest added ones are forgotten past 64. */
+    add(secret: string): void {
       if (!secret || fixed.includes(secret) || issued.includes(secret)) return;
       issued.push(secret);
       if (issued.length > 64) issued.shift();

@@ -1,10 +1,9 @@
 // Credentials: where they come from and which header carries them (where they may go: core/checks.ts). The secret
-// lives only in the closures returned here: never on an object that could be logged or serialized.
-//
-// Short-lived tokens (`shortLivedToken: true`): the client trades its long-lived credential for a bearer token at
-// Togai's token-exchange operation (`authenticate` in the spec) and sends that instead. One exchange serves every
-// concurrent call; the token is renewed shortly before it expires, or once after a 401. A token is taken only from
-// the API's own origin, and neither secret is ever put into a message.
+// lives only in the closures returned here: never on an object that could be logged or serialized. With
+// `shortLivedToken: true`, the client trades its credential for a bearer token at Togai's token exchange
+// (`authenticate` in the spec) and sends that instead. One exchange serves every concurrent call; the token is renewed
+// shortly before it expires, or once after a 401. A token is taken only from the API's own origin, and neither secret
+// is ever put into a message.
 import { operations } from '../../generated/operations.js';
 import { apiErrorFor } from '../core/api-errors.js';
 import { fromEnvironment, unsendableReason } from '../core/checks.js';

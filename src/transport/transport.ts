@@ -1,12 +1,10 @@
 // The transport beneath openapi-fetch: attaches credentials (same origin only), follows redirects by hand, applies
 // the per-attempt timeout and size cap, and retries with backoff when it is safe to resend. Each call hands it a
 // context (openapi-fetch's per-request `fetch` is the hook): this call's settings and whether resending it is safe.
-//
-// Resend policy (money moves through writes): a request whose operation is idempotent (the spec's metadata: GET,
-// PUT and DELETE unless marked otherwise, POSTs that change nothing) or whose body carries every idempotency key is
-// resent after a 5xx, a timeout or a reset. Any other write is resent only when the server cannot have acted on it:
-// a 429 to the request itself, or a connection refused before anything was sent. Once any hop of such a write has
-// been answered (a redirect included), it is never sent again.
+// Resend policy (money moves through writes): a request whose operation is idempotent (the spec's metadata: GET, PUT
+// and DELETE unless marked otherwise, POSTs that change nothing) or whose body carries every idempotency key is resent
+// after a 5xx, a timeout or a reset. Any other write is resent only when the server cannot have acted on it (a 429 to
+// the request itself, a connection refused before sending); once any of its hops was answered, it is never resent.
 import {
   TogaiAbortError,
   TogaiConnectionError,
