@@ -3,10 +3,7 @@
 import { BufferedResponse } from '../transport/body.js';
 
 /** A parsed body together with the HTTP response it came in (`.withResponse()`). */
-export interface WithResponse<T> {
-  data: T;
-  response: Response;
-}
+export interface WithResponse<T> { data: T; response: Response }
 
 export class APIPromise<T> extends Promise<T> {
   readonly #load: () => Promise<WithResponse<T>>;

@@ -26,18 +26,10 @@ export interface CallInit {
   [key: string]: unknown;
 }
 
-interface CallResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
+interface CallResult { data?: unknown; error?: unknown; response: Response }
 
 /** What a facade call adds: its operation, its name for messages and its per-call options. */
-interface FacadeCall {
-  operation: OperationMetadata;
-  name: string;
-  options: RequestOptions;
-}
+interface FacadeCall { operation: OperationMetadata; name: string; options: RequestOptions }
 
 export type Call = (method: string, template: string, init: CallInit, facade?: FacadeCall) => Promise<CallResult>;
 

@@ -5,11 +5,8 @@
 import { TogaiValidationError } from '../core/errors.js';
 import type { OperationMetadata } from './operations.js';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
 // `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each recorded in
 // `keys` under its concrete path (`events[1].id`); objects are copied only where a key is added. `complete` is false
@@ -46,10 +43,7 @@ function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], w
 }
 
 /** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
-interface KeyedBody {
-  body: unknown;
-  keys: Readonly<Record<string, string>> | undefined;
-}
+interface KeyedBody { body: unknown; keys: Readonly<Record<string, string>> | undefined }
 
 // The body to send, every generated key set (the caller's, or a new one). `optionKey`, the per-call `idempotencyKey`
 // option, must match a key the body already has; with no body it becomes the body.

@@ -9,9 +9,6 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 
 const placeholder = /\{([^{}]+)\}/g;
 
-/** What the parameters of a path template outside the spec must at least be: one non-empty segment. */
-const anySegment: PathParamLimits = { minLength: 1 };
-
 /** Returns a readable reason why `value` cannot be the path parameter, or undefined if it can. */
 function problemWith(value: unknown, limits: PathParamLimits): string | undefined {
   if (value === undefined) return 'is required';
@@ -30,7 +27,7 @@ function problemWith(value: unknown, limits: PathParamLimits): string | undefine
 export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, facade?: { operation: OperationMetadata; name: string }): void {
   const limits =
     (facade?.operation ?? byPath.get(template))?.pathParams ??
-    Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
+    Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, { minLength: 1 }])); // one segment
   for (const [name, limit] of Object.entries(limits)) {
     const problem = problemWith(params?.[name], limit);
     if (!problem) continue;

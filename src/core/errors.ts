@@ -68,10 +68,7 @@ export class TogaiAbortError extends TogaiError {
   override name = 'TogaiAbortError';
 }
 
-interface ResponseDetails extends ErrorDetails {
-  method: string;
-  path: string;
-}
+interface ResponseDetails extends ErrorDetails { method: string; path: string }
 
 /** A successful status whose body is not what the operation promises (not JSON, empty, a malformed page). */
 export class TogaiResponseParseError extends TogaiError {

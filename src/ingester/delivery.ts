@@ -24,16 +24,9 @@ export class EventRejectedError extends TogaiError {
 }
 
 /** An event that could not be delivered, as it was sent (with its id), and why. */
-export interface FailedEvent {
-  event: Event;
-  error: TogaiError;
-}
+export interface FailedEvent { event: Event; error: TogaiError }
 
-export interface Outcome {
-  accepted: number;
-  failed: FailedEvent[];
-  resent: number;
-}
+export interface Outcome { accepted: number; failed: FailedEvent[]; resent: number }
 
 export type IngestBatch = (args: { body: Record<string, Event[]> }, options: RequestOptions) => APIPromise<unknown>;
 

@@ -97,10 +97,7 @@ function untilReady(ready: Promise<void>, signal: AbortSignal, timeout: number):
 
 // What one attempt learned, however it ended: some hop got an HTTP answer (the server has seen the request), some hop
 // was a redirect that was followed.
-interface Progress {
-  answered: boolean;
-  redirected: boolean;
-}
+interface Progress { answered: boolean; redirected: boolean }
 
 const pathOf = (url: string) => new URL(url).pathname;
 
