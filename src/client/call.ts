@@ -114,7 +114,8 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     const { response } = result;
     const { status } = response;
     deprecations.responseReceived(response, method, template, operation);
-    log.write(status >= 500 ? 'error' : 'info', `${method} ${path} → ${status} in ${took()} ms`, { method, path, status });
+    const level = status >= 500 ? 'error' : 'info';
+    if (log.at(level)) log.write(level, `${method} ${path} → ${status} in ${took()} ms`, { method, path, status });
     if (!response.ok) {
       if (!facade) return result;
       throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path }, secrets.redact, { idempotencyKeys });

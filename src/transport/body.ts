@@ -64,7 +64,7 @@ export class BufferedResponse extends Response {
 
   /** The bytes, once: a body can be read only one way, one time, as with any Response. */
   #take(): Uint8Array<ArrayBuffer> {
-    if (this.bodyUsed) throw unusable();
+    if (this.#used || this.#stream?.locked) throw unusable();
     this.#used = true;
     void this.#stream?.cancel(); // a stream someone looked at but did not read is now spent too
     return this.#bytes ?? new Uint8Array(0);

@@ -190,9 +190,9 @@ export function createTransport(options: TransportOptions): Send {
   return async function send(request, context) {
     const tuning: Tuning = { ...defaults, ...context.tuning };
     const { method, url, signal } = request;
-    const where = { method, path: pathOf(url) };
-    const label = `${method} ${where.path}`;
-    const mayHaveApplied = `a ${method} without idempotency key may have been applied`;
+    // For log lines only: `GET /accounts/A`, and its parts as details (parsing the URL again is not free).
+    const where = (attempt: number) => ({ method, path: pathOf(url), attempt });
+    const label = () => `${method} ${pathOf(url)}`;
     // Every attempt resends these: the body is read once, so a retried body is intact. Only a redirect changes the
     // headers, and it works on a copy.
     const body = request.body === null ? undefined : await request.arrayBuffer();
@@ -205,16 +205,17 @@ export function createTransport(options: TransportOptions): Send {
      */
     async function again(attempt: number, outcome: string, retry: string | false, unsafe: boolean, delay: number) {
       const retrying = !!retry && attempt < attempts;
-      const why = retry ? (retrying ? retry : `no retries left (${tuning.maxRetries})`) : unsafe ? mayHaveApplied : '';
+      const unapplied = unsafe ? `a ${method} without idempotency key may have been applied` : '';
+      const why = retry ? (retrying ? retry : `no retries left (${tuning.maxRetries})`) : unapplied;
       const pause = Math.min(delay, tuning.maxRetryDelay);
       if (log.at('debug')) {
         const took = `${outcome} in ${Math.round(performance.now() - started)} ms`;
         const decision = retrying ? `retrying in ${Math.round(pause)} ms: ${why}` : why ? `final: ${why}` : 'final';
-        const details = { ...where, attempt, outcome, retry: retrying, reason: why };
-        log.write('debug', `${label} attempt ${attempt}/${attempts} → ${took}; ${decision}`, details);
+        const details = { ...where(attempt), outcome, retry: retrying, reason: why };
+        log.write('debug', `${label()} attempt ${attempt}/${attempts} → ${took}; ${decision}`, details);
       }
       if (!retrying) return false;
-      log.write('warn', `${label} → ${outcome}; retrying (attempt ${attempt + 1} of ${attempts}): ${why}`, { ...where, attempt });
+      log.write('warn', `${label()} → ${outcome}; retrying (attempt ${attempt + 1} of ${attempts}): ${why}`, where(attempt));
       if (pause > 0) await sleep(pause, signal);
       if (signal.aborted) throw abortError(signal);
       return true;
@@ -229,7 +230,6 @@ export function createTransport(options: TransportOptions): Send {
       if (credential.ready && url.startsWith(credentialPrefix)) await untilReady(credential.ready(), signal, tuning.timeout);
       started = performance.now();
       const progress: Progress = { answered: false, redirected: false };
-      const backoff = () => backoffMs(attempt - 1, 500, 8_000);
       let response: Response;
       try {
         response = await attemptOnce(first, signal, tuning, progress);
@@ -240,7 +240,7 @@ export function createTransport(options: TransportOptions): Send {
         const neverSent = !progress.answered && !(error instanceof TogaiTimeoutError) && notSentCodes.has(code ?? '');
         const refused = neverSent && `the connection was refused before sending (${code})`;
         const retry = connection && (context.idempotent ? 'no complete response, and resending is safe' : refused);
-        if (await again(attempt, outcome, retry, connection, connection ? backoff() : 0)) continue;
+        if (await again(attempt, outcome, retry, connection, connection ? backoffMs(attempt - 1, 500, 8_000) : 0)) continue;
         throw error;
       }
       // A 401 to a short-lived token: renew it once and resend, outside the retry budget. The server refused
@@ -249,7 +249,7 @@ export function createTransport(options: TransportOptions): Send {
       if (status === 401 && credential.renewAfterUnauthorized && !renewed && (context.idempotent || !progress.redirected)) {
         renewed = true;
         if (await credential.renewAfterUnauthorized(first.headers)) {
-          log.write('debug', `${label} attempt ${attempt} → 401; the short-lived token was renewed, resending once`, { ...where, attempt });
+          log.write('debug', `${label()} attempt ${attempt} → 401; the short-lived token was renewed, resending once`, where(attempt));
           attempt -= 1;
           continue;
         }
@@ -258,7 +258,7 @@ export function createTransport(options: TransportOptions): Send {
       const retryable = retryableStatuses.has(status);
       const notActed = status === 429 && !progress.redirected && '429: the server did not act on it';
       const retry = retryable && (context.idempotent ? `${status} may pass later` : notActed);
-      const delay = retry ? (retryAfterMs(response.headers.get('retry-after')) ?? backoff()) : 0;
+      const delay = retry ? (retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt - 1, 500, 8_000)) : 0;
       if (!(await again(attempt, String(status), retry, retryable, delay))) return response;
     }
   };
