@@ -11,9 +11,8 @@ export type { Logger, LogLevel } from './core/logging.js';
 export * from './core/errors.js';
 export { operations, servers } from '../generated/operations.js';
 export type { OperationId, OperationMetadata, Variant } from '../generated/operations.js';
-export type { AllResources, CustomerScopedResources, Facade, FlatResources } from '../generated/facade.js';
 export type { components, operations as OperationTypes, paths } from '../generated/schema.js';
-// Every schema of the spec under its own name (`import type { Account } from ...`), each area's resource
-// interface (`InvoicesResource`) and query type (`ListInvoicesQuery`).
+// Every schema of the spec under its own name (`import type { Account } from ...`); the facade's types (`Facade`,
+// `FlatResources`, ...), each area's resource interface (`InvoicesResource`) and query type (`ListInvoicesQuery`).
 export type * from '../generated/models.js';
 export type * from '../generated/facade.js';

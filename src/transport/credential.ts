@@ -63,11 +63,10 @@ const renewalMarginMs = 5 * 60 * 1000;
 
 /** The `exp` claim of a JWT in milliseconds, or undefined when the token is not a readable JWT. */
 function jwtExpiry(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
   try {
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof json.exp === 'number' && Number.isFinite(json.exp) ? json.exp * 1000 : undefined;
+    const payload = token.split('.')[1] ?? ''; // none, or not base64url JSON: atob() or JSON.parse() throws
+    const { exp } = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
   } catch {
     return undefined;
   }
