@@ -203,45 +203,52 @@ export function groupByResource(operations) {
 }
 
 /** Flags of a compact row, as bits: what most operations are not. */
-const flagBits = { deprecated: 1, idempotent: 2, download: 4 };
+const flagBits = { deprecated: 1, idempotencyNotByMethod: 2, download: 4, customerScoped: 8, paginated: 16 };
 
 /**
- * One operation as a compact row for the runtime table (decoded by `decode` in the generated module): positional
- * fields, trailing empty ones dropped. Path parameter names come from the path itself; only limits other than
- * "at least one character" are listed. Pagination is 1 for the usual `data` + `pageSize`. Rows keep the bundle small
- * as the spec grows; the literal types of every field are emitted as types instead.
+ * One operation as a compact row of the runtime table (decoded by `decode` in the generated module), under its
+ * resource: `operationId METHOD /path sdkMethod`, then the flags, then the rarer fields as JSON, trailing empty ones
+ * dropped. Idempotency is a flag only where it is not the method's; path parameter names come from the path itself,
+ * and only limits other than "at least one character" are listed; the usual pagination (`data` + `pageSize`) is a
+ * flag. Rows keep the bundle small as the spec grows; the literal types of every field are emitted as types instead.
  */
 function compactRow(op) {
   const limits = Object.entries(op.pathParams)
     .filter(([, l]) => l.minLength !== 1 || l.maxLength !== undefined || l.pattern !== undefined)
     .map(([name, l]) => (l.pattern !== undefined ? [name, l.minLength, l.maxLength ?? null, l.pattern] : l.maxLength !== undefined ? [name, l.minLength, l.maxLength] : [name, l.minLength]));
-  const pagination = op.pagination && (op.pagination.itemsField === 'data' && op.pagination.pageSizeParam === 'pageSize' ? 1 : [op.pagination.itemsField, op.pagination.pageSizeParam]);
-  const flags = Object.entries(flagBits).reduce((bits, [name, bit]) => (op[name] ? bits | bit : bits), 0);
-  const row = [
-    op.operationId,
-    op.method,
-    op.path,
-    op.resource,
-    op.sdkMethod,
-    op.variant === 'flat' ? 0 : 1,
-    flags,
-    pagination || 0,
-    op.generatedKeys.length ? op.generatedKeys : 0,
+  const usualPaging = op.pagination?.itemsField === 'data' && op.pagination.pageSizeParam === 'pageSize';
+  const paging = op.pagination && !usualPaging ? [op.pagination.itemsField, op.pagination.pageSizeParam] : 0;
+  const set = {
+    deprecated: op.deprecated,
+    idempotencyNotByMethod: op.idempotent !== idempotentMethods.has(op.method),
+    download: op.download,
+    customerScoped: op.variant === 'customer-scoped',
+    paginated: usualPaging,
+  };
+  const flags = Object.entries(flagBits).reduce((bits, [name, bit]) => (set[name] ? bits | bit : bits), 0);
+  const rest = [
     limits.length ? limits : 0,
-    op.alternative ?? 0,
+    op.generatedKeys.length ? op.generatedKeys : 0,
     op.successor ?? 0,
+    op.alternative ?? 0,
+    paging,
     op.secretFields.length ? op.secretFields : 0,
     Object.keys(op.arrayLimits).length ? op.arrayLimits : 0,
   ];
-  while (row.at(-1) === 0) row.pop();
-  return row;
+  while (rest.at(-1) === 0) rest.pop();
+  const head = `${op.operationId} ${op.method} ${op.path} ${op.sdkMethod}`;
+  return rest.length ? `${head} ${flags} ${JSON.stringify(rest).slice(1, -1)}` : flags ? `${head} ${flags}` : head;
 }
 
 export function renderOperationsModule(bundle) {
   const operations = collectOperations(bundle);
   const runtime = Object.fromEntries(Object.entries(operations).map(([id, operation]) => [id, pick(operation)]));
   const json = (value) => JSON.stringify(value, null, 2);
-  const rows = Object.values(operations).map((op) => JSON.stringify(compactRow(op)));
+  const table = {};
+  for (const op of Object.values(operations)) (table[op.resource] ??= []).push(compactRow(op));
+  for (const [name, rows] of Object.entries(table)) {
+    if (rows.length !== Object.values(operations).filter((op) => op.resource === name).length) throw new Error(`resource ${name} is not contiguous`);
+  }
   return `
 export type Variant = 'flat' | 'customer-scoped';
 
@@ -301,41 +308,37 @@ export const servers = ${json(collectServers(operations))} as const satisfies Re
 export interface Operations ${json(runtime).replace(/"([^"]+)":/g, (_, key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : `'${key}'`}:`).replace(/"/g, "'").replace(/,\n/g, ';\n')}
 
 type Limits = readonly (readonly [string, number, (number | null)?, string?])[];
-type Row = readonly [
-  operationId: string,
-  method: string,
-  path: string,
-  resource: string,
-  sdkMethod: string,
-  variant?: 0 | 1,
-  flags?: number,
-  pagination?: 0 | 1 | readonly [string, string | null],
-  generatedKeys?: 0 | readonly string[],
+/** What follows the flags of a row, in order; trailing empty fields are left out. */
+type Rest = [
   limits?: 0 | Limits,
-  alternative?: 0 | string,
+  generatedKeys?: 0 | readonly string[],
   successor?: 0 | string,
+  alternative?: 0 | string,
+  pagination?: 0 | readonly [itemsField: string, pageSizeParam: string | null],
   secretFields?: 0 | readonly string[],
   arrayLimits?: 0 | Readonly<Record<string, number>>,
 ];
 
-const rows: readonly Row[] = [
-${rows.join(',\n')}
-];
+/** Each resource's operations as rows: \`operationId METHOD /path sdkMethod [flags [rest as JSON]]\`. */
+const table: Readonly<Record<string, readonly string[]>> = ${json(table)};
 
 const none: readonly never[] = [];
 
-function decode([operationId, method, path, resource, sdkMethod, variant, flags = 0, pagination, generatedKeys, limits, alternative, successor, secretFields, arrayLimits]: Row): OperationMetadata {
+function decode(resource: string, row: string): OperationMetadata {
+  const [operationId, method, path, sdkMethod, flagText, ...json] = row.split(' ') as [string, string, string, string, string?, ...string[]];
+  const flags = Number(flagText ?? 0);
+  const [limits, generatedKeys, successor, alternative, paging, secretFields, arrayLimits]: Rest = json.length ? JSON.parse(\`[\${json.join(' ')}]\`) : [];
   const pathParams: Record<string, PathParamLimits> = {};
   for (const [, name] of path.matchAll(/\\{([^}]+)\\}/g)) pathParams[name!] = { minLength: 1 };
   for (const [name, minLength, maxLength, pattern] of limits || none) {
     pathParams[name] = { minLength, ...(maxLength != null && { maxLength }), ...(pattern !== undefined && { pattern }) };
   }
-  const [itemsField, pageSizeParam] = pagination === 1 ? ['data', 'pageSize'] : pagination || [];
+  const [itemsField, pageSizeParam] = flags & ${flagBits.paginated} ? ['data', 'pageSize'] : paging || [];
   return {
     operationId,
     method: method as OperationMetadata['method'],
     path,
-    variant: variant ? 'customer-scoped' : 'flat',
+    variant: flags & ${flagBits.customerScoped} ? 'customer-scoped' : 'flat',
     resource,
     sdkMethod,
     deprecated: (flags & ${flagBits.deprecated}) !== 0,
@@ -345,14 +348,17 @@ function decode([operationId, method, path, resource, sdkMethod, variant, flags 
     pagination: itemsField ? { tokenParam: 'nextToken', tokenField: 'nextToken', itemsField, pageSizeParam: pageSizeParam ?? null } : null,
     idempotencyKeyField: generatedKeys && generatedKeys.includes('idempotencyKey') ? 'idempotencyKey' : null,
     generatedKeys: generatedKeys || none,
-    idempotent: (flags & ${flagBits.idempotent}) !== 0,
+    // These methods are idempotent unless the flag says otherwise; the others the reverse.
+    idempotent: /^(${[...idempotentMethods].join('|')})$/.test(method) !== ((flags & ${flagBits.idempotencyNotByMethod}) !== 0),
     download: (flags & ${flagBits.download}) !== 0,
     secretFields: secretFields || none,
     arrayLimits: arrayLimits || {},
   };
 }
 
-export const operations: Operations = Object.fromEntries(rows.map((row) => [row[0], decode(row)])) as unknown as Operations;
+export const operations = Object.fromEntries(
+  Object.entries(table).flatMap(([resource, rows]) => rows.map((row) => [row.slice(0, row.indexOf(' ')), decode(resource, row)])),
+) as unknown as Operations;
 
 export type OperationId = keyof Operations;
 `;

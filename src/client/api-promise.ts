@@ -3,15 +3,12 @@
 import { BufferedResponse } from '../transport/body.js';
 
 /** A parsed body together with the HTTP response it came in (`.withResponse()`). */
-export interface WithResponse<T> {
-  data: T;
-  response: Response;
-}
+export interface WithResponse<T> { data: T; response: Response }
 
 export class APIPromise<T> extends Promise<T> {
   readonly #load: () => Promise<WithResponse<T>>;
+  readonly #lazy: boolean;
   #sent: Promise<WithResponse<T>> | undefined;
-  #data: Promise<T> | undefined;
 
   /**
    * `load` sends the call. A call is sent at once and settles once (`lazy` false); a list's first page is requested
@@ -20,11 +17,8 @@ export class APIPromise<T> extends Promise<T> {
   constructor(load: () => Promise<WithResponse<T>>, lazy = false) {
     super((resolve) => resolve(undefined as T)); // never observed: then() below is what await uses
     this.#load = load;
-    if (!lazy) {
-      this.#sent = load();
-      // A caller who only uses withResponse() or asResponse() handles the rejection there; never report it twice.
-      this.#sent.catch(() => undefined);
-    }
+    this.#lazy = lazy;
+    if (!lazy) this.#answer();
   }
 
   /** Promise subclasses make their own kind in then(); this one hands out plain promises. */
@@ -35,8 +29,9 @@ export class APIPromise<T> extends Promise<T> {
   #answer(): Promise<WithResponse<T>> {
     if (this.#sent) return this.#sent;
     const sent = this.#load();
+    // A caller who only uses withResponse() or asResponse() handles the rejection there; never report it twice.
     sent.catch(() => {
-      if (this.#sent === sent) this.#sent = undefined;
+      if (this.#lazy && this.#sent === sent) this.#sent = undefined;
     });
     return (this.#sent = sent);
   }
@@ -51,19 +46,13 @@ export class APIPromise<T> extends Promise<T> {
     return this.#answer().then(({ response }) => (response instanceof BufferedResponse ? response.unread() : response));
   }
 
+  // Promise's own catch() and finally() call then(): they need no override.
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    if (!this.#data || !this.#sent) this.#data = this.#answer().then((answer) => answer.data);
-    return this.#data.then(onFulfilled, onRejected);
-  }
-
-  override catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
-    return this.then(undefined, onRejected);
-  }
-
-  override finally(onFinally?: (() => void) | null): Promise<T> {
-    return this.then().finally(onFinally);
+    return this.#answer()
+      .then((answer) => answer.data)
+      .then(onFulfilled, onRejected);
   }
 }

@@ -1,21 +1,19 @@
-// The one path every call takes, raw (`client.api`) or through the facade: its input is checked once, before
-// openapi-fetch builds anything; the SDK's part is done (deprecation notices, idempotency keys, secrets); the call's
-// context reaches the transport through openapi-fetch's per-request `fetch`; and the body is parsed one way. What
-// openapi-fetch would throw itself (a SyntaxError for a body that is not JSON, a TypeError for a body JSON cannot
-// carry) becomes a TogaiError.
+// The one path every call takes, raw (`client.api`) or through the facade: input checked before openapi-fetch builds
+// anything; the SDK's part done (deprecations, idempotency keys, secrets); the call's context handed to the transport
+// through openapi-fetch's per-request `fetch`; the body parsed one way. What openapi-fetch would throw itself (a
+// SyntaxError for a body that is not JSON, a TypeError for one JSON cannot carry) becomes a TogaiError.
 import type { Client } from 'openapi-fetch';
 import { apiErrorFor } from '../core/api-errors.js';
-import { assertSendableHeaders } from '../core/checks.js';
+import { assertSendableHeaders, parseBaseUrl } from '../core/checks.js';
 import { TogaiConnectionError, TogaiError, TogaiResponseParseError, TogaiValidationError, type ErrorDetails } from '../core/errors.js';
 import type { Log } from '../core/logging.js';
 import type { Secrets } from '../core/redaction.js';
-import { parseBaseUrl } from '../core/urls.js';
 import type { Send } from '../transport/transport.js';
 import type { DeprecationReporter } from './deprecations.js';
 import { withGeneratedKeys } from './generated-keys.js';
-import { camelCase, operationForRoute, type OperationMetadata } from './operations.js';
+import { byRoute, type OperationMetadata } from './operations.js';
 import { pickTuning, type RequestOptions } from './options.js';
-import { assertPathParams, fillPath, type PathNaming } from './path-params.js';
+import { assertPathParams, fillPath } from './path-params.js';
 
 /** openapi-fetch's options of one call, as a raw-api caller may pass them. */
 export interface CallInit {
@@ -28,18 +26,10 @@ export interface CallInit {
   [key: string]: unknown;
 }
 
-interface CallResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
+interface CallResult { data?: unknown; error?: unknown; response: Response }
 
 /** What a facade call adds: its operation, its name for messages and its per-call options. */
-interface FacadeCall {
-  operation: OperationMetadata;
-  name: string;
-  options: RequestOptions;
-}
+interface FacadeCall { operation: OperationMetadata; name: string; options: RequestOptions }
 
 export type Call = (method: string, template: string, init: CallInit, facade?: FacadeCall) => Promise<CallResult>;
 
@@ -66,7 +56,7 @@ function withDetails(error: TogaiError, details: ErrorDetails): TogaiError {
 }
 
 /** Throws a TogaiValidationError unless the call's own options can be sent as they are. */
-function assertSendable(method: string, template: unknown, init: CallInit, naming: PathNaming): asserts template is string {
+function assertSendable(method: string, template: unknown, init: CallInit, facade?: FacadeCall): asserts template is string {
   if (typeof template !== 'string') throw new TogaiValidationError('The path of an api call must be a string.');
   // openapi-fetch joins base URL and path as text: without the slash, `.evil.example/x` would change the host.
   // A second slash or a backslash after it reads as another host to many a URL parser: refused too.
@@ -80,27 +70,24 @@ function assertSendable(method: string, template: unknown, init: CallInit, namin
   if (init.body !== undefined && (method === 'GET' || method === 'HEAD')) throw new TogaiValidationError(`A ${method} request cannot have a body.`);
   assertSendableHeaders(init.headers, 'headers', TogaiValidationError);
   assertSendableHeaders(init.params?.header, 'params.header', TogaiValidationError);
-  assertPathParams(template, init.params?.path, naming);
+  assertPathParams(template, init.params?.path, facade);
 }
 
 export function createCaller({ inner, send, api, deprecations, secrets, log }: CallerOptions): Call {
   const request = inner.request as unknown as (method: string, template: string, init: object) => Promise<CallResult>;
 
   return async function call(method, template, init, facade) {
-    const naming: PathNaming = facade
-      ? { subject: `${facade.operation.operationId} (${method} ${facade.operation.path})`, name: (param) => `${facade.name}() argument ${camelCase(param)}` }
-      : { subject: `Path ${String(template)}`, name: (param) => param };
-    assertSendable(method, template, init, naming);
-    const operation = facade?.operation ?? operationForRoute(method, template);
+    assertSendable(method, template, init, facade);
+    const operation = facade?.operation ?? byRoute.get(`${method} ${template}`);
     const origin = init.baseUrl === undefined ? api : parseBaseUrl(init.baseUrl, TogaiValidationError);
     const tuning = facade && pickTuning(facade.options, TogaiValidationError);
-    const keyed = operation ? withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId) : undefined;
+    const keyed = operation && withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId);
     const idempotencyKeys = keyed?.keys;
     const context = { idempotent: operation ? operation.idempotent || idempotencyKeys !== undefined : safeMethods.has(method), tuning };
     const path = fillPath(template, init.params?.path);
     if (operation) deprecations.operationCalled(operation);
-
     const started = performance.now();
+    const took = () => Math.round(performance.now() - started);
     let result: CallResult;
     try {
       result = await request(method, template, {
@@ -116,20 +103,22 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         },
       });
     } catch (caught) {
+      // openapi-fetch's serializers and Request itself throw plain errors for input they cannot encode.
       const error =
         caught instanceof TogaiError
           ? caught
-          : // openapi-fetch's serializers and Request itself throw plain errors for input they cannot encode.
-            new TogaiValidationError(`${method} ${path} cannot be sent: ${caught instanceof Error ? caught.message.split('\n')[0] : String(caught)}`, { cause: caught });
-      log.write(error instanceof TogaiConnectionError ? 'error' : 'info', `${method} ${path} → ${error.name} after ${Math.round(performance.now() - started)} ms`, { method, path });
+          : new TogaiValidationError(`${method} ${path} cannot be sent: ${caught instanceof Error ? caught.message.split('\n')[0] : String(caught)}`, { cause: caught });
+      log.write(error instanceof TogaiConnectionError ? 'error' : 'info', `${method} ${path} → ${error.name} after ${took()} ms`, { method, path });
       throw idempotencyKeys ? withDetails(error, { idempotencyKeys }) : error;
     }
     const { response } = result;
+    const { status } = response;
     deprecations.responseReceived(response, method, template, operation);
-    log.write(response.status >= 500 ? 'error' : 'info', `${method} ${path} → ${response.status} in ${Math.round(performance.now() - started)} ms`, { method, path, status: response.status });
+    const level = status >= 500 ? 'error' : 'info';
+    if (log.at(level)) log.write(level, `${method} ${path} → ${status} in ${took()} ms`, { method, path, status });
     if (!response.ok) {
       if (!facade) return result;
-      throw apiErrorFor({ status: response.status, body: result.error, headers: response.headers, method, path }, secrets.redact, { idempotencyKeys });
+      throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path }, secrets.redact, { idempotencyKeys });
     }
     let data = result.data;
     if (typeof data === 'string' && (init.parseAs === undefined || init.parseAs === 'json')) {
@@ -137,8 +126,12 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         data = data === '' ? undefined : JSON.parse(data); // undefined for an empty body, as openapi-fetch does
       } catch {
         // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
-        throw new TogaiResponseParseError(`${method} ${path} answered ${response.status} with a body that is not valid JSON.`, { status: response.status, method, path, idempotencyKeys });
+        throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
       }
+    }
+    // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
+    if (facade && data === undefined && status !== 204) {
+      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
     }
     // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.
     for (const field of operation?.secretFields ?? []) {

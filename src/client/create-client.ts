@@ -4,11 +4,9 @@ import createClient, { type Client } from 'openapi-fetch';
 import type { Facade } from '../../generated/facade.js';
 import type { paths } from '../../generated/schema.js';
 import { assertSendableHeaders } from '../core/checks.js';
-import { fromEnvironment } from '../core/environment.js';
 import { TogaiConfigurationError } from '../core/errors.js';
-import { createLog, logLevels, type Logger, type LogLevel } from '../core/logging.js';
-import { resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
-import { createExchangingCredential } from '../transport/short-lived-token.js';
+import { createLog, type Logger, type LogLevel } from '../core/logging.js';
+import { createExchangingCredential, resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
 import { createTransport } from '../transport/transport.js';
 import { createCaller, type Call, type CallInit } from './call.js';
 import { createDeprecationReporter, type DeprecationOptions } from './deprecations.js';
@@ -60,18 +58,6 @@ export type TogaiClient<S extends PathStyle = PathStyle> = TogaiClientCore<S> & 
 
 const httpMethods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
-function resolveLog(options: TogaiClientOptions) {
-  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
-  if (!logLevels.includes(level as LogLevel)) {
-    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${JSON.stringify(String(level)).slice(0, 40)}.`);
-  }
-  const logger = options.logger ?? console;
-  if (!['error', 'warn', 'info', 'debug'].every((name) => typeof (logger as unknown as Record<string, unknown>)[name] === 'function')) {
-    throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
-  }
-  return createLog(level as LogLevel, logger);
-}
-
 /** The raw api: openapi-fetch's methods, each through the call path. */
 function rawApi(call: Call, inner: Client<paths>): TogaiApi {
   const api: Record<string, unknown> = {
@@ -93,20 +79,16 @@ interface Shared {
 function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const { environment, baseUrl, pathStyle } = resolveVariant(options);
   const tuning = resolveTuning(options);
-  const log = resolveLog(options);
+  const log = createLog(options);
   assertSendableHeaders(options.headers, 'headers', TogaiConfigurationError);
   const baseFetch = options.fetch ?? globalThis.fetch;
   if (typeof baseFetch !== 'function') throw new TogaiConfigurationError('No fetch implementation: pass `fetch`.');
   if (options.shortLivedToken !== undefined && typeof options.shortLivedToken !== 'boolean') throw new TogaiConfigurationError('shortLivedToken must be true or false.');
 
   const transport = { fetch: baseFetch.bind(globalThis), credentialOrigin: baseUrl.origin, log, ...tuning };
-  if (!shared.credential) {
-    const configured = resolveCredential(options);
-    shared.credential = options.shortLivedToken
-      ? createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl)
-      : configured;
-  }
-  const { credential } = shared;
+  const configured = shared.credential ?? resolveCredential(options);
+  const exchanging = () => createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl);
+  const credential = (shared.credential ??= options.shortLivedToken ? exchanging() : configured);
   const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, ''), headers: options.headers });
   const call = createCaller({
     inner: inner as unknown as Parameters<typeof createCaller>[0]['inner'],

@@ -22,57 +22,46 @@ export interface DeprecationOptions {
   silenceDeprecations?: boolean | undefined;
 }
 
-function emitDefault(notice: DeprecationNotice): void {
-  if (typeof process === 'object' && typeof process.emitWarning === 'function') {
-    process.emitWarning(notice.message, { type: 'DeprecationWarning', code: notice.code });
-  } else {
-    console.warn(`[${notice.code}] ${notice.message}`);
-  }
-}
+const emitDefault = ({ message, code }: DeprecationNotice) =>
+  typeof process === 'object' && typeof process.emitWarning === 'function'
+    ? process.emitWarning(message, { type: 'DeprecationWarning', code })
+    : console.warn(`[${code}] ${message}`);
 
-export interface DeprecationReporter {
-  /** Called before an operation is sent. */
-  operationCalled(operation: OperationMetadata): void;
-  /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
-  responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void;
-}
+export type DeprecationReporter = ReturnType<typeof createDeprecationReporter>;
 
 /** `seen` is shared by clients derived with `withOptions`, so each notice still appears once. */
-export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()): DeprecationReporter {
+export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()) {
   const deliver = options.silenceDeprecations ? undefined : (options.onDeprecation ?? emitDefault);
-
   function once(key: string, notice: () => DeprecationNotice): void {
     if (!deliver || seen.has(key)) return;
     seen.add(key);
     deliver(notice());
   }
-
   return {
-    operationCalled(operation) {
-      if (!operation.deprecated) return;
-      once(operation.operationId, () => ({
-        code: `TOGAI_DEPRECATED_${operation.operationId}`,
-        message:
-          `Togai operation ${operation.operationId} (${operation.method} ${operation.path}) is deprecated ` +
-          (operation.successor ? `and may be removed; use ${operation.successor}() instead.` : 'and may be removed.'),
+    /** Called before an operation is sent. */
+    operationCalled({ deprecated, operationId, method, path, successor }: OperationMetadata): void {
+      if (!deprecated) return;
+      const instead = successor ? `; use ${successor}() instead` : '';
+      once(operationId, () => ({
+        code: `TOGAI_DEPRECATED_${operationId}`,
+        message: `Togai operation ${operationId} (${method} ${path}) is deprecated and may be removed${instead}.`,
         source: 'spec',
-        method: operation.method,
-        path: operation.path,
-        operationId: operation.operationId,
+        method,
+        path,
+        operationId,
         sunset: undefined,
       }));
     },
-    responseReceived(response, method, path, operation) {
+    /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
+    responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void {
       const deprecation = response.headers.get('deprecation');
       const sunset = response.headers.get('sunset') ?? undefined;
       if (deprecation === null && sunset === undefined) return;
+      const since = deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '';
+      const until = sunset ? `; it will stop working after ${sunset}` : '';
       once(`header ${method} ${path}`, () => ({
         code: 'TOGAI_DEPRECATION_HEADER',
-        message:
-          `The Togai API marked ${method} ${path} as deprecated` +
-          (deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '') +
-          (sunset ? `; it will stop working after ${sunset}` : '') +
-          '.',
+        message: `The Togai API marked ${method} ${path} as deprecated${since}${until}.`,
         source: 'header',
         method,
         path,

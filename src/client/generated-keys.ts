@@ -1,67 +1,52 @@
 // Operations whose body carries idempotency keys or event ids (the metadata's `generatedKeys`: a purchase's or a
-// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them: the
-// caller's, or fresh ones. They are set on the body before it is serialized, once per call, so every retry
-// repeats them and Togai's deduplication makes a retried purchase, grant or usage event apply once. The keys sent
-// are reported on any error of the call, so that the caller can resend with the same ones.
+// custom invoice's `idempotencyKey`, each credit grant's key, each usage event's `id`) always send them, the caller's
+// or fresh ones, set once per call before the body is serialized: every retry repeats them, so Togai applies it once.
+// The keys sent are reported on any error of the call, so that the caller can resend with the same ones.
 import { TogaiValidationError } from '../core/errors.js';
 import type { OperationMetadata } from './operations.js';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
-/**
- * `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each key
- * recorded in `keys` under its concrete path (`creditRequests[1].idempotencyKey`). Objects on the way are copied
- * only where a key is added, so the caller's body is never changed. `complete` is false when the body does not have
- * the expected shape: such a request is never marked safe to resend.
- */
-function withKeys(node: Record<string, unknown>, path: readonly string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
-  const [segment, ...rest] = path as [string, ...string[]];
-  if (segment.endsWith('[]')) {
-    const name = segment.slice(0, -2);
-    const items = node[name];
-    if (!Array.isArray(items) || items.length === 0) return { node, complete: false };
-    let complete = true;
-    let copy: unknown[] | undefined;
-    items.forEach((item, index) => {
-      if (!isPlainObject(item)) return void (complete = false);
-      const keyed = withKeys(item, rest, where, keys, `${at}${name}[${index}].`);
-      complete &&= keyed.complete;
-      if (keyed.node !== item) (copy ??= [...items])[index] = keyed.node;
-    });
-    return { node: copy ? { ...node, [name]: copy } : node, complete };
+// `node` with the keys at `path` (`idempotencyKey`, `events[].id`, `event.id`) filled where missing, each recorded in
+// `keys` under its concrete path (`events[1].id`); objects are copied only where a key is added. `complete` is false
+// for a body of another shape: such a request is never marked safe to resend.
+function withKeys(node: Record<string, unknown>, [segment, ...rest]: string[], where: string, keys: Record<string, string>, at: string): { node: Record<string, unknown>; complete: boolean } {
+  const name = segment!.replace(/\[\]$/, '');
+  const value = node[name];
+  let complete = true;
+  const keyed = (child: unknown, prefix: string) => {
+    if (!isPlainObject(child)) {
+      complete = false;
+      return child;
+    }
+    const result = withKeys(child, rest, where, keys, prefix);
+    complete &&= result.complete;
+    return result.node;
+  };
+  let next = value;
+  if (name !== segment) {
+    if (!Array.isArray(value) || value.length === 0) return { node, complete: false };
+    const items = value.map((item, index) => keyed(item, `${at}${name}[${index}].`));
+    if (items.some((item, index) => item !== value[index])) next = items;
+  } else if (rest.length > 0) {
+    next = keyed(value, `${at}${name}.`);
+  } else {
+    // Replacing a bad key with a generated one would quietly drop the caller's protection across restarts.
+    next = value === undefined ? globalThis.crypto.randomUUID() : value;
+    if (typeof next !== 'string' || next === '') {
+      throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
+    }
+    keys[`${at}${name}`] = next;
   }
-  if (rest.length > 0) {
-    const child = node[segment];
-    if (!isPlainObject(child)) return { node, complete: false };
-    const keyed = withKeys(child, rest, where, keys, `${at}${segment}.`);
-    return { node: keyed.node === child ? node : { ...node, [segment]: keyed.node }, complete: keyed.complete };
-  }
-  let value = node[segment];
-  if (value === undefined) {
-    value = globalThis.crypto.randomUUID();
-    node = { ...node, [segment]: value };
-  } else if (typeof value !== 'string' || value === '') {
-    // Replacing it with a generated key would quietly drop the caller's protection across restarts.
-    throw new TogaiValidationError(`${where} must be a non-empty string when given.`);
-  }
-  keys[`${at}${segment}`] = value as string;
-  return { node, complete: true };
+  return { node: next === value ? node : { ...node, [name]: next }, complete };
 }
 
 /** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
-interface KeyedBody {
-  body: unknown;
-  keys: Readonly<Record<string, string>> | undefined;
-}
+interface KeyedBody { body: unknown; keys: Readonly<Record<string, string>> | undefined }
 
-/**
- * The body to send for `operation`, with every generated key set: the caller's, or a new one. `optionKey` (the
- * per-call `idempotencyKey` option) must match a key the body already has; with no body it becomes the body.
- */
+// The body to send, every generated key set (the caller's, or a new one). `optionKey`, the per-call `idempotencyKey`
+// option, must match a key the body already has; with no body it becomes the body.
 export function withGeneratedKeys(body: unknown, operation: OperationMetadata, optionKey: unknown, name: string): KeyedBody {
   if (optionKey !== undefined) {
     const field = operation.idempotencyKeyField;

@@ -4,40 +4,20 @@ import { operations, type OperationMetadata, type Variant } from '../../generate
 
 export type { OperationMetadata, Variant };
 
-const byRoute = new Map<string, OperationMetadata>();
-const byPath = new Map<string, OperationMetadata>();
-/** resource → facade method → the operation it calls in each path variant. */
-const byResource = new Map<string, Map<string, Partial<Record<Variant, OperationMetadata>>>>();
+/** The operation behind a raw-client call, by method and path: `GET /accounts/{account_id}`. */
+export const byRoute = new Map<string, OperationMetadata>();
+/** An operation on each path template, for what all its methods share (the path parameters). */
+export const byPath = new Map<string, OperationMetadata>();
+/** The facade's resources, each with its methods and the operation behind each per variant. */
+export const facadeResources = new Map<string, Map<string, Partial<Record<Variant, OperationMetadata>>>>();
 
 for (const operation of Object.values(operations) as OperationMetadata[]) {
   byRoute.set(`${operation.method} ${operation.path}`, operation);
-  byPath.set(operation.path, operation); // path parameters belong to the path item, so any method will do
-  const methods = byResource.get(operation.resource) ?? new Map<string, Partial<Record<Variant, OperationMetadata>>>();
+  byPath.set(operation.path, operation);
+  const methods = facadeResources.get(operation.resource) ?? new Map<string, Partial<Record<Variant, OperationMetadata>>>();
   methods.set(operation.sdkMethod, { ...methods.get(operation.sdkMethod), [operation.variant]: operation });
-  byResource.set(operation.resource, methods);
+  facadeResources.set(operation.resource, methods);
 }
 
-/** The operation behind a raw-client call such as `api.GET('/accounts/{account_id}')`. */
-export function operationForRoute(method: string, path: string): OperationMetadata | undefined {
-  return byRoute.get(`${method} ${path}`);
-}
-
-/** An operation on this path template, for what all its methods share (the path parameters). */
-export function operationForPath(path: string): OperationMetadata | undefined {
-  return byPath.get(path);
-}
-
-/** The facade's resources, each with its methods and the operations behind them per variant. */
-export const facadeResources: ReadonlyMap<string, ReadonlyMap<string, Partial<Record<Variant, OperationMetadata>>>> = byResource;
-
-const camelNames = new Map<string, string>();
-
-/** `account_id` → `accountId`: the facade's name for a path parameter (memoized: it runs on every call). */
-export function camelCase(name: string): string {
-  let camel = camelNames.get(name);
-  if (camel === undefined) {
-    camel = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-    camelNames.set(name, camel);
-  }
-  return camel;
-}
+/** `account_id` → `accountId`: the facade's name for a path parameter. */
+export const camelCase = (name: string) => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());

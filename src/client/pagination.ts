@@ -63,10 +63,8 @@ export class PagedList<Item, Body> extends APIPromise<Page<Item, Body>> implemen
   async *pages(): AsyncIterableIterator<Page<Item, Body>> {
     let page = (await this.withResponse()).data;
     // A token seen before means the API goes round in circles (A → B → A). Brent's method finds any cycle within
-    // about twice its start plus its length while keeping one token, however many pages there are.
+    // about twice its start plus its length while keeping one token (moved at page 2, 4, 8, ...), however many pages.
     let marker: string | undefined;
-    let power = 1;
-    let sinceMarker = 0;
     for (let count = 1; ; count += 1) {
       yield page;
       const token = page.nextToken;
@@ -75,12 +73,7 @@ export class PagedList<Item, Body> extends APIPromise<Page<Item, Body>> implemen
         throw new TogaiPaginationError('The API returned a page token a second time in this listing; stopping to avoid an endless loop.');
       }
       if (count >= maxPages) throw new TogaiPaginationError(`Stopped after ${maxPages} pages; the API keeps handing out page tokens.`);
-      if (sinceMarker === power) {
-        marker = token;
-        power *= 2;
-        sinceMarker = 0;
-      }
-      sinceMarker += 1;
+      if (count > 1 && (count & (count - 1)) === 0) marker = token;
       page = await page.getNextPage();
     }
   }

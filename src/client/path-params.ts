@@ -2,15 +2,12 @@
 // (plain openapi-fetch would send `account_id: '..'` to `/`) and respect the spec's length limits.
 import type { PathParamLimits } from '../../generated/operations.js';
 import { TogaiValidationError } from '../core/errors.js';
-import { operationForPath } from './operations.js';
+import { byPath, camelCase, type OperationMetadata } from './operations.js';
 
 /** encodeURIComponent throws on these; they cannot be sent. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const placeholder = /\{([^{}]+)\}/g;
-
-/** What the parameters of a path template outside the spec must at least be: one non-empty segment. */
-const anySegment: PathParamLimits = { minLength: 1 };
 
 /** Returns a readable reason why `value` cannot be the path parameter, or undefined if it can. */
 function problemWith(value: unknown, limits: PathParamLimits): string | undefined {
@@ -25,22 +22,18 @@ function problemWith(value: unknown, limits: PathParamLimits): string | undefine
   return undefined;
 }
 
-/** How a call names its path parameters in messages: the facade by its argument names, the raw api by the template. */
-export interface PathNaming {
-  subject: string;
-  name(param: string): string;
-}
-
-/**
- * Throws a TogaiValidationError unless every path parameter of `template` is present and valid: by the spec's
- * limits for a path of the spec, by the one-segment rules for any other.
- */
-export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, naming: PathNaming): void {
+// Throws a TogaiValidationError unless every path parameter of `template` is valid: by the spec's limits for its own
+// paths, by the one-segment rules for any other. A facade call names them by its arguments.
+export function assertPathParams(template: string, params: Readonly<Record<string, unknown>> | undefined, facade?: { operation: OperationMetadata; name: string }): void {
   const limits =
-    operationForPath(template)?.pathParams ?? Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, anySegment]));
+    (facade?.operation ?? byPath.get(template))?.pathParams ??
+    Object.fromEntries([...template.matchAll(placeholder)].map(([, name]) => [name!, { minLength: 1 }])); // one segment
   for (const [name, limit] of Object.entries(limits)) {
     const problem = problemWith(params?.[name], limit);
-    if (problem) throw new TogaiValidationError(`${naming.subject}: ${naming.name(name)} ${problem}.`);
+    if (!problem) continue;
+    const op = facade?.operation;
+    const where = op ? `${op.operationId} (${op.method} ${template}): ${facade!.name}() argument ${camelCase(name)}` : `Path ${template}: ${name}`;
+    throw new TogaiValidationError(`${where} ${problem}.`);
   }
 }
 

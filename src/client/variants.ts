@@ -1,8 +1,7 @@
 // Environments and path variants. Hosts come from the spec: each variant's path items name their default
 // server, and each environment is the host of the variant Togai serves there.
 import { servers, type Variant } from '../../generated/operations.js';
-import { parseBaseUrl } from '../core/urls.js';
-import { fromEnvironment } from '../core/environment.js';
+import { fromEnvironment, parseBaseUrl } from '../core/checks.js';
 import { TogaiConfigurationError } from '../core/errors.js';
 
 export type PathStyle = Variant;
@@ -11,11 +10,6 @@ export type Environment = 'production' | 'sandbox';
 export const environments: Readonly<Record<Environment, string>> = {
   production: servers.flat,
   sandbox: servers['customer-scoped'],
-};
-
-const defaultPathStyle: Readonly<Record<Environment, PathStyle>> = {
-  production: 'flat',
-  sandbox: 'customer-scoped',
 };
 
 export interface VariantOptions {
@@ -39,7 +33,7 @@ export function resolveVariant(options: VariantOptions): { environment: Environm
   if (!Object.hasOwn(environments, environment)) {
     throw new TogaiConfigurationError(`Unknown environment "${String(environment)}"; use 'production' or 'sandbox'.`);
   }
-  const pathStyle = options.pathStyle ?? defaultPathStyle[environment];
+  const pathStyle = options.pathStyle ?? (environment === 'sandbox' ? 'customer-scoped' : 'flat'); // as PathStyleFor
   if (pathStyle !== 'flat' && pathStyle !== 'customer-scoped') {
     throw new TogaiConfigurationError(`Unknown pathStyle "${String(pathStyle)}"; use 'flat' or 'customer-scoped'.`);
   }

@@ -1,25 +1,17 @@
 // An API error from an answer: the class for its status, a one-line message that quotes the server only after
 // cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
-import {
-  AuthenticationError,
-  BadRequestError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  TogaiApiError,
-  type ErrorDetails,
-} from './errors.js';
+// Prism, the mock of `npm run mock`, answers a request that breaks the spec with a 4xx whose body is only an example;
+// the real reasons come in its `sl-violations` header, which the error carries.
+import * as errors from './errors.js';
 import type { ErrorResponse } from '../../generated/models.js';
 import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';
-import { describeViolations, parseViolations } from './violations.js';
 
-const classByStatus: Record<number, typeof TogaiApiError> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  403: PermissionDeniedError,
-  404: NotFoundError,
-  429: RateLimitError,
+const classByStatus: Record<number, typeof errors.TogaiApiError> = {
+  400: errors.BadRequestError,
+  401: errors.AuthenticationError,
+  403: errors.PermissionDeniedError,
+  404: errors.NotFoundError,
+  429: errors.RateLimitError,
 };
 
 const requestIdHeaders = ['x-request-id', 'x-amzn-requestid', 'x-amz-apigw-id', 'x-correlation-id'];
@@ -40,6 +32,31 @@ function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
   }
 }
 
+/** The parsed `sl-violations` header: undefined when there is none or it cannot be read. Never throws. */
+type Violation = errors.RequestViolation;
+
+function parseViolations(headers: Headers): Violation[] | undefined {
+  const raw = headers.get('sl-violations');
+  if (!raw) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    const violations = Array.isArray(parsed)
+      ? parsed.filter((v): v is Violation => typeof (v as Violation | null)?.message === 'string')
+      : [];
+    return violations.length > 0 ? violations : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A mention for an error message: the first violation (one line, at most 200 characters), how many more. */
+function describeViolations([first, ...others]: Violation[]): string {
+  const line = first!.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const brief = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  const more = others.length > 0 ? ` (+${others.length} more)` : '';
+  return `the mock rejected the request: ${brief}${more}; see error.violations`;
+}
+
 interface ApiAnswer {
   status: number;
   /** The body as received: text, or what openapi-fetch parsed. */
@@ -49,7 +66,7 @@ interface ApiAnswer {
   path: string;
 }
 
-export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAnswer, redact: Redactor, extra: ErrorDetails = {}): TogaiApiError {
+export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAnswer, redact: Redactor, extra: errors.ErrorDetails = {}): errors.TogaiApiError {
   const body = redactDeep(parseErrorBody(raw), redact);
   const serverText =
     typeof body === 'object' && body && typeof body.message === 'string'
@@ -63,6 +80,6 @@ export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAns
     (violations ? ` (${describeViolations(violations)})` : '');
   const safeHeaders = redactHeaders(headers, redact);
   const requestId = requestIdHeaders.map((name) => safeHeaders.get(name)).find((value) => value) ?? undefined;
-  const ErrorClass = status >= 500 ? InternalServerError : (classByStatus[status] ?? TogaiApiError);
+  const ErrorClass = status >= 500 ? errors.InternalServerError : (classByStatus[status] ?? errors.TogaiApiError);
   return new ErrorClass(message, { ...extra, status, body, headers: safeHeaders, requestId, method, path, violations });
 }

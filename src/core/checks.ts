@@ -1,8 +1,20 @@
-// Checks of what callers pass, shared by the client, each call and the ingester, so that every bad value is
-// refused before anything is sent, in the same words, and never quoted when it may be a secret.
-import type { TogaiError } from './errors.js';
+// Checks of what callers pass, shared by the client, each call and the ingester, so that every bad value is refused
+// before anything is sent, in the same words, never quoted when it may be a secret. Base URLs among them: the
+// credential goes wherever one points, so the client's and a raw-api call's get the same checks (redirects too).
+import { TogaiConfigurationError, type TogaiError } from './errors.js';
 
-type ErrorClass = new (message: string) => TogaiError;
+// A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there
+// is an environment (Node, Bun, Deno with env access); undefined when empty.
+export function fromEnvironment(name: string): string | undefined {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name] || undefined;
+  } catch {
+    return undefined; // Deno without --allow-env throws
+  }
+}
+
+/** Which TogaiError a failed check throws: the caller's (a configuration or a validation error). */
+export type ErrorClass = new (message: string) => TogaiError;
 
 /** Throws `ErrorClass` unless `value` is an integer from `min` to `max`. */
 export function assertIntegerIn(value: unknown, [min, max]: readonly [number, number], what: string, ErrorClass: ErrorClass): asserts value is number {
@@ -18,10 +30,8 @@ const unsendableInHeader = /[^\t\x20-\x7e\x80-\xff]/;
 /** An RFC 9110 token: what a header name may be. */
 const headerName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/**
- * Headers that frame the message or the connection. fetch sets them itself; given by a caller, undici either
- * throws or (a wrong content-length) waits for bytes that never come.
- */
+// Headers that frame the message or the connection: fetch sets them; given by a caller, undici throws or (a wrong
+// content-length) waits for bytes that never come.
 const framingHeaders = new Set(['connection', 'content-length', 'expect', 'host', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Why `value` cannot travel in a header, in words that do not repeat it; undefined when it can. */
@@ -32,11 +42,8 @@ export function unsendableReason(value: string): string | undefined {
   return 'contains a control character';
 }
 
-/**
- * Throws `ErrorClass` unless every header in `headers` (a plain record, as the `headers` options take; a `Headers`
- * object was already checked when it was built) has a valid name and sendable values: strings, numbers or booleans.
- * fetch would reject the rest later, with a TypeError that quotes the whole value (a credential, say).
- */
+// Throws `ErrorClass` unless every header of a plain record (a `Headers` was checked when built) has a valid name and
+// sendable values (strings, numbers, booleans); fetch would reject the rest later, quoting the value (a credential?).
 export function assertSendableHeaders(headers: unknown, where: string, ErrorClass: ErrorClass): void {
   if (headers === undefined || headers === null || headers instanceof Headers) return;
   if (typeof headers !== 'object') throw new ErrorClass(`${where} must be an object of header names and values.`);
@@ -50,4 +57,29 @@ export function assertSendableHeaders(headers: unknown, where: string, ErrorClas
       if (reason) throw new ErrorClass(`${where}: the value of header "${name}" ${reason}, which no HTTP header can carry.`);
     }
   }
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Requests travel over TLS, except to this machine (`*.localhost` is not: Node asks the resolver for it). */
+export function isSafeTransport(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname)));
+}
+
+// Parses a base URL, throwing `ErrorClass` unless it is absolute, https (or http to loopback), without credentials,
+// query or fragment. The text is checked for `?` and `#`: `URL` reports a bare one as empty, and paths would follow it.
+export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigurationError): URL {
+  if (typeof raw !== 'string') throw new ErrorClass(`baseUrl must be a string, got ${raw === null ? 'null' : typeof raw}.`);
+  if (/[?#]/.test(raw)) throw new ErrorClass('baseUrl must not contain a query or a fragment ("?" or "#").');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ErrorClass(`baseUrl "${raw}" is not an absolute URL.`);
+  }
+  if (url.username || url.password) throw new ErrorClass('baseUrl must not contain credentials.');
+  if (!isSafeTransport(url)) {
+    throw new ErrorClass(`Refusing to send Togai credentials to ${url.protocol}//${url.host}: use https:// (plain http:// is allowed only for loopback hosts).`);
+  }
+  return url;
 }

@@ -2,7 +2,6 @@
 // holds the error's own fields and, where there is one, the `cause`. API errors have one class per status, so
 // callers can `catch (e) { if (e instanceof NotFoundError) ... }` without comparing numbers.
 import type { ErrorResponse } from '../../generated/models.js';
-import type { RequestViolation } from './violations.js';
 
 /** What every TogaiError may carry besides its message. */
 export interface ErrorDetails {
@@ -69,10 +68,7 @@ export class TogaiAbortError extends TogaiError {
   override name = 'TogaiAbortError';
 }
 
-interface ResponseDetails extends ErrorDetails {
-  method: string;
-  path: string;
-}
+interface ResponseDetails extends ErrorDetails { method: string; path: string }
 
 /** A successful status whose body is not what the operation promises (not JSON, empty, a malformed page). */
 export class TogaiResponseParseError extends TogaiError {
@@ -117,6 +113,15 @@ export class TogaiProtocolError extends TogaiError {
 /** A list the API pages through misbehaves (a page token seen before), or there is no next page to get. */
 export class TogaiPaginationError extends TogaiError {
   override name = 'TogaiPaginationError';
+}
+
+/** One reason a validating mock (Prism) gave for rejecting a request, from its `sl-violations` header. */
+export interface RequestViolation {
+  /** Where in the request, e.g. `['request', 'body']` or `['request', 'query', 'pagesize']`. */
+  location: string[];
+  severity: string;
+  code: string | number;
+  message: string;
 }
 
 /** The fields of an API error; `apiErrorFor` makes the message and the redacted copies. */

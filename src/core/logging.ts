@@ -1,6 +1,8 @@
 // What the client tells an operator: one line per attempt at `debug` (with the retry decision and its reason),
 // one per call at `info`, retries at `warn`, calls that finally failed for want of a server at `error`. Lines
 // carry methods, paths, statuses and timings: never a credential, a token, a header value or a body.
+import { fromEnvironment } from './checks.js';
+import { TogaiConfigurationError } from './errors.js';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -12,20 +14,29 @@ export interface Logger {
   debug(message: string, ...details: unknown[]): void;
 }
 
-export const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 
 /** Where the client's lines go; a level below the configured one costs one comparison. */
-export interface Log {
-  at(level: Exclude<LogLevel, 'off'>): boolean;
-  write(level: Exclude<LogLevel, 'off'>, message: string, details: Record<string, unknown>): void;
-}
+export type Log = ReturnType<typeof createLog>;
+type Level = Exclude<LogLevel, 'off'>;
 
-export function createLog(level: LogLevel, logger: Logger): Log {
-  const threshold = logLevels.indexOf(level);
-  const at = (wanted: Exclude<LogLevel, 'off'>) => logLevels.indexOf(wanted) <= threshold;
+/** The client's log: `logLevel` (default TOGAI_LOG, else off) into `logger` (default console), both checked. */
+export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }) {
+  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
+  const threshold = logLevels.indexOf(level as LogLevel);
+  if (threshold < 0) {
+    const shown = JSON.stringify(String(level)).slice(0, 40);
+    throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${shown}.`);
+  }
+  const logger = options.logger ?? console;
+  const methods = logger as unknown as Record<string, unknown>;
+  if (!logLevels.slice(1).every((name) => typeof methods[name] === 'function')) {
+    throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
+  }
+  const at = (wanted: Level) => logLevels.indexOf(wanted) <= threshold;
   return {
     at,
-    write(wanted, message, details) {
+    write(wanted: Level, message: string, details: Record<string, unknown>): void {
       if (!at(wanted)) return;
       try {
         logger[wanted](`togai: ${message}`, details);

@@ -5,20 +5,9 @@
 /** Replaces every occurrence of the client's secrets in a text. */
 export type Redactor = (text: string) => string;
 
-const redactedMark = '[redacted]';
-
-/** Shorter secrets are blotted out only as whole words, so a short test token does not shred every message. */
-const minSubstringSecret = 8;
-
-/** Characters a server could slip into an echoed secret without changing how it reads: controls and invisible formats. */
-const filler = '[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*';
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A pattern for `form` that still matches with invisible or control characters between its characters. */
-function splitTolerant(form: string): string {
-  return [...form].map(escapeRegExp).join(filler);
-}
+/** A pattern for `form` that still matches when a server slips controls or invisible formats between its characters. */
+const splitTolerant = (form: string) =>
+  [...form].map((char) => char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*');
 
 /** A redactor for `secrets`, also in the forms a server may echo them in: URL-encoded, JSON-escaped, split up. */
 function createRedactor(secrets: Iterable<string>): Redactor {
@@ -27,32 +16,28 @@ function createRedactor(secrets: Iterable<string>): Redactor {
     for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) if (form) forms.add(form);
   }
   if (forms.size === 0) return (text) => text;
+  // Longest first, so a form is not half-replaced by a shorter one; secrets under 8 characters only as whole words,
+  // so a short test token does not shred every message.
   const alternatives = [...forms]
-    .sort((a, b) => b.length - a.length) // longest first, so a form is not half-replaced by a shorter one
-    .map((form) => (form.length >= minSubstringSecret ? splitTolerant(form) : `(?<![\\p{L}\\p{N}])${splitTolerant(form)}(?![\\p{L}\\p{N}])`));
+    .sort((a, b) => b.length - a.length)
+    .map((form) => (form.length >= 8 ? splitTolerant(form) : `(?<![\\p{L}\\p{N}])${splitTolerant(form)}(?![\\p{L}\\p{N}])`));
   const pattern = new RegExp(alternatives.join('|'), 'gu');
-  return (text) => text.replace(pattern, redactedMark);
+  return (text) => text.replace(pattern, '[redacted]');
 }
-
-/** Secrets issued while the client runs (portal tokens, short-lived tokens) that it still remembers. */
-const maxRemembered = 64;
 
 /** The secrets of a client: its credential, plus tokens it obtains later; one redactor for all of them. */
-export interface Secrets {
-  readonly redact: Redactor;
-  /** Adds a secret (a token the API issued); the oldest added ones are forgotten past 64. */
-  add(secret: string): void;
-}
+export type Secrets = ReturnType<typeof createSecrets>;
 
-export function createSecrets(fixed: readonly string[]): Secrets {
+export function createSecrets(fixed: readonly string[]) {
   const issued: string[] = [];
   let redact = createRedactor(fixed);
   return {
-    redact: (text) => redact(text),
-    add(secret) {
+    redact: (text: string) => redact(text),
+    /** Adds a secret (a token the API issued); the oldest added ones are forgotten past 64. */
+    add(secret: string): void {
       if (!secret || fixed.includes(secret) || issued.includes(secret)) return;
       issued.push(secret);
-      if (issued.length > maxRemembered) issued.shift();
+      if (issued.length > 64) issued.shift();
       redact = createRedactor([...fixed, ...issued]);
     },
   };
@@ -65,11 +50,8 @@ const invisible = /[\p{Cc}\p{Zl}\p{Zp}\u061c\u200e\u200f\u202a-\u202e\u2066-\u20
 // Zero-width and other format characters that show nothing.
 const zeroWidth = /[\p{Cf}]+/gu;
 
-/** Longest piece of server text an error message repeats. */
-const maxServerTextLength = 500;
-
-/** Server text made fit for one line of an error message: no escapes or controls, no secrets, not too long. */
-export function cleanServerText(text: string, redact: Redactor, maxLength = maxServerTextLength): string {
+/** Server text made fit for one line of an error message: no escapes or controls, no secrets, at most `maxLength`. */
+export function cleanServerText(text: string, redact: Redactor, maxLength = 500): string {
   // Secrets go first, while the text is as the server sent it; the split-tolerant patterns see through fillers.
   const plain = redact(text.replace(escapeSequence, '')).replace(invisible, ' ').replace(zeroWidth, '').replace(/\s+/g, ' ').trim();
   const codePoints = [...plain];

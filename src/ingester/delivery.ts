@@ -3,10 +3,9 @@
 import { operations } from '../../generated/operations.js';
 import type { Event } from '../../generated/models.js';
 import { TogaiAbortError, TogaiApiError, TogaiConnectionError, TogaiError, TogaiResponseParseError } from '../core/errors.js';
-import { backoffMs, sleep } from '../core/timing.js';
+import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
 import type { APIPromise } from '../client/api-promise.js';
 import type { RequestOptions } from '../client/options.js';
-import { retryAfterMs } from '../transport/retry-after.js';
 
 /** Togai's batch operation, as the spec describes it: where the events go in its body and how many fit. */
 export const batchOperation = operations.ingestBatch;
@@ -25,16 +24,9 @@ export class EventRejectedError extends TogaiError {
 }
 
 /** An event that could not be delivered, as it was sent (with its id), and why. */
-export interface FailedEvent {
-  event: Event;
-  error: TogaiError;
-}
+export interface FailedEvent { event: Event; error: TogaiError }
 
-export interface Outcome {
-  accepted: number;
-  failed: FailedEvent[];
-  resent: number;
-}
+export interface Outcome { accepted: number; failed: FailedEvent[]; resent: number }
 
 export type IngestBatch = (args: { body: Record<string, Event[]> }, options: RequestOptions) => APIPromise<unknown>;
 
@@ -53,17 +45,17 @@ function isTransient(error: unknown): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
-/** Reads a 207 answer: the events it lists (matched by id, within this batch only) failed; the others were accepted. */
-function partialOutcome(events: Event[], body: unknown): Pick<Outcome, 'accepted' | 'failed'> {
+/** Counts a 207 answer: the events it lists (by id, within this batch only) failed; the others were accepted. */
+function countPartial(events: Event[], body: unknown, outcome: Outcome): void {
   const errors = (body as { errors?: unknown } | null | undefined)?.errors;
   const { method, path } = batchOperation;
   if (!Array.isArray(errors)) {
     const error = new TogaiResponseParseError(`${method} ${path} answered 207 without an errors list, so which events were accepted is unknown.`, { status: 207, method, path });
-    return { accepted: 0, failed: events.map((event) => ({ event, error })) };
+    return void outcome.failed.push(...events.map((event) => ({ event, error })));
   }
   const unsettled = new Map<string, Event[]>();
   for (const event of events) unsettled.set(event.id!, [...(unsettled.get(event.id!) ?? []), event]);
-  const failed: FailedEvent[] = [];
+  let failed = 0;
   for (const entry of errors as unknown[]) {
     const id = (entry as { eventPayload?: { id?: unknown } } | null)?.eventPayload?.id;
     // An entry naming no event of this batch (or one already counted) says nothing about this batch.
@@ -71,9 +63,11 @@ function partialOutcome(events: Event[], body: unknown): Pick<Outcome, 'accepted
     if (!event) continue;
     const message = (entry as { message?: unknown }).message;
     const apiMessage = typeof message === 'string' ? message : undefined;
-    failed.push({ event, error: new EventRejectedError(`${method} ${path} rejected event ${event.id}: ${apiMessage ?? 'no reason given'}`, { eventId: event.id!, apiMessage }) });
+    const error = new EventRejectedError(`${method} ${path} rejected event ${event.id}: ${apiMessage ?? 'no reason given'}`, { eventId: event.id!, apiMessage });
+    outcome.failed.push({ event, error });
+    failed += 1;
   }
-  return { accepted: events.length - failed.length, failed };
+  outcome.accepted += events.length - failed;
 }
 
 function retryDelay(error: unknown, attempt: number, maxRetryDelay: number): number {
@@ -85,11 +79,14 @@ function retryDelay(error: unknown, attempt: number, maxRetryDelay: number): num
 export async function deliver(ingestBatch: IngestBatch, events: Event[], options: DeliveryOptions, outcome: Outcome): Promise<void> {
   const { maxAttempts, maxRetryDelay, stop } = options;
   for (let attempt = 1; ; attempt += 1) {
-    let answer: { data: unknown; response: Response };
     try {
       if (stop.aborted) throw stop.reason;
       if (attempt > 1) outcome.resent += 1;
-      answer = await ingestBatch({ body: { [eventsField]: events } }, { signal: stop }).withResponse();
+      const body = { [eventsField]: events };
+      const { data, response } = await ingestBatch({ body }, { signal: stop }).withResponse();
+      if (response.status === 207) return countPartial(events, data, outcome);
+      outcome.accepted += events.length;
+      return;
     } catch (caught) {
       // A call cut short by close()'s deadline reports the deadline, not a bare abort.
       const error = caught instanceof TogaiAbortError && stop.aborted ? stop.reason : caught;
@@ -111,16 +108,7 @@ export async function deliver(ingestBatch: IngestBatch, events: Event[], options
         continue;
       }
       const reason = error instanceof TogaiError ? error : new TogaiError(`The batch could not be sent: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      for (const event of events) outcome.failed.push({ event, error: reason });
-      return;
+      return void outcome.failed.push(...events.map((event) => ({ event, error: reason })));
     }
-    if (answer.response.status !== 207) {
-      outcome.accepted += events.length;
-      return;
-    }
-    const partial = partialOutcome(events, answer.data);
-    outcome.accepted += partial.accepted;
-    for (const failure of partial.failed) outcome.failed.push(failure);
-    return;
   }
 }

@@ -1,8 +1,7 @@
-// createIngester(client): batches usage events into Togai's batch operation, a few batches in flight, resends a
-// batch that failed in a way that may pass later, and reports per event what was accepted and what failed. Every
-// event has its id from add() (Togai deduplicates by id) and its JSON form taken then; each settles exactly once and
-// is in exactly one report. A batch reaches the server at most maxAttempts × (maxRetries + 1) times: each attempt is
-// one client call with the client's own retries (delivery.ts).
+// createIngester(client): batches usage events into Togai's batch operation, a few batches in flight, and reports
+// per event what was accepted and what failed. Every event has its id from add() (Togai deduplicates by id) and its
+// JSON form taken then; each settles exactly once and is in exactly one report. A batch reaches the server at most
+// maxAttempts × (maxRetries + 1) times: each attempt (delivery.ts) is one client call with the client's own retries.
 import type { Operations } from '../../generated/operations.js';
 import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
@@ -107,10 +106,10 @@ function resolveOptions(options: IngesterOptions = {}): Required<IngesterOptions
 
 /** The event as it will be sent: its JSON form now, with its id. The caller's object gets the id too, when it can. */
 function prepare(event: unknown): Event {
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new TogaiValidationError(`ingester.add() takes an event object, got ${Array.isArray(event) ? 'an array' : String(event)}.`);
-  }
-  let sent: unknown;
+  const notAnObject = (value: unknown) => typeof value !== 'object' || value === null || Array.isArray(value);
+  const shown = (value: unknown) => (Array.isArray(value) ? 'an array' : String(value));
+  if (notAnObject(event)) throw new TogaiValidationError(`ingester.add() takes an event object, got ${shown(event)}.`);
+  let sent: Event;
   try {
     // What JSON.stringify makes of it is what goes on the wire (toJSON(), dates, dropped undefined), so it is
     // taken now, whole: a nested attribute changed after add() changes nothing.
@@ -118,21 +117,18 @@ function prepare(event: unknown): Event {
   } catch (error) {
     throw new TogaiValidationError(`ingester.add(): the event cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
   }
-  if (typeof sent !== 'object' || sent === null || Array.isArray(sent)) {
-    throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${Array.isArray(sent) ? 'an array' : String(sent)}.`);
-  }
-  const copy = sent as Event;
-  if (copy.id === undefined) {
-    copy.id = globalThis.crypto.randomUUID();
+  if (notAnObject(sent)) throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${shown(sent)}.`);
+  if (sent.id === undefined) {
+    sent.id = globalThis.crypto.randomUUID();
     try {
-      (event as { id?: string }).id = copy.id; // so the caller sees it; a frozen event keeps only the copy's
+      (event as { id?: string }).id = sent.id; // so the caller sees it
     } catch {
       // frozen, sealed or a Proxy that refuses: the id is still returned by add()
     }
-  } else if (typeof copy.id !== 'string' || copy.id === '') {
-    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(copy.id)}.`);
+  } else if (typeof sent.id !== 'string' || sent.id === '') {
+    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(sent.id)}.`);
   }
-  return copy;
+  return sent;
 }
 
 /**
@@ -160,8 +156,8 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   let nextSeq = 0;
   let sentSeq = 0;
   let urgentUpTo = 0;
-  /** In-flight batches by the sequence number of their first event. */
-  const inFlight = new Map<object, number>();
+  /** The sequence number of each in-flight batch's first event. */
+  const inFlight = new Set<number>();
   let held = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
@@ -174,19 +170,15 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   // flush() calls waiting for every event before `mark` to settle; marks only grow, so oldest first.
   const flushes: { mark: number; resolve: () => void }[] = [];
 
-  let report: IngestReport = { accepted: 0, failed: [], batches: 0, resent: 0 };
-  const takeReport = (): IngestReport => {
+  const emptyReport = (): IngestReport => ({ accepted: 0, failed: [], batches: 0, resent: 0 });
+  let report = emptyReport();
+  const takeReport = () => {
     const taken = report;
-    report = { accepted: 0, failed: [], batches: 0, resent: 0 };
+    report = emptyReport();
     return taken;
   };
-
   /** Every event before this sequence number has settled. */
-  function settledUpTo(): number {
-    let low = sentSeq;
-    for (const start of inFlight.values()) if (start < low) low = start;
-    return low;
-  }
+  const settledUpTo = () => Math.min(sentSeq, ...inFlight);
 
   function enqueue(event: Event): void {
     held += 1;
@@ -196,20 +188,6 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     nextSeq += 1;
   }
 
-  /** Sends one batch until every event of it has settled; never rejects. */
-  async function send(batch: Event[]): Promise<Outcome> {
-    const outcome: Outcome = { accepted: 0, failed: [], resent: 0 };
-    try {
-      await deliver(ingestBatch!, batch, delivery, outcome);
-      return outcome;
-    } catch (error) {
-      // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
-      // settles once (as failed, which is safe to resend), never twice.
-      const reason = error instanceof TogaiError ? error : new TogaiError('The ingester failed to deliver the batch.', { cause: error });
-      return { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent };
-    }
-  }
-
   function pump(): void {
     while (inFlight.size < concurrency && nextSeq > sentSeq) {
       const batch = chunks[0]!;
@@ -217,9 +195,17 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       chunks.shift();
       const start = sentSeq;
       sentSeq += batch.length;
-      const key = {};
-      inFlight.set(key, start);
-      void send(batch).then((outcome) => settle(key, batch, outcome));
+      inFlight.add(start);
+      const outcome: Outcome = { accepted: 0, failed: [], resent: 0 };
+      void deliver(ingestBatch!, batch, delivery, outcome).then(
+        () => settle(start, batch, outcome),
+        (error: unknown) => {
+          // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
+          // settles once (as failed, which is safe to resend), never twice.
+          const reason = error instanceof TogaiError ? error : new TogaiError('The ingester failed to deliver the batch.', { cause: error });
+          settle(start, batch, { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent });
+        },
+      );
     }
     // The timer runs while a non-urgent partial batch waits; it marks what is queued then as urgent.
     const waitingForMore = nextSeq > Math.max(sentSeq, urgentUpTo);
@@ -236,11 +222,11 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     }
   }
 
-  function settle(key: object, batch: Event[], outcome: Outcome): void {
-    inFlight.delete(key);
+  function settle(start: number, batch: Event[], outcome: Outcome): void {
+    inFlight.delete(start);
     held -= batch.length;
     report.accepted += outcome.accepted;
-    for (const failure of outcome.failed) report.failed.push(failure);
+    report.failed.push(...outcome.failed);
     report.batches += 1;
     report.resent += outcome.resent;
     while (waitingHead < waiting.length && held < maxQueued) {
@@ -268,18 +254,13 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   }
 
   return {
-    add(event) {
-      if (closing) return Promise.reject(new TogaiIngesterClosedError('ingester.add() after close(): the ingester takes no more events.'));
-      let prepared: Event;
-      try {
-        prepared = prepare(event);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async add(event) {
+      if (closing) throw new TogaiIngesterClosedError('ingester.add() after close(): the ingester takes no more events.');
+      const prepared = prepare(event);
       if (held < maxQueued && waitingHead === waiting.length) {
         enqueue(prepared);
         pump(); // sends a full batch, or starts the flush timer
-        return Promise.resolve(prepared.id!);
+        return prepared.id!;
       }
       return new Promise((resolve) => waiting.push({ event: prepared, resolve }));
     },
@@ -291,15 +272,12 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       const timeout = closeOptions?.timeout;
       if (timeout !== undefined) assertIntegerIn(timeout, [0, maxTimerMs], 'ingester.close(): timeout (milliseconds)', TogaiValidationError);
       closing = true;
-      let deadline: ReturnType<typeof setTimeout> | undefined;
-      if (timeout !== undefined) {
-        deadline = setTimeout(() => {
-          stop.abort(
-            new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`),
-          );
-        }, timeout);
-        unrefTimer(deadline);
-      }
+      const giveUp = () =>
+        stop.abort(
+          new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`),
+        );
+      const deadline = timeout === undefined ? undefined : setTimeout(giveUp, timeout);
+      if (deadline !== undefined) unrefTimer(deadline);
       try {
         // Events of add() calls still waiting for room are queued as batches settle; deliver those too.
         do await flushQueued();
@@ -307,7 +285,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       } finally {
         clearTimeout(deadline);
       }
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
       timer = undefined;
       return takeReport();
     },

@@ -1,9 +1,7 @@
-// Response bodies are read whole inside the attempt's timeout, and counted as they arrive: fetch has already
-// undone any Content-Encoding, so the count is what would sit in memory, and a compression bomb stops at the
-// limit instead of inflating to gigabytes. The bytes are then handed back as a BufferedResponse: wrapping them in
-// `new Response` would build a fresh stream only for openapi-fetch to read it again, so this subclass is made
-// without a body and serves the bytes it already has, making a stream only if someone asks for `body`.
-
+// Response bodies are read whole inside the attempt's timeout and counted as they arrive, after fetch undid any
+// Content-Encoding: the count is what would sit in memory, and a compression bomb stops at the limit. The bytes come
+// back as a BufferedResponse: `new Response(bytes)` would build a stream only for openapi-fetch to read it again, so
+// this subclass serves the bytes it already has and makes a stream only if someone asks for `body`.
 
 function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<ArrayBuffer> {
   if (chunks.length === 1) return chunks[0]!;
@@ -16,10 +14,7 @@ function concat(chunks: Uint8Array<ArrayBuffer>[], size: number): Uint8Array<Arr
   return whole;
 }
 
-/**
- * Reads `body` to its end. Past `limit` bytes it stops reading and throws what `tooLarge` makes, or, without
- * `tooLarge`, returns the first `limit` bytes.
- */
+/** Reads `body` to its end; past `limit` bytes, throws what `tooLarge` makes or else returns the first `limit`. */
 export async function readBody(
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
   limit: number,
@@ -48,21 +43,9 @@ export function declaredTooLarge(headers: Headers, limit: number): boolean {
   return length !== null && !headers.has('content-encoding') && Number(length) > limit;
 }
 
-
 const utf8 = new TextDecoder();
 
-function unusable(): TypeError {
-  return new TypeError('Body is unusable: Body has already been read');
-}
-
-function streamOf(bytes: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array<ArrayBuffer>> {
-  return new ReadableStream({
-    start(controller) {
-      if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
-      controller.close();
-    },
-  });
-}
+const unusable = () => new TypeError('Body is unusable: Body has already been read');
 
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer> | null;
@@ -112,7 +95,7 @@ export class BufferedResponse extends Response {
   }
 
   override clone(): BufferedResponse {
-    if (this.#used || this.#stream?.locked) throw unusable();
+    if (this.bodyUsed) throw unusable();
     return this.unread();
   }
 
@@ -123,32 +106,19 @@ export class BufferedResponse extends Response {
 
   // Response declares these as properties, so they are redefined on the prototype rather than overridden.
   static {
-    Object.defineProperties(this.prototype, {
-      body: {
-        // Made on first access; empty once the body was read another way. Never throws (logging reads it).
+    const getters: Record<string, (response: BufferedResponse) => unknown> = {
+      // Made on first access; empty once the body was read another way. Never throws (logging reads it).
+      body: (r) => (r.#stream ??= r.#bytes && new Blob([r.#used ? new Uint8Array(0) : r.#bytes]).stream()),
+      bodyUsed: (r) => r.#used || (r.#stream?.locked ?? false),
+      url: (r) => r.#url,
+      redirected: (r) => r.#redirected,
+    };
+    for (const [name, read] of Object.entries(getters)) {
+      Object.defineProperty(this.prototype, name, {
         get(this: BufferedResponse) {
-          if (this.#stream === undefined) {
-            const bytes = this.#bytes;
-            this.#stream = bytes === null ? null : streamOf(this.#used ? new Uint8Array(0) : bytes);
-          }
-          return this.#stream;
+          return read(this);
         },
-      },
-      bodyUsed: {
-        get(this: BufferedResponse) {
-          return this.#used || (this.#stream?.locked ?? false);
-        },
-      },
-      url: {
-        get(this: BufferedResponse) {
-          return this.#url;
-        },
-      },
-      redirected: {
-        get(this: BufferedResponse) {
-          return this.#redirected;
-        },
-      },
-    });
+      });
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Redirects are followed by hand, hop by hop, so that each hop decides what travels on. Once a chain leaves the
 // origin it started at, only a few harmless headers go with it, and they stay that way even if the chain comes
 // back: the credential is never attached again, so a foreign host cannot bounce us to the API with our key.
-import { isSafeTransport } from '../core/urls.js';
+import { isSafeTransport } from '../core/checks.js';
 import { TogaiRedirectError } from '../core/errors.js';
 import { cleanServerText, type Redactor } from '../core/redaction.js';
 
@@ -25,28 +25,20 @@ export function isFollowedRedirect(response: Response): boolean {
   return redirectStatuses.has(response.status) && response.headers.has('location');
 }
 
+/** The next hop's headers: a body's only with the body (no length across origins), the others as said above. */
 function headersForTarget(hop: Hop, keepBody: boolean, crossing: boolean): Headers {
-  if (!crossing) {
-    const headers = new Headers(hop.headers);
-    if (!keepBody) {
-      headers.delete('content-type');
-      headers.delete('content-length');
+  const headers = new Headers(hop.headers);
+  for (const name of [...headers.keys()]) {
+    const ofBody = name === 'content-type' || name === 'content-length';
+    if (ofBody ? !keepBody || (crossing && name !== 'content-type') : crossing && !crossOriginHeaders.includes(name)) {
+      headers.delete(name);
     }
-    return headers;
-  }
-  const headers = new Headers();
-  for (const name of keepBody ? [...crossOriginHeaders, 'content-type'] : crossOriginHeaders) {
-    const value = hop.headers.get(name);
-    if (value !== null) headers.set(name, value);
   }
   return headers;
 }
 
-/**
- * The hop a redirect leads to. Throws TogaiRedirectError for a target this client will not follow: not
- * http(s), plain http to a host other than this machine, a URL already visited in this chain (a loop), or one
- * hop too many.
- */
+// The hop a redirect leads to. Throws TogaiRedirectError for a target this client will not follow: not http(s), plain
+// http to a host other than this machine, a URL already visited in this chain (a loop), or one hop too many.
 export function nextHop(hop: Hop, response: Response, visited: Set<string>, redact: Redactor): Hop {
   const location = response.headers.get('location') ?? '';
   const shown = () => JSON.stringify(cleanServerText(location, redact, 200));
