@@ -5,23 +5,6 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-const major = Number(process.versions.node.split('.')[0]);
-
-// Known differences, found by these runs and to be fixed in src/retry.ts (which decides what is a protocol
-// violation): the client takes these answers for connection failures on newer Node, so it retries a GET and
-// throws TogaiConnectionError instead of TogaiProtocolError. On Node 22 and later, undici reports two different
-// Content-Lengths as UND_ERR_RES_CONTENT_LENGTH_MISMATCH (Node 20: HPE_UNEXPECTED_CONTENT_LENGTH); on Node 24, its
-// HTTPParserError has no `code` at all (Node 20 and 22: HPE_*). Those cases still run on the machine's Node; here
-// they are skipped, and listed in the log. Remove each with its fix.
-const knownDifferences = [
-  ...(major >= 22 ? ['two different Content-Lengths'] : []),
-  ...(major >= 24 ? ['a final 1xx: ', 'bytes that are not HTTP: ', 'a Location with a 7-bit escape code'] : []),
-];
-if (knownDifferences.length > 0) {
-  console.log(`Node ${process.versions.node}: skipping known differences (see vitest.node-versions.config.ts): ${knownDifferences.join('; ')}`);
-}
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export default mergeConfig(
   base,
   defineConfig({
@@ -36,7 +19,6 @@ export default mergeConfig(
         '**/node_modules/**',
       ],
       typecheck: { enabled: false },
-      ...(knownDifferences.length > 0 && { testNamePattern: new RegExp(`^(?!.*(?:${knownDifferences.map(escape).join('|')}))`) }),
     },
   }),
 );

@@ -9,8 +9,7 @@ export type { DeprecationNotice } from './client/deprecations.js';
 export { environments, type Environment, type PathStyle } from './client/variants.js';
 export type { Logger, LogLevel } from './core/logging.js';
 export * from './core/errors.js';
-export { operations, servers } from '../generated/operations.js';
-export type { OperationId, OperationMetadata, Variant } from '../generated/operations.js';
+export { operations, servers, type OperationId, type OperationMetadata, type Variant } from '../generated/operations.js';
 export type { components, operations as OperationTypes, paths } from '../generated/schema.js';
 // Every schema of the spec under its own name (`import type { Account } from ...`); the facade's types (`Facade`,
 // `FlatResources`, ...), each area's resource interface (`InvoicesResource`) and query type (`ListInvoicesQuery`).

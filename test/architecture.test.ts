@@ -78,10 +78,10 @@ describe('src/ in layers', () => {
     expect(unused).toEqual([]);
   });
 
-  test('at most 2,390 hand-written lines', () => {
+  test('at most 2,400 hand-written lines', () => {
     const lines = [...text.values()].reduce((sum, source) => sum + source.split('\n').length - (source.endsWith('\n') ? 1 : 0), 0);
     console.info(`src/: ${lines} lines in ${files.length} files`);
-    expect(lines).toBeLessThanOrEqual(2_390);
+    expect(lines).toBeLessThanOrEqual(2_400);
   });
 
   test('an app that makes one call does not carry the ingester', async () => {

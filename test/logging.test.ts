@@ -77,11 +77,13 @@ describe('levels', () => {
     expect(await scenario(level)).toEqual(expected);
   });
 
-  it('is off by default, and TOGAI_LOG sets it when the option does not', async () => {
+  it('is off by default, and TOGAI_LOG sets it when the option does not (in any case, spaces around it ignored)', async () => {
     expect(await scenario(undefined)).toEqual([]);
     vi.stubEnv('TOGAI_LOG', 'info');
     expect(await scenario(undefined)).toEqual(['warn', 'info']);
     expect(await scenario('off')).toEqual([]);
+    vi.stubEnv('TOGAI_LOG', ' WARN ');
+    expect(await scenario(undefined)).toEqual(['warn']);
   });
 
   it('an unknown level (option or TOGAI_LOG) and a logger without the four methods are refused at creation', () => {
@@ -90,6 +92,10 @@ describe('levels', () => {
     expect(() => createTogaiClient({ token })).toThrow(/TOGAI_LOG/);
     vi.unstubAllEnvs();
     expect(() => createTogaiClient({ token, logger: { info() {} } as unknown as Logger })).toThrow(/logger must have error, warn, info and debug/);
+    // A logger whose every property throws is refused the same way, as a TogaiConfigurationError.
+    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); } }) as Logger;
+    expect(() => createTogaiClient({ token, logger: hostile })).toThrow(TogaiConfigurationError);
+    expect(() => createTogaiClient({ token, logger: 'console' as unknown as Logger })).toThrow(TogaiConfigurationError);
   });
 
   it('a logger that throws does not break the call it reports on', async () => {

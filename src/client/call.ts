@@ -75,35 +75,41 @@ function assertSendable(method: string, template: unknown, init: CallInit, facad
 
 export function createCaller({ inner, send, api, deprecations, secrets, log }: CallerOptions): Call {
   const request = inner.request as unknown as (method: string, template: string, init: object) => Promise<CallResult>;
+  const apiBase = api.href.replace(/\/$/, '');
+  const apiPrefix = `${api.origin}/`;
 
   return async function call(method, template, init, facade) {
     assertSendable(method, template, init, facade);
     const operation = facade?.operation ?? byRoute.get(`${method} ${template}`);
     const origin = init.baseUrl === undefined ? api : parseBaseUrl(init.baseUrl, TogaiValidationError);
+    const originPrefix = origin === api ? apiPrefix : `${origin.origin}/`;
     const tuning = facade && pickTuning(facade.options, TogaiValidationError);
     const keyed = operation && withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId);
     const idempotencyKeys = keyed?.keys;
-    const context = { idempotent: operation ? operation.idempotent || idempotencyKeys !== undefined : safeMethods.has(method), tuning };
-    const path = fillPath(template, init.params?.path);
+    const idempotent = operation ? operation.idempotent || idempotencyKeys !== undefined : safeMethods.has(method);
+    const context = { idempotent, tuning, signal: init.signal as AbortSignal | undefined };
+    const pathOf = () => fillPath(template, init.params?.path);
     if (operation) deprecations.operationCalled(operation);
-    const started = performance.now();
+    const started = log.at('error') ? performance.now() : 0;
     const took = () => Math.round(performance.now() - started);
     let result: CallResult;
     try {
       result = await request(method, template, {
         ...init,
         ...(keyed && { body: keyed.body }),
-        baseUrl: origin.href.replace(/\/$/, ''),
+        baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
         // Our own parse below, so that a body that is not JSON is a TogaiResponseParseError, not a SyntaxError.
         parseAs: operation?.download ? 'blob' : init.parseAs === undefined || init.parseAs === 'json' ? 'text' : init.parseAs,
         fetch: (built: Request) => {
-          // Whatever the path, the request stays on the base URL's origin, where the credential may go.
-          if (new URL(built.url).origin !== origin.origin) throw new TogaiValidationError(`${method} ${path} would leave ${origin.origin}; nothing was sent.`);
+          // Whatever the path, the request stays on the origin (URLs are normalized: a prefix test; the slash stops
+          // `host.evil.example`), where the credential may go.
+          if (!built.url.startsWith(originPrefix)) throw new TogaiValidationError(`${method} ${pathOf()} would leave ${origin.origin}; nothing was sent.`);
           return send(built, context);
         },
       });
     } catch (caught) {
       // openapi-fetch's serializers and Request itself throw plain errors for input they cannot encode.
+      const path = pathOf();
       const error =
         caught instanceof TogaiError
           ? caught
@@ -115,10 +121,10 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     const { status } = response;
     deprecations.responseReceived(response, method, template, operation);
     const level = status >= 500 ? 'error' : 'info';
-    if (log.at(level)) log.write(level, `${method} ${path} → ${status} in ${took()} ms`, { method, path, status });
+    if (log.at(level)) log.write(level, `${method} ${pathOf()} → ${status} in ${took()} ms`, { method, path: pathOf(), status });
     if (!response.ok) {
       if (!facade) return result;
-      throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path }, secrets.redact, { idempotencyKeys });
+      throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path: pathOf() }, secrets.redact, { idempotencyKeys });
     }
     let data = result.data;
     if (typeof data === 'string' && (init.parseAs === undefined || init.parseAs === 'json')) {
@@ -126,11 +132,13 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         data = data === '' ? undefined : JSON.parse(data); // undefined for an empty body, as openapi-fetch does
       } catch {
         // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
+        const path = pathOf();
         throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
       }
     }
     // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
     if (facade && data === undefined && status !== 204) {
+      const path = pathOf();
       throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
     }
     // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.

@@ -22,17 +22,21 @@ type Level = Exclude<LogLevel, 'off'>;
 
 /** The client's log: `logLevel` (default TOGAI_LOG, else off) into `logger` (default console), both checked. */
 export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }) {
-  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG') ?? 'off';
+  // A deployment's TOGAI_LOG=DEBUG means debug; an option is a typed value and is taken as given.
+  const level = options.logLevel ?? fromEnvironment('TOGAI_LOG')?.trim().toLowerCase() ?? 'off';
   const threshold = logLevels.indexOf(level as LogLevel);
   if (threshold < 0) {
     const shown = JSON.stringify(String(level)).slice(0, 40);
     throw new TogaiConfigurationError(`logLevel (or TOGAI_LOG) must be one of ${logLevels.join(', ')}, got ${shown}.`);
   }
   const logger = options.logger ?? console;
-  const methods = logger as unknown as Record<string, unknown>;
-  if (!logLevels.slice(1).every((name) => typeof methods[name] === 'function')) {
-    throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
+  let usable: boolean;
+  try {
+    usable = logLevels.slice(1).every((name) => typeof (logger as unknown as Record<string, unknown>)[name] === 'function');
+  } catch {
+    usable = false; // a Proxy or a getter that throws is no logger either
   }
+  if (!usable) throw new TogaiConfigurationError('logger must have error, warn, info and debug methods.');
   const at = (wanted: Level) => logLevels.indexOf(wanted) <= threshold;
   return {
     at,

@@ -1,6 +1,5 @@
-// Server text that ends up in an error message or a log line (an error body's message, a status text, a Location)
-// is cleaned first: escape sequences and control characters removed, the client's secrets blotted out wherever the
-// server echoed them, and the result kept short. The parsed body stays on the error, redacted too.
+// Server text bound for an error message or a log line is cleaned first: escapes and controls removed, the client's
+// secrets blotted out wherever the server echoed them, the result kept short (the parsed body is redacted too).
 
 /** Replaces every occurrence of the client's secrets in a text. */
 export type Redactor = (text: string) => string;

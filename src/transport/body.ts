@@ -37,11 +37,13 @@ export async function readBody(
   }
 }
 
-/** True when the headers alone show the body is over `limit` (a declared length with no encoding to undo). */
-export function declaredTooLarge(headers: Headers, limit: number): boolean {
-  const length = headers.get('content-length');
-  return length !== null && !headers.has('content-encoding') && Number(length) > limit;
-}
+/** The body's length as the headers declare it, when there is no encoding to undo (else NaN). */
+const declaredLength = (headers: Headers) => (headers.has('content-encoding') ? NaN : Number(headers.get('content-length') ?? NaN));
+
+/** The headers alone show the body is over `limit`. */
+export const declaredTooLarge = (headers: Headers, limit: number) => declaredLength(headers) > limit;
+/** The headers show a body within `limit`: fetch delivers no more than a declared length, so it can be read at once. */
+export const declaredWithin = (headers: Headers, limit: number) => declaredLength(headers) <= limit;
 
 const utf8 = new TextDecoder();
 

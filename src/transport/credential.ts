@@ -1,9 +1,6 @@
-// Credentials: where they come from and which header carries them (where they may go: core/checks.ts). The secret
-// lives only in the closures returned here: never on an object that could be logged or serialized. With
-// `shortLivedToken: true`, the client trades its credential for a bearer token at Togai's token exchange
-// (`authenticate` in the spec) and sends that instead. One exchange serves every concurrent call; the token is renewed
-// shortly before it expires, or once after a 401. A token is taken only from the API's own origin, and neither secret
-// is ever put into a message.
+// Credentials: where they come from, which header carries them, and short-lived tokens obtained with them at Togai's
+// token exchange (`authenticate`): one exchange for concurrent calls, renewed before expiry or once after a 401, taken
+// only from the API's own origin. Secrets live only in these closures, never on an object that could be logged.
 import { operations } from '../../generated/operations.js';
 import { apiErrorFor } from '../core/api-errors.js';
 import { fromEnvironment, unsendableReason } from '../core/checks.js';

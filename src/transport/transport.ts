@@ -18,7 +18,7 @@ import { maxErrorBodyBytes } from '../core/api-errors.js';
 import type { Log } from '../core/logging.js';
 import { cleanServerText } from '../core/redaction.js';
 import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
-import { BufferedResponse, declaredTooLarge, readBody } from './body.js';
+import { BufferedResponse, declaredTooLarge, declaredWithin, readBody } from './body.js';
 import type { Credential } from './credential.js';
 import { isFollowedRedirect, nextHop, type Hop } from './redirects.js';
 
@@ -40,6 +40,8 @@ interface SendContext {
   idempotent: boolean;
   /** This call's own settings, over the client's (range-checked where the call was made). */
   tuning?: Partial<Tuning> | undefined;
+  /** The caller's signal, when there is one: it stops the call and every further attempt. */
+  signal?: AbortSignal | undefined;
 }
 
 export type Send = (request: Request, context: SendContext) => Promise<Response>;
@@ -59,7 +61,8 @@ const nullBodyStatuses = new Set([204, 205, 304]);
 const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 // Bytes that are not an HTTP response a client can take (asking again gets the same): llhttp's parse errors (HPE_),
 // undici's refusal of a stray 1xx or oversized headers, and its failed assertion on a status below 100 (000, 099).
-const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW']);
+// Node 22 and later report two different Content-Lengths as UND_ERR_RES_CONTENT_LENGTH_MISMATCH (20: HPE_*).
+const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
 
 const abortError = ({ reason }: AbortSignal) =>
   new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
@@ -75,22 +78,24 @@ function errorCode(error: unknown): string | undefined {
 
 function isProtocolViolation(error: Error, code = ''): boolean {
   if (code.startsWith('HPE_') || protocolViolationCodes.has(code)) return true;
-  const cause = (error as { cause?: { message?: unknown } }).cause?.message;
-  return code === 'UND_ERR_SOCKET' && (cause === 'bad response' || cause === 'bad upgrade');
+  const cause = (error as { cause?: { message?: unknown; name?: unknown } }).cause;
+  // Node 24's undici throws its HTTPParserError without a code.
+  if (cause?.name === 'HTTPParserError') return true;
+  return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
 
 /** Waits for `ready` (a token exchange), but no longer than the call's signal and timeout allow. */
-function untilReady(ready: Promise<void>, signal: AbortSignal, timeout: number): Promise<void> {
+function untilReady(ready: Promise<void>, signal: AbortSignal | undefined, timeout: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const finish = (error?: unknown) => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
       else resolve();
     };
-    const onAbort = () => finish(abortError(signal));
+    const onAbort = () => finish(abortError(signal!));
     const timer = setTimeout(() => finish(new TogaiTimeoutError(`No credential within ${timeout} ms: the token exchange is still running.`)), timeout);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     ready.then(() => finish(), finish);
   });
 }
@@ -121,6 +126,7 @@ export function createTransport(options: TransportOptions): Send {
     if (nullBodyStatuses.has(response.status)) await body.cancel();
     // An error keeps only the start of its body: enough for a message, never a flood held in memory.
     else if (!response.ok) bytes = await readBody(body, Math.min(maxErrorBodyBytes, limit));
+    else if (declaredWithin(response.headers, limit)) bytes = new Uint8Array(await response.arrayBuffer());
     else if (!declaredTooLarge(response.headers, limit)) bytes = await readBody(body, limit, tooLarge);
     else {
       await body.cancel();
@@ -130,15 +136,15 @@ export function createTransport(options: TransportOptions): Send {
   }
 
   /** One attempt, redirects included, with the whole body read inside the timeout. */
-  async function attemptOnce(first: Hop, callerSignal: AbortSignal, tuning: Tuning, progress: Progress): Promise<Response> {
+  async function attemptOnce(first: Hop, callerSignal: AbortSignal | undefined, tuning: Tuning, progress: Progress): Promise<Response> {
     const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       abort.abort();
     }, tuning.timeout);
-    const onCallerAbort = () => abort.abort(callerSignal.reason);
-    callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+    const onCallerAbort = () => abort.abort(callerSignal!.reason);
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     let hop = first;
     let visited: Set<string> | undefined; // made at the first redirect: most calls have none
     try {
@@ -167,7 +173,7 @@ export function createTransport(options: TransportOptions): Send {
         hop = nextHop(hop, response, visited, redact);
       }
     } catch (error) {
-      if (callerSignal.aborted) throw abortError(callerSignal);
+      if (callerSignal?.aborted) throw abortError(callerSignal);
       if (timedOut) throw new TogaiTimeoutError(`No complete response within ${tuning.timeout} ms.`);
       if (error instanceof TogaiError || !(error instanceof Error)) throw error;
       const code = errorCode(error);
@@ -183,14 +189,16 @@ export function createTransport(options: TransportOptions): Send {
       throw new TogaiConnectionError(`Could not reach ${target}: ${cleanServerText(error.message, redact)}`, { cause: error, code });
     } finally {
       clearTimeout(timer);
-      callerSignal.removeEventListener('abort', onCallerAbort);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
     }
   }
 
   return async function send(request, context) {
     const tuning: Tuning = { ...defaults, ...context.tuning };
-    const { method, url, signal } = request;
-    // For log lines only: `GET /accounts/A`, and its parts as details (parsing the URL again is not free).
+    const { method, url } = request;
+    // The caller's own signal: the Request's is openapi-fetch's, which nobody aborts when the caller gave none.
+    const { signal } = context;
+    // For log lines only (parsing the URL is not free).
     const where = (attempt: number) => ({ method, path: pathOf(url), attempt });
     const label = () => `${method} ${pathOf(url)}`;
     // Every attempt resends these: the body is read once, so a retried body is intact. Only a redirect changes the
@@ -217,18 +225,18 @@ export function createTransport(options: TransportOptions): Send {
       if (!retrying) return false;
       log.write('warn', `${label()} → ${outcome}; retrying (attempt ${attempt + 1} of ${attempts}): ${why}`, where(attempt));
       if (pause > 0) await sleep(pause, signal);
-      if (signal.aborted) throw abortError(signal);
+      if (signal?.aborted) throw abortError(signal);
       return true;
     }
 
     let renewed = false;
     let started = 0;
     for (let attempt = 1; ; attempt += 1) {
-      if (signal.aborted) throw abortError(signal);
+      if (signal?.aborted) throw abortError(signal);
       // A short-lived token is obtained (or renewed shortly before it expires) before the attempt leaves; the call's
       // own signal and timeout still apply while it waits.
       if (credential.ready && url.startsWith(credentialPrefix)) await untilReady(credential.ready(), signal, tuning.timeout);
-      started = performance.now();
+      if (log.at('debug')) started = performance.now();
       const progress: Progress = { answered: false, redirected: false };
       let response: Response;
       try {
