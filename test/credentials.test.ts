@@ -265,6 +265,17 @@ describe('server text in error messages: the credential is redacted', () => {
     expect(error.message).not.toContain(token);
   });
 
+  it("a mock's reasons (sl-violations) that echo the token are redacted in the message and in violations, and cleaned", async () => {
+    // As Prism would send them, plus the token JSON-escaped letter by letter and a bidirectional override.
+    const escaped = [...token].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const violations = `[{"location":["request","header","authorization"],"severity":"Error","code":1,"message":"\\u202ebad ${token} or ${escaped}"}]`;
+    const server = await echo({ message: 'rejected' }, 400, { 'sl-violations': violations });
+    const error = (await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }))) as TogaiApiError;
+    expect(error.message).toContain('(the mock rejected the request: bad [redacted] or [redacted]; see error.violations)');
+    expect(error.violations).toEqual([{ location: ['request', 'header', 'authorization'], severity: 'Error', code: 1, message: '\u202ebad [redacted] or [redacted]' }]);
+    expect(JSON.stringify(error)).not.toContain(token);
+  });
+
   it('a short token is redacted only where it stands alone, so other words survive', async () => {
     const server = await echo({ message: 'bad token abc123 in abc1234' }, 401);
     const client = createTogaiClient({ baseUrl: server.url, token: 'abc123', pathStyle: 'flat' });

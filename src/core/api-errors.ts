@@ -32,29 +32,23 @@ function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
   }
 }
 
-/** The parsed `sl-violations` header: undefined when there is none or it cannot be read. Never throws. */
-type Violation = errors.RequestViolation;
-
-function parseViolations(headers: Headers): Violation[] | undefined {
+/** The parsed `sl-violations` header, redacted: undefined when there is none or it cannot be read. Never throws. */
+function parseViolations(headers: Headers, redact: Redactor): errors.RequestViolation[] | undefined {
   const raw = headers.get('sl-violations');
   if (!raw) return undefined;
   try {
     const parsed: unknown = JSON.parse(raw);
-    const violations = Array.isArray(parsed)
-      ? parsed.filter((v): v is Violation => typeof (v as Violation | null)?.message === 'string')
-      : [];
-    return violations.length > 0 ? violations : undefined;
+    const violations = Array.isArray(parsed) ? parsed.filter((v) => typeof (v as errors.RequestViolation | null)?.message === 'string') : [];
+    return violations.length > 0 ? redactDeep(violations as errors.RequestViolation[], redact) : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** A mention for an error message: the first violation (one line, at most 200 characters), how many more. */
-function describeViolations([first, ...others]: Violation[]): string {
-  const line = first!.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  const brief = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+/** A mention for an error message: the first violation (one clean line, at most 200 characters), how many more. */
+function describeViolations([first, ...others]: errors.RequestViolation[], redact: Redactor): string {
   const more = others.length > 0 ? ` (+${others.length} more)` : '';
-  return `the mock rejected the request: ${brief}${more}; see error.violations`;
+  return `the mock rejected the request: ${cleanServerText(first!.message, redact, 200)}${more}; see error.violations`;
 }
 
 interface ApiAnswer {
@@ -74,10 +68,10 @@ export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAns
       : typeof body === 'string'
         ? body.replace(/<[^>]*>/g, ' ') // an HTML error page reads as its text
         : '';
-  const violations = parseViolations(headers);
+  const violations = parseViolations(headers, redact);
   const message =
     `${method} ${path} failed with ${status}: ${cleanServerText(serverText, redact) || 'no error details in the response body'}` +
-    (violations ? ` (${describeViolations(violations)})` : '');
+    (violations ? ` (${describeViolations(violations, redact)})` : '');
   const safeHeaders = redactHeaders(headers, redact);
   const requestId = requestIdHeaders.map((name) => safeHeaders.get(name)).find((value) => value) ?? undefined;
   const ErrorClass = status >= 500 ? errors.InternalServerError : (classByStatus[status] ?? errors.TogaiApiError);
