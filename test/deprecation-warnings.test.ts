@@ -5,6 +5,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { createTogaiClient, type DeprecationNotice } from '../src/index.js';
 import { account } from './support/fixtures.js';
 import { sendJson } from './support/http-server.js';
+import { token } from './support/client.js';
 import { useServers } from './support/scripted.js';
 
 const { serve } = useServers();
@@ -60,5 +61,13 @@ describe('deprecation warnings', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ source: 'header', code: 'TOGAI_DEPRECATION_HEADER', operationId: 'getAccount', sunset: 'Wed, 31 Dec 2025 23:59:59 GMT' });
     expect(notices[0]?.message).toContain('31 Dec 2025');
+  });
+
+  test("the server's Deprecation and Sunset values reach a notice without the client's credential", async () => {
+    const api = await serve((_, res) => sendJson(res, 200, account, { deprecation: `since ${token}`, sunset: `after ${token}` }));
+    const notices: DeprecationNotice[] = [];
+    await createTogaiClient({ baseUrl: api.url, token, onDeprecation: (n) => notices.push(n) }).accounts.get({ accountId: 'A' });
+    expect(notices).toMatchObject([{ code: 'TOGAI_DEPRECATION_HEADER', sunset: 'after [redacted]' }]);
+    expect(notices[0]!.message).toBe('The Togai API marked GET /accounts/{account_id} as deprecated (since since [redacted]); it will stop working after after [redacted].');
   });
 });

@@ -94,7 +94,7 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
     inner: inner as unknown as Parameters<typeof createCaller>[0]['inner'],
     send: createTransport({ ...transport, credential }),
     api: baseUrl,
-    deprecations: createDeprecationReporter(options, shared.seenDeprecations),
+    deprecations: createDeprecationReporter(options, shared.seenDeprecations, credential.secrets.redact),
     secrets: credential.secrets,
     log,
   });
