@@ -1,5 +1,6 @@
 // Deprecation warnings: once per client and operation, for operations the spec marks `deprecated`, and for
 // any response that announces its own retirement with `Deprecation` or `Sunset` headers.
+import { callQuietly } from '../core/logging.js';
 import { cleanServerText, type Redactor } from '../core/redaction.js';
 import type { OperationMetadata } from './operations.js';
 
@@ -36,7 +37,7 @@ export function createDeprecationReporter(options: DeprecationOptions, seen: Set
   function once(key: string, notice: () => DeprecationNotice): void {
     if (!deliver || seen.has(key)) return;
     seen.add(key);
-    deliver(notice());
+    callQuietly(() => deliver(notice())); // a handler that throws does not fail a call the server may have applied
   }
   return {
     /** Called before an operation is sent. */
