@@ -191,6 +191,18 @@ describe('withOptions cannot move the credential', () => {
     expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
   });
 
+  it('nor can TOGAI_BASE_URL changing after the client was made (a late dotenv, a test harness): derived clients stay on its origin', async () => {
+    const server = await answering();
+    const elsewhere = await answering();
+    vi.stubEnv('TOGAI_BASE_URL', server.url);
+    const client = createTogaiClient({ token, maxRetries: 0 });
+    vi.stubEnv('TOGAI_BASE_URL', elsewhere.url.replace('127.0.0.1', 'localhost'));
+    const derived = client.withOptions({ timeout: 5_000 });
+    expect(derived.baseUrl).toBe(`${server.url}/`);
+    await derived.accounts.get({ accountId: 'ACC1' });
+    expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
+  });
+
   it.each([null, 'timeout', 5])('withOptions(%j) throws TogaiConfigurationError', (value) => {
     expect(() => createTogaiClient({ token }).withOptions(value as never)).toThrow(TogaiConfigurationError);
   });

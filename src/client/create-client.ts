@@ -107,7 +107,7 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
-    withOptions: (overrides) => buildClient({ ...options, ...safeOverrides(overrides) }, shared),
+    withOptions: (overrides) => buildClient({ ...options, baseUrl: baseUrl.href, ...safeOverrides(overrides) }, shared), // not TOGAI_BASE_URL anew
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
     toString: () => `TogaiClient(${JSON.stringify(summary)})`,
