@@ -36,6 +36,17 @@ describe('the customer portal token', () => {
     }
   });
 
+  it.each(['text', 'stream', 'arrayBuffer', 'blob'] as const)('is blotted out however the raw api reads it (parseAs: %s)', async (parseAs) => {
+    const server = await serve((request, res) =>
+      request.url === '/portal/token' ? sendJson(res, 200, { token: portalToken, expiresIn: 3600 }) : sendJson(res, 400, { message: `bad session ${portalToken}` }),
+    );
+    const togai = createTogaiClient({ baseUrl: server.url, token: 'client-token-0123456789', maxRetries: 0 });
+    const { response } = await togai.api.POST('/portal/token', { body: { customerId: 'CUS1' } as never, parseAs });
+    expect(response.status).toBe(200);
+    const error = await failure(togai.accounts.get({ accountId: 'ACC1' }));
+    expect(error.message).toBe('GET /accounts/ACC1 failed with 400: bad session [redacted]');
+  });
+
   it('another client, which never saw the token, has nothing to blot out', async () => {
     const server = await serve((_, res) => sendJson(res, 400, { message: `bad session ${portalToken}` }));
     const stranger = createTogaiClient({ baseUrl: server.url, token: 'client-token-0123456789', maxRetries: 0 });

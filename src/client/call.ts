@@ -100,11 +100,16 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
         // Our own parse below, so that a body that is not JSON is a TogaiResponseParseError, not a SyntaxError.
         parseAs: operation?.download ? 'blob' : init.parseAs === undefined || init.parseAs === 'json' ? 'text' : init.parseAs,
-        fetch: (built: Request) => {
+        fetch: async (built: Request) => {
           // Whatever the path, the request stays on the origin (URLs are normalized: a prefix test; the slash stops
           // `host.evil.example`), where the credential may go.
           if (!built.url.startsWith(originPrefix)) throw new TogaiValidationError(`${method} ${pathOf()} would leave ${origin.origin}; nothing was sent.`);
-          return send(built, context);
+          const response = await send(built, context);
+          // A credential the API issues (a portal token) is blotted out of all this client shows from now on, however
+          // the caller reads the body (`parseAs`).
+          const issued = operation?.secretFields.length && response.ok && (await response.clone().json().catch(() => undefined));
+          for (const field of issued ? operation!.secretFields : []) if (typeof issued[field] === 'string') secrets.add(issued[field]);
+          return response;
         },
       });
     } catch (caught) {
@@ -140,11 +145,6 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     if (facade && data === undefined && status !== 204) {
       const path = pathOf();
       throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
-    }
-    // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.
-    for (const field of operation?.secretFields ?? []) {
-      const secret = (data as Record<string, unknown> | undefined)?.[field];
-      if (typeof secret === 'string') secrets.add(secret);
     }
     return { data, response };
   };
