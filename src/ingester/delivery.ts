@@ -1,6 +1,7 @@
 // Delivering one batch of the ingester: an `ingestBatch` call per attempt, resent while the failure may pass, split
 // when the server finds it too large, and read per event when Togai answers 207. Each event settles exactly once.
 import { operations } from '../../generated/operations.js';
+import { jsonForms } from '../core/checks.js';
 import type { Event } from '../../generated/models.js';
 import { TogaiAbortError, TogaiApiError, TogaiConnectionError, TogaiError, TogaiResponseParseError } from '../core/errors.js';
 import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
@@ -82,7 +83,8 @@ export async function deliver(ingestBatch: IngestBatch, events: Event[], options
     try {
       if (stop.aborted) throw stop.reason;
       if (attempt > 1) outcome.resent += 1;
-      const body = { [eventsField]: events };
+      const body = { [eventsField]: events }; // add() took each event's JSON form: the call need not copy them again
+      jsonForms.add(body);
       const { data, response } = await ingestBatch({ body }, { signal: stop }).withResponse();
       if (response.status === 207) return countPartial(events, data, outcome);
       outcome.accepted += events.length;
