@@ -5,7 +5,7 @@
 // write-safety.test.ts; the ingester's event ids: ingester.test.ts.
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it, test } from 'vitest';
-import { createTogaiClient, TogaiError, TogaiValidationError, type TogaiClient } from '../src/index.js';
+import { createTogaiClient, TogaiError, TogaiResponseParseError, TogaiValidationError, type TogaiClient } from '../src/index.js';
 import { clientFor, type ClientForOptions } from './support/client.js';
 import { account, grant, invoiceBody, purchaseBody, usageEvent, uuid } from './support/fixtures.js';
 import { sendJson, type RecordedRequest } from './support/http-server.js';
@@ -351,6 +351,16 @@ describe('a keyed write that finally fails carries the keys it sent (error.idemp
     const error = await failure(call(clientFor(server.url, { maxRetries: 0 })));
     expect((error as { idempotencyKeys?: unknown }).idempotencyKeys).toEqual(expected);
     expect(JSON.stringify(error)).toContain(Object.values(expected)[0]);
+  });
+
+  it('a keyed write answered 200 with an empty body (applied, unreadable) reports its keys too', async () => {
+    const server = await serve((__, res) => {
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+    });
+    const error = await failure(clientFor(server.url).accounts.createPurchase({ accountId: 'ACC1', body: purchaseBody }));
+    expect(error).toBeInstanceOf(TogaiResponseParseError);
+    expect((error as TogaiError).idempotencyKeys).toEqual({ idempotencyKey: JSON.parse(server.requests[0]!.body).idempotencyKey });
   });
 
   it('a credit grant with one key of its own and one generated reports both', async () => {

@@ -144,7 +144,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
     if (facade && data === undefined && status !== 204) {
       const path = pathOf();
-      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
+      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path, idempotencyKeys });
     }
     return { data, response };
   };
