@@ -90,6 +90,9 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     const context = { idempotent, tuning, signal: init.signal as AbortSignal | undefined };
     const pathOf = () => fillPath(template, init.params?.path);
     if (operation) deprecations.operationCalled(operation);
+    // The caller's parse mode, by default JSON (a Blob for a download). JSON is read from text below, so that a body that
+    // is not JSON is a TogaiResponseParseError, not a SyntaxError.
+    const parseAs = init.parseAs ?? (operation?.download ? 'blob' : 'json');
     const started = log.at('error') ? performance.now() : 0;
     const took = () => Math.round(performance.now() - started);
     let result: CallResult;
@@ -98,8 +101,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         ...init,
         ...(keyed && { body: keyed.body }),
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
-        // Our own parse below, so that a body that is not JSON is a TogaiResponseParseError, not a SyntaxError.
-        parseAs: operation?.download ? 'blob' : init.parseAs === undefined || init.parseAs === 'json' ? 'text' : init.parseAs,
+        parseAs: parseAs === 'json' ? 'text' : parseAs,
         fetch: async (built: Request) => {
           // Whatever the path, the request stays on the origin (URLs are normalized: a prefix test; the slash stops
           // `host.evil.example`), where the credential may go.
@@ -132,7 +134,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
       throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path: pathOf() }, secrets.redact, { idempotencyKeys });
     }
     let data = result.data;
-    if (typeof data === 'string' && (init.parseAs === undefined || init.parseAs === 'json')) {
+    if (typeof data === 'string' && parseAs === 'json') {
       try {
         data = data === '' ? undefined : JSON.parse(data); // undefined for an empty body, as openapi-fetch does
       } catch {
@@ -141,6 +143,8 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
       }
     }
+    // openapi-fetch has no data for a body of Content-Length 0; an empty file is still a file.
+    if (parseAs === 'blob' && data === undefined) data = new Blob([], { type: response.headers.get('content-type') ?? '' });
     // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
     if (facade && data === undefined && status !== 204) {
       const path = pathOf();
