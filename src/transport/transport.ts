@@ -181,8 +181,8 @@ export function createTransport(options: TransportOptions): Send {
       if (isProtocolViolation(error, code)) {
         progress.answered = true;
         const path = pathOf(url);
-        const message = `${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`;
-        throw new TogaiProtocolError(message, { method, path, cause: error });
+        // No cause: the parser's error carries the bytes it stopped at (`data`), which may echo anything.
+        throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`, { method, path });
       }
       // Name the host that failed when it is not the API's (a file download's storage host, a redirect's target).
       const target = url.startsWith(credentialPrefix) ? 'the Togai API' : new URL(url).host;
