@@ -128,6 +128,13 @@ describe('redirects that are not followed to the end', () => {
     expect(server.requests).toHaveLength(6);
   });
 
+  it('a Location quoted in the message loses its query and fragment: a signed storage URL is a credential for the file', async () => {
+    const server = await serve((_, res, index) => redirect(res, 302, `/bucket/f${index}?X-Amz-Signature=signature${index}#part`));
+    const error = await failure(clientFor(server.url).files.download({ fileId: 'f' }));
+    expect(error).toBeInstanceOf(TogaiRedirectError);
+    expect(error.message).toBe('More than 5 redirects; last Location "/bucket/f5".');
+  });
+
   it.each([
     ['an invalid URL', 'http://[::1'],
     ['ftp', 'ftp://127.0.0.1/accounts/ACC1'],

@@ -41,7 +41,7 @@ function headersForTarget(hop: Hop, keepBody: boolean, crossing: boolean): Heade
 // http to a host other than this machine, a URL already visited in this chain (a loop), or one hop too many.
 export function nextHop(hop: Hop, response: Response, visited: Set<string>, redact: Redactor): Hop {
   const location = response.headers.get('location') ?? '';
-  const shown = () => JSON.stringify(cleanServerText(location, redact, 200));
+  const shown = () => JSON.stringify(cleanServerText(location.replace(/[?#][^]*/, ''), redact, 200)); // a query may be a signature
   if (visited.size > maxRedirects) throw new TogaiRedirectError(`More than ${maxRedirects} redirects; last Location ${shown()}.`);
   let target: URL;
   try {
