@@ -76,9 +76,9 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function isProtocolViolation(error: Error, code = ''): boolean {
+function isProtocolViolation(error: unknown, code = ''): boolean {
   if (code.startsWith('HPE_') || protocolViolationCodes.has(code)) return true;
-  const cause = (error as { cause?: { message?: unknown; name?: unknown } }).cause;
+  const cause = (error as { cause?: { message?: unknown; name?: unknown } } | null)?.cause;
   // Node 24's undici throws its HTTPParserError without a code.
   if (cause?.name === 'HTTPParserError') return true;
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
@@ -175,7 +175,8 @@ export function createTransport(options: TransportOptions): Send {
     } catch (error) {
       if (callerSignal?.aborted) throw abortError(callerSignal);
       if (timedOut) throw new TogaiTimeoutError(`No complete response within ${tuning.timeout} ms.`);
-      if (error instanceof TogaiError || !(error instanceof Error)) throw error;
+      // What fetch threw is read by its shape: an Error of another realm (a jsdom environment) is not `instanceof Error`.
+      if (error instanceof TogaiError) throw error;
       const code = errorCode(error);
       const { method, url } = hop;
       if (isProtocolViolation(error, code)) {
@@ -186,7 +187,8 @@ export function createTransport(options: TransportOptions): Send {
       }
       // Name the host that failed when it is not the API's (a file download's storage host, a redirect's target).
       const target = url.startsWith(credentialPrefix) ? 'the Togai API' : new URL(url).host;
-      throw new TogaiConnectionError(`Could not reach ${target}: ${cleanServerText(error.message, redact)}`, { cause: error, code });
+      const text = cleanServerText(String((error as Error | null)?.message ?? error), redact);
+      throw new TogaiConnectionError(`Could not reach ${target}: ${text}`, { cause: error, code });
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
