@@ -54,7 +54,7 @@ export function nextHop(hop: Hop, response: Response, visited: Set<string>, reda
   }
   if (!isSafeTransport(target)) {
     throw new TogaiRedirectError(
-      `Refusing to follow redirect ${response.status} to ${target.protocol}//${target.host}: only https:// (or http:// to this machine).`,
+      `Refusing to follow redirect ${response.status} to ${target.protocol}//${redact(target.host)}: only https:// (or http:// to this machine).`,
     );
   }
   const becomesGet = response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method === 'POST');

@@ -104,14 +104,14 @@ function untilReady(ready: Promise<void>, signal: AbortSignal | undefined, timeo
 // was a redirect that was followed.
 interface Progress { answered: boolean; redirected: boolean }
 
-const pathOf = (url: string) => new URL(url).pathname;
-
 export function createTransport(options: TransportOptions): Send {
   const { fetch, credential, credentialOrigin, log, ...defaults } = options;
   const redact = credential.secrets.redact;
   // Request URLs are normalized, so "same origin" is a prefix test (the trailing slash stops
   // https://api.togai.com.evil.example from matching). The scheme was checked once, at client creation.
   const credentialPrefix = `${credentialOrigin}/`;
+  // Where a hop went, for messages and log lines: a redirect's target is the server's text, so it is redacted.
+  const pathOf = (url: string) => redact(new URL(url).pathname);
 
   /** Reads the final response whole, within the size cap, and hands it back ready to read again. */
   async function buffered(response: Response, hop: Hop, limit: number, redirected: boolean): Promise<Response> {
@@ -186,7 +186,7 @@ export function createTransport(options: TransportOptions): Send {
         throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`, { method, path });
       }
       // Name the host that failed when it is not the API's (a file download's storage host, a redirect's target).
-      const target = url.startsWith(credentialPrefix) ? 'the Togai API' : new URL(url).host;
+      const target = url.startsWith(credentialPrefix) ? 'the Togai API' : redact(new URL(url).host);
       const text = cleanServerText(String((error as Error | null)?.message ?? error), redact);
       throw new TogaiConnectionError(`Could not reach ${target}: ${text}`, { cause: error, code });
     } finally {
