@@ -84,19 +84,18 @@ function isProtocolViolation(error: unknown, code = ''): boolean {
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
 
-/** Waits for `ready` (a token exchange), but no longer than the call's signal and timeout allow. */
-function untilReady(ready: Promise<void>, signal: AbortSignal | undefined, timeout: number): Promise<void> {
+/** Waits for `pending` (a token exchange, or a renewal), but no longer than the call's signal and timeout allow. */
+function within<T>(pending: Promise<T>, signal: AbortSignal | undefined, timeout: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const finish = (error?: unknown) => {
+    const finish = (settle: () => void) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve();
+      settle();
     };
-    const onAbort = () => finish(abortError(signal!));
-    const timer = setTimeout(() => finish(new TogaiTimeoutError(`No credential within ${timeout} ms: the token exchange is still running.`)), timeout);
+    const onAbort = () => finish(() => reject(abortError(signal!)));
+    const timer = setTimeout(() => finish(() => reject(new TogaiTimeoutError(`No credential within ${timeout} ms: the token exchange is still running.`))), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
-    ready.then(() => finish(), finish);
+    pending.then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(error)));
   });
 }
 
@@ -237,7 +236,7 @@ export function createTransport(options: TransportOptions): Send {
       if (signal?.aborted) throw abortError(signal);
       // A short-lived token is obtained (or renewed shortly before it expires) before the attempt leaves; the call's
       // own signal and timeout still apply while it waits.
-      if (credential.ready && url.startsWith(credentialPrefix)) await untilReady(credential.ready(), signal, tuning.timeout);
+      if (credential.ready && url.startsWith(credentialPrefix)) await within(credential.ready(), signal, tuning.timeout);
       if (log.at('debug')) started = performance.now();
       const progress: Progress = { answered: false, redirected: false };
       let response: Response;
@@ -253,12 +252,12 @@ export function createTransport(options: TransportOptions): Send {
         if (await again(attempt, outcome, retry, connection, connection ? backoffMs(attempt - 1, 500, 8_000) : 0)) continue;
         throw error;
       }
-      // A 401 to a short-lived token: renew it once and resend, outside the retry budget. The server refused
-      // the request before acting on it, unless the 401 came from a redirect's target.
+      // A 401 to a short-lived token: renew it once (within the call's signal and timeout) and resend, outside the
+      // retry budget. The server refused the request before acting on it, unless the 401 came from a redirect's target.
       const { status } = response;
       if (status === 401 && credential.renewAfterUnauthorized && !renewed && (context.idempotent || !progress.redirected)) {
         renewed = true;
-        if (await credential.renewAfterUnauthorized(first.headers)) {
+        if (await within(credential.renewAfterUnauthorized(first.headers), signal, tuning.timeout)) {
           log.write('debug', `${label()} attempt ${attempt} → 401; the short-lived token was renewed, resending once`, where(attempt));
           attempt -= 1;
           continue;
