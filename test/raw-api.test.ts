@@ -165,6 +165,20 @@ describe('a raw path starts with "/" and stays on the base URL’s origin', () =
   });
 });
 
+describe('a raw path holds no query or fragment', () => {
+  it.each([`/accounts/ACC1?token=${token}`, '/accounts/ACC1#x', '/accounts?'])('%j is a TogaiValidationError that does not quote it; nothing is sent or logged', async (path) => {
+    const server = await answering();
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    const togai = clientFor(server.url, { logLevel: 'debug', logger: { error: log, warn: log, info: log, debug: log } });
+    const error = await failure(togai.api.GET(path as never, {} as never));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(error.message).toMatch(/query or fragment.*params\.query/);
+    expect(`${error.message} ${lines.join(' ')}`).not.toContain(token);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('what only the SDK decides', () => {
   it('a raw-api caller cannot mark a POST safe to resend through the internal call options', async () => {
     const server = await serve((_, res) => sendJson(res, 503, { message: 'busy' }, { 'retry-after': '0' }));

@@ -61,6 +61,7 @@ function assertSendable(method: string, template: unknown, init: CallInit, facad
   // openapi-fetch joins base URL and path as text: without the slash, `.evil.example/x` would change the host.
   // A second slash or a backslash after it reads as another host to many a URL parser: refused too.
   if (!/^\/(?![/\\])/.test(template)) throw new TogaiValidationError(`The path of an api call must start with one "/", got ${JSON.stringify(template.slice(0, 60))}.`);
+  if (/[?#]/.test(template)) throw new TogaiValidationError('The path of an api call holds no query or fragment ("?" or "#"): pass params.query.');
   if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
   if (init.fetch !== undefined) throw new TogaiValidationError('A call cannot bring its own fetch: pass `fetch` to createTogaiClient.');
   if (init.parseAs !== undefined && !parseModes.has(init.parseAs as string)) {
