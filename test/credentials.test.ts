@@ -150,6 +150,18 @@ describe('insecure base URLs', () => {
     },
   );
 
+  it.each([
+    ['a port out of range', 'https://admin:s3cret-password@api.togai.com:99999'],
+    ['a space in the host', 'https://admin:s3cret-password@api togai.com'],
+  ])('a base URL that is not a URL (%s) is refused without quoting the credentials in it (option or TOGAI_BASE_URL)', (_, baseUrl) => {
+    const error = thrownBy(() => createTogaiClient({ baseUrl, token }));
+    expect(error).toBeInstanceOf(TogaiConfigurationError);
+    expect(error.message).toMatch(/is not an absolute URL/);
+    expect(error.message).not.toMatch(/admin|s3cret/);
+    vi.stubEnv('TOGAI_BASE_URL', baseUrl);
+    expect(thrownBy(() => createTogaiClient({ token })).message).not.toMatch(/admin|s3cret/);
+  });
+
   it('allows plain http to loopback hosts', () => {
     for (const baseUrl of ['http://127.0.0.1:1', 'http://localhost:1', 'http://[::1]:1']) {
       expect(createTogaiClient({ baseUrl, token }).baseUrl).toBe(`${baseUrl}/`);

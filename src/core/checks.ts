@@ -88,7 +88,7 @@ export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigu
   try {
     url = new URL(raw);
   } catch {
-    throw new ErrorClass(`baseUrl "${raw}" is not an absolute URL.`);
+    throw new ErrorClass(`baseUrl "${raw.replace(/\/\/.*@/, '//…@')}" is not an absolute URL.`); // credentials in it not quoted
   }
   if (url.username || url.password) throw new ErrorClass('baseUrl must not contain credentials.');
   if (!isSafeTransport(url)) {
