@@ -2,6 +2,7 @@
 // that are refused), what crosses to another origin (never the credential nor the caller's headers), and that a
 // write answered by a redirect is never sent again from the start. Every test counts what the servers received.
 import type { ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   createTogaiClient,
@@ -284,7 +285,9 @@ describe('a redirect target that carries the credential in its path or host', ()
   const fetchNoDns: typeof fetch = async (input, init) => {
     const { hostname } = new URL(input instanceof Request ? input.url : String(input));
     if (!hostname.startsWith(token)) return fetch(input, init);
-    throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) });
+    // As undici says it: the host is in the cause's message and fields.
+    const cause = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
+    throw Object.assign(new TypeError('fetch failed'), { cause });
   };
   const cases: Array<[string, (api: string, raw: string) => string, (togai: ReturnType<typeof clientFor>) => Promise<unknown>, RegExp]> = [
     ['a body over the cap', (api) => `${api}/echo/${token}/big`, (togai) => togai.accounts.get({ accountId: 'ACC1' }, { maxResponseBytes: 100 }), /GET \/echo\/\[redacted\]\/big is larger/],
@@ -304,6 +307,6 @@ describe('a redirect target that carries the credential in its path or host', ()
     const error = await failure(call(clientFor(server.url, { fetch: fetchNoDns, maxRetries: 0 })));
     expect(error).toBeInstanceOf(TogaiError);
     expect(error.message).toMatch(message);
-    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(token);
+    expect(`${error.message} ${JSON.stringify(error)} ${inspect(error, { depth: 10, showHidden: true })}`).not.toContain(token);
   });
 });

@@ -184,10 +184,10 @@ export function createTransport(options: TransportOptions): Send {
         // No cause: the parser's error carries the bytes it stopped at (`data`), which may echo anything.
         throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`, { method, path });
       }
-      // Name the host that failed when it is not the API's (a file download's storage host, a redirect's target).
-      const target = url.startsWith(credentialPrefix) ? 'the Togai API' : redact(new URL(url).host);
-      const text = cleanServerText(String((error as Error | null)?.message ?? error), redact);
-      throw new TogaiConnectionError(`Could not reach ${target}: ${text}`, { cause: error, code });
+      // Name the host that failed when it is not the API's (a storage host, a redirect's target): the server chose it, so it
+      // is redacted, and the cause, which repeats it (getaddrinfo ENOTFOUND <host>), is not kept.
+      const [own, text] = [url.startsWith(credentialPrefix), cleanServerText(String((error as Error | null)?.message ?? error), redact)];
+      throw new TogaiConnectionError(`Could not reach ${own ? 'the Togai API' : redact(new URL(url).host)}: ${text}`, own ? { cause: error, code } : { code });
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
