@@ -44,6 +44,17 @@ describe("a raw-api call's own base URL", () => {
     },
   );
 
+  it("another origin gets neither the credential nor the client's own headers (\"never to another origin\"); the call's own headers it does", async () => {
+    const server = await answering();
+    const other = await answering();
+    const { api } = clientFor(server.url, { headers: { 'x-team-secret': 'team-secret-0123456789' } });
+    const params = { path: { account_id: 'ACC1' } };
+    await api.GET('/accounts/{account_id}', { params });
+    await api.GET('/accounts/{account_id}', { baseUrl: other.url.replace('127.0.0.1', 'localhost'), params, headers: { 'x-call': 'mine' } });
+    expect(server.requests.map((r) => r.headers['x-team-secret'])).toEqual(['team-secret-0123456789']);
+    expect(other.requests.map((r) => [r.headers['x-team-secret'], r.headers.authorization, r.headers['x-call']])).toEqual([[undefined, undefined, 'mine']]);
+  });
+
   it('the same origin however spelled gets the credential; another origin does not', async () => {
     const server = await answering();
     const other = await answering();

@@ -2,7 +2,7 @@
 // anything; the SDK's part done (deprecations, idempotency keys, secrets); the call's context handed to the transport
 // through openapi-fetch's per-request `fetch`; the body parsed one way. What openapi-fetch would throw itself (a
 // SyntaxError for a body that is not JSON, a TypeError for one JSON cannot carry) becomes a TogaiError.
-import type { Client } from 'openapi-fetch';
+import { mergeHeaders, type Client, type HeadersOptions } from 'openapi-fetch';
 import { apiErrorFor } from '../core/api-errors.js';
 import { assertSendableHeaders, parseBaseUrl } from '../core/checks.js';
 import { TogaiConnectionError, TogaiError, TogaiResponseParseError, TogaiValidationError, type ErrorDetails } from '../core/errors.js';
@@ -38,8 +38,9 @@ const parseModes = new Set(['json', 'text', 'blob', 'arrayBuffer', 'stream']);
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface CallerOptions {
-  /** openapi-fetch, with the client's base URL, headers and serializers. */
+  /** openapi-fetch, with the client's base URL and serializers; `headers`, the client's own, go to its origin only. */
   inner: Client<Record<string, never>>;
+  headers: HeadersOptions | undefined;
   send: Send;
   api: URL;
   deprecations: DeprecationReporter;
@@ -74,7 +75,7 @@ function assertSendable(method: string, template: unknown, init: CallInit, facad
   assertPathParams(template, init.params?.path, facade);
 }
 
-export function createCaller({ inner, send, api, deprecations, secrets, log }: CallerOptions): Call {
+export function createCaller({ inner, headers, send, api, deprecations, secrets, log }: CallerOptions): Call {
   const request = inner.request as unknown as (method: string, template: string, init: object) => Promise<CallResult>;
   const apiBase = api.href.replace(/\/$/, '');
   const apiPrefix = `${api.origin}/`;
@@ -102,6 +103,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         ...init,
         ...(keyed && { body: keyed.body }),
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
+        headers: origin === api && headers ? mergeHeaders(headers, init.headers as HeadersOptions) : init.headers,
         parseAs: parseAs === 'json' ? 'text' : parseAs,
         fetch: async (built: Request) => {
           // Whatever the path, the request stays on the origin (URLs are normalized: a prefix test; the slash stops

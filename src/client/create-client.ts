@@ -89,9 +89,10 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const configured = shared.credential ?? resolveCredential(options);
   const exchanging = () => createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl);
   const credential = (shared.credential ??= options.shortLivedToken ? exchanging() : configured);
-  const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, ''), headers: options.headers });
+  const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, '') });
   const call = createCaller({
     inner: inner as unknown as Parameters<typeof createCaller>[0]['inner'],
+    headers: options.headers,
     send: createTransport({ ...transport, credential }),
     api: baseUrl,
     deprecations: createDeprecationReporter(options, shared.seenDeprecations, credential.secrets.redact),
