@@ -37,6 +37,15 @@ export function jsonForm(value: unknown, what: string): unknown {
   }
 }
 
+/** `text` parsed as JSON, or `fallback` when it is not JSON (its SyntaxError, which quotes the text, is dropped). */
+export function parsedOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
+
 /** Characters an HTTP field value cannot carry (RFC 9110: visible ASCII, space, tab and obs-text bytes). */
 const unsendableInHeader = /[^\t\x20-\x7e\x80-\xff]/;
 
