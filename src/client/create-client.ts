@@ -6,6 +6,7 @@ import type { paths } from '../../generated/schema.js';
 import { assertSendableHeaders } from '../core/checks.js';
 import { TogaiConfigurationError } from '../core/errors.js';
 import { createLog, type Logger, type LogLevel } from '../core/logging.js';
+import { redactors } from '../core/redaction.js';
 import { createExchangingCredential, resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
 import { createTransport } from '../transport/transport.js';
 import { createCaller, type Call, type CallInit } from './call.js';
@@ -102,8 +103,10 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
 
   const auth = options.shortLivedToken ? 'shortLivedToken' : credential.kind;
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
+  const facade = createFacade(call, pathStyle);
+  for (const resource of Object.values(facade)) redactors.set(resource, credential.secrets.redact);
   return {
-    ...createFacade(call, pathStyle),
+    ...facade,
     api: rawApi(call, inner),
     environment,
     baseUrl: baseUrl.href,

@@ -7,6 +7,7 @@ import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
 import { assertIntegerIn, jsonForm } from '../core/checks.js';
 import { TogaiAbortError, TogaiConfigurationError, TogaiError, TogaiValidationError, TogaiVariantError } from '../core/errors.js';
+import { redactors } from '../core/redaction.js';
 import { maxTimerMs, unrefTimer } from '../core/timing.js';
 import { batchOperation, deliver, maxEventsPerBatch, type FailedEvent, type IngestBatch, type Outcome } from './delivery.js';
 
@@ -136,7 +137,8 @@ function prepare(event: unknown): Event {
  * ```
  */
 export function createIngester(client: IngestingClient, options?: IngesterOptions): Ingester {
-  const ingestBatch = (client as unknown as Record<string, Record<string, IngestBatch> | undefined>)[batchOperation.resource]?.[batchOperation.sdkMethod];
+  const resource = (client as unknown as Record<string, Record<string, IngestBatch> | undefined>)[batchOperation.resource];
+  const ingestBatch = resource?.[batchOperation.sdkMethod];
   if (typeof ingestBatch !== 'function' || (client as { pathStyle?: unknown }).pathStyle !== batchOperation.variant) {
     throw new TogaiVariantError(`createIngester() needs a client on flat paths, where ${batchOperation.method} ${batchOperation.path} is; create one with pathStyle: 'flat'.`);
   }
@@ -156,7 +158,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
   const stop = new AbortController();
-  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal };
+  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal, redact: redactors.get(resource!) ?? ((text: string) => text) };
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
   let waiting: { event: Event; resolve: (id: string) => void }[] = [];

@@ -64,8 +64,7 @@ const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR
 // Node 22 and later report two different Content-Lengths as UND_ERR_RES_CONTENT_LENGTH_MISMATCH (20: HPE_*).
 const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
 
-const abortError = ({ reason }: AbortSignal) =>
-  new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
+const abortError = ({ reason }: AbortSignal) => new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
 
 function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
