@@ -64,3 +64,24 @@ describe('one promise type', () => {
     void list;
   });
 });
+
+describe('a careless caller', () => {
+  it('arguments or options whose getters throw reject the promise; the method never throws where it is called', async () => {
+    const server = await serve((_, res) => sendJson(res, 200, account));
+    const togai = clientFor(server.url);
+    const trap = new Proxy({}, { get: () => { throw new Error('getter trap'); } });
+    const calls = [
+      () => togai.accounts.get(trap as never),
+      () => togai.accounts.get({ accountId: 'ACC1' }, trap as never),
+      () => togai.accounts.list({ get query(): never { throw new Error('query getter'); } }),
+    ];
+    for (const call of calls) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => (promise = call())).not.toThrow();
+      expect(promise).toBeInstanceOf(APIPromise);
+      expect(() => promise!.then(undefined, () => undefined)).not.toThrow();
+      await expect(promise).rejects.toThrow(/getter|trap/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+});

@@ -150,6 +150,18 @@ describe('insecure base URLs', () => {
     },
   );
 
+  it.each([
+    ['a port out of range', 'https://admin:s3cret-password@api.togai.com:99999'],
+    ['a space in the host', 'https://admin:s3cret-password@api togai.com'],
+  ])('a base URL that is not a URL (%s) is refused without quoting the credentials in it (option or TOGAI_BASE_URL)', (_, baseUrl) => {
+    const error = thrownBy(() => createTogaiClient({ baseUrl, token }));
+    expect(error).toBeInstanceOf(TogaiConfigurationError);
+    expect(error.message).toMatch(/is not an absolute URL/);
+    expect(error.message).not.toMatch(/admin|s3cret/);
+    vi.stubEnv('TOGAI_BASE_URL', baseUrl);
+    expect(thrownBy(() => createTogaiClient({ token })).message).not.toMatch(/admin|s3cret/);
+  });
+
   it('allows plain http to loopback hosts', () => {
     for (const baseUrl of ['http://127.0.0.1:1', 'http://localhost:1', 'http://[::1]:1']) {
       expect(createTogaiClient({ baseUrl, token }).baseUrl).toBe(`${baseUrl}/`);
@@ -186,6 +198,18 @@ describe('withOptions cannot move the credential', () => {
         (looks += 1) === 1 ? undefined : { value: elsewhere.url, enumerable: true, configurable: true, writable: true },
     });
     const derived = clientFor(server.url).withOptions(sneaky);
+    expect(derived.baseUrl).toBe(`${server.url}/`);
+    await derived.accounts.get({ accountId: 'ACC1' });
+    expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
+  });
+
+  it('nor can TOGAI_BASE_URL changing after the client was made (a late dotenv, a test harness): derived clients stay on its origin', async () => {
+    const server = await answering();
+    const elsewhere = await answering();
+    vi.stubEnv('TOGAI_BASE_URL', server.url);
+    const client = createTogaiClient({ token, maxRetries: 0 });
+    vi.stubEnv('TOGAI_BASE_URL', elsewhere.url.replace('127.0.0.1', 'localhost'));
+    const derived = client.withOptions({ timeout: 5_000 });
     expect(derived.baseUrl).toBe(`${server.url}/`);
     await derived.accounts.get({ accountId: 'ACC1' });
     expect([server.requests.length, elsewhere.requests.length]).toEqual([1, 0]);
@@ -263,6 +287,17 @@ describe('server text in error messages: the credential is redacted', () => {
     const error = await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }));
     expect(error.message).toContain('Forbidden for [redacted]');
     expect(error.message).not.toContain(token);
+  });
+
+  it("a mock's reasons (sl-violations) that echo the token are redacted in the message and in violations, and cleaned", async () => {
+    // As Prism would send them, plus the token JSON-escaped letter by letter and a bidirectional override.
+    const escaped = [...token].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    const violations = `[{"location":["request","header","authorization"],"severity":"Error","code":1,"message":"\\u202ebad ${token} or ${escaped}"}]`;
+    const server = await echo({ message: 'rejected' }, 400, { 'sl-violations': violations });
+    const error = (await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }))) as TogaiApiError;
+    expect(error.message).toContain('(the mock rejected the request: bad [redacted] or [redacted]; see error.violations)');
+    expect(error.violations).toEqual([{ location: ['request', 'header', 'authorization'], severity: 'Error', code: 1, message: '\u202ebad [redacted] or [redacted]' }]);
+    expect(JSON.stringify(error)).not.toContain(token);
   });
 
   it('a short token is redacted only where it stands alone, so other words survive', async () => {

@@ -5,7 +5,8 @@ import { describe, expect, test, vi } from 'vitest';
 import { createTogaiClient, type DeprecationNotice } from '../src/index.js';
 import { account } from './support/fixtures.js';
 import { sendJson } from './support/http-server.js';
-import { useServers } from './support/scripted.js';
+import { token } from './support/client.js';
+import { unhandledDuring, useServers } from './support/scripted.js';
 
 const { serve } = useServers();
 
@@ -60,5 +61,31 @@ describe('deprecation warnings', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ source: 'header', code: 'TOGAI_DEPRECATION_HEADER', operationId: 'getAccount', sunset: 'Wed, 31 Dec 2025 23:59:59 GMT' });
     expect(notices[0]?.message).toContain('31 Dec 2025');
+  });
+
+  test("the server's Deprecation and Sunset values reach a notice without the client's credential", async () => {
+    const api = await serve((_, res) => sendJson(res, 200, account, { deprecation: `since ${token}`, sunset: `after ${token}` }));
+    const notices: DeprecationNotice[] = [];
+    await createTogaiClient({ baseUrl: api.url, token, onDeprecation: (n) => notices.push(n) }).accounts.get({ accountId: 'A' });
+    expect(notices).toMatchObject([{ code: 'TOGAI_DEPRECATION_HEADER', sunset: 'after [redacted]' }]);
+    expect(notices[0]!.message).toBe('The Togai API marked GET /accounts/{account_id} as deprecated (since since [redacted]); it will stop working after after [redacted].');
+  });
+
+  test('a handler that throws or rejects does not break the call: a write the server applied stays a success', async () => {
+    const api = await serve((_, res) => sendJson(res, 201, account, { deprecation: 'true' }));
+    const throwing = () => {
+      throw new Error('handler bug');
+    };
+    const rejecting = async () => {
+      throw new Error('async handler bug');
+    };
+    for (const onDeprecation of [throwing, rejecting]) {
+      const togai = createTogaiClient({ baseUrl: api.url, token, maxRetries: 0, onDeprecation });
+      const created = () => expect(togai.accounts.create({ body: { id: 'ACC1', name: 'Acme', customerId: 'CUS1' } })).resolves.toEqual(account);
+      expect(await unhandledDuring(created)).toEqual([]);
+      // A deprecated operation's notice, before anything is sent, does not stop the call either.
+      expect(await unhandledDuring(() => togai.accounts.getPurchase({ purchaseId: 'p1' }).catch(() => undefined))).toEqual([]);
+    }
+    expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 });

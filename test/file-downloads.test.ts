@@ -63,6 +63,20 @@ describe('files.download()', () => {
     expect(storage.requests[0]!.headers.authorization).toBeUndefined();
   });
 
+  it('an empty file (Content-Length: 0) is an empty Blob, facade and raw api; it was an "empty body; expected JSON" error', async () => {
+    const { api } = await origins(Buffer.alloc(0));
+    const blob = await clientFor(api.url).files.download({ fileId: 'empty' });
+    expect([blob instanceof Blob, blob.size, blob.type]).toEqual([true, 0, 'application/pdf']);
+    const { data } = await clientFor(api.url).api.GET('/files/{file_id}', { params: { path: { file_id: 'empty' } } });
+    expect((data as unknown as Blob).size).toBe(0);
+  });
+
+  it("the raw api reads the file as its parseAs asks (it was a Blob whatever parseAs said, against the call's type)", async () => {
+    const { api } = await origins(Buffer.from('a,b\n1,2\n'));
+    const { data } = await clientFor(api.url).api.GET('/files/{file_id}', { params: { path: { file_id: 'f.csv' } }, parseAs: 'text' });
+    expect(data).toBe('a,b\n1,2\n');
+  });
+
   it('caps the file like any response: past maxResponseBytes it stops reading (client setting and per call)', async () => {
     const { api } = await origins(Buffer.alloc(2 * 1024 * 1024, 7));
     const error = await failure(clientFor(api.url, { maxResponseBytes: 1024 * 1024 }).files.download({ fileId: 'big' }));

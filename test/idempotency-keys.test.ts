@@ -5,7 +5,7 @@
 // write-safety.test.ts; the ingester's event ids: ingester.test.ts.
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it, test } from 'vitest';
-import { createTogaiClient, TogaiError, TogaiValidationError, type TogaiClient } from '../src/index.js';
+import { createTogaiClient, TogaiError, TogaiResponseParseError, TogaiValidationError, type TogaiClient } from '../src/index.js';
 import { clientFor, type ClientForOptions } from './support/client.js';
 import { account, grant, invoiceBody, purchaseBody, usageEvent, uuid } from './support/fixtures.js';
 import { sendJson, type RecordedRequest } from './support/http-server.js';
@@ -353,6 +353,16 @@ describe('a keyed write that finally fails carries the keys it sent (error.idemp
     expect(JSON.stringify(error)).toContain(Object.values(expected)[0]);
   });
 
+  it('a keyed write answered 200 with an empty body (applied, unreadable) reports its keys too', async () => {
+    const server = await serve((__, res) => {
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+    });
+    const error = await failure(clientFor(server.url).accounts.createPurchase({ accountId: 'ACC1', body: purchaseBody }));
+    expect(error).toBeInstanceOf(TogaiResponseParseError);
+    expect((error as TogaiError).idempotencyKeys).toEqual({ idempotencyKey: JSON.parse(server.requests[0]!.body).idempotencyKey });
+  });
+
   it('a credit grant with one key of its own and one generated reports both', async () => {
     const server = await serve((__, res) => void res.destroy());
     const body = { creditRequests: [{ ...grant('ACC1'), idempotencyKey: 'grant-a' }, grant('ACC2')] };
@@ -378,5 +388,52 @@ describe('a keyed write that finally fails carries the keys it sent (error.idemp
     const error = await failure(call(clientFor(server.url, { maxRetries: 0 })));
     expect(error).toBeInstanceOf(TogaiError);
     expect((error as { idempotencyKeys?: unknown }).idempotencyKeys).toBeUndefined();
+  });
+});
+
+describe('a body object that reads differently each time is keyed as it is sent', () => {
+  class Grant {
+    constructor(readonly accountId: string) {}
+    purpose = 'promo';
+    effectiveFrom = '2024-07-01';
+    priority = 1;
+    creditAmount = 10;
+  }
+  let reads = 0;
+  const bodies: Array<[string, (togai: TogaiClient<'flat'>) => Promise<unknown>, (body: any) => Record<string, string>]> = [
+    [
+      'a key from a getter that changes on every read',
+      (togai) => togai.accounts.createPurchase({ accountId: 'ACC1', body: { ...purchaseBody, get idempotencyKey() { return `key-${(reads += 1)}`; } } }),
+      (body) => ({ idempotencyKey: body.idempotencyKey }),
+    ],
+    [
+      'a toJSON() that sends another key than the field holds',
+      (togai) => togai.invoices.createCustom({ body: { ...invoiceBody, idempotencyKey: 'field-key', toJSON: () => ({ ...invoiceBody, idempotencyKey: 'wire-key' }) } as never }),
+      (body) => ({ idempotencyKey: body.idempotencyKey }),
+    ],
+    [
+      'credit grants that are class instances',
+      (togai) => togai.credits.create({ body: { creditRequests: [new Grant('ACC1'), new Grant('ACC2')] } }),
+      (body) => ({ 'creditRequests[0].idempotencyKey': body.creditRequests[0].idempotencyKey, 'creditRequests[1].idempotencyKey': body.creditRequests[1].idempotencyKey }),
+    ],
+  ];
+
+  it.each(bodies)('%s: the keys reported are the keys every attempt sent', async (_, call, keysSent) => {
+    const server = await serve((__, res) => sendJson(res, 503, { message: 'busy' }));
+    const error = await failure(call(clientFor(server.url, { maxRetries: 1 })));
+    expect(server.requests).toHaveLength(2); // keyed, so resent
+    const sent = server.requests.map((r) => keysSent(JSON.parse(r.body)));
+    expect(sent[1]).toEqual(sent[0]);
+    for (const key of Object.values(sent[0]!)) expect(key).toEqual(expect.any(String));
+    expect((error as TogaiError).idempotencyKeys).toEqual(sent[0]);
+  });
+
+  it('a getter that throws in a keyed body is a TogaiValidationError before sending, as in any other body', async () => {
+    const server = await answering();
+    const trap = { ...purchaseBody, get quantity(): number { throw new Error('getter trap'); } };
+    const error = await failure(clientFor(server.url).accounts.createPurchase({ accountId: 'ACC1', body: trap }));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(error.message).toMatch(/accounts\.createPurchase\(\): the body cannot be sent as JSON: getter trap/);
+    expect(server.requests).toHaveLength(0);
   });
 });

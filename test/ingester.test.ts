@@ -134,6 +134,20 @@ describe('answers that must not loop', () => {
     await ingester.close();
   });
 
+  it("a 207's reasons are server text: cleaned, cut short and without the credential, in the message and apiMessage", async () => {
+    const reason = `token ${token} is \x1b[31mnot\x1b[0m allowed\u202e ${'x'.repeat(2_000)}`;
+    const server = await togai(() => ({ reject: () => reason }));
+    const ingester = createIngester(clientFor(server.url));
+    await ingester.add(usage());
+    const { failed } = await ingester.close();
+    const error = failed[0]!.error as EventRejectedError;
+    expect(error).toBeInstanceOf(EventRejectedError);
+    expect(error.message).toMatch(/: token \[redacted\] is not allowed x+…$/);
+    expect(error.message.length).toBeLessThan(700);
+    expect(error.apiMessage).toMatch(/^token \[redacted\] is \x1b\[31mnot/); // Togai's words as sent, the credential blotted out
+    expect(JSON.stringify(failed)).not.toContain(token);
+  });
+
   it.each([
     [400, BadRequestError, 'Invalid request body'],
     [422, TogaiApiError, 'Event payload exceeds the supported size limit'],

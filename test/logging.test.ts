@@ -5,7 +5,7 @@ import { createTogaiClient, TogaiConfigurationError, type Logger, type LogLevel 
 import { account } from './support/fixtures.js';
 import { clientFor as sharedClient, token, type ClientForOptions } from './support/client.js';
 import { sendJson } from './support/http-server.js';
-import { failure, useServers } from './support/scripted.js';
+import { failure, unhandledDuring, useServers } from './support/scripted.js';
 
 const { serve } = useServers();
 afterEach(() => {
@@ -105,6 +105,18 @@ describe('levels', () => {
     };
     const togai = clientFor(server.url, 'debug', { error: angry, warn: angry, info: angry, debug: angry });
     await expect(togai.accounts.get({ accountId: 'ACC1' })).resolves.toEqual(account);
+  });
+
+  it('a logger whose methods return rejected promises (an async sink that is down) leaves no unhandled rejection', async () => {
+    const server = await serve((_, res, index) => (index === 0 ? sendJson(res, 503, {}) : sendJson(res, 200, account)));
+    const down = async () => {
+      throw new Error('async log sink down');
+    };
+    const hostileThen = () => ({ then: () => { throw new Error('thenable log sink'); } });
+    for (const method of [down, hostileThen]) {
+      const togai = clientFor(server.url, 'debug', { error: method, warn: method, info: method, debug: method });
+      expect(await unhandledDuring(() => expect(togai.accounts.get({ accountId: 'ACC1' })).resolves.toEqual(account))).toEqual([]);
+    }
   });
 });
 

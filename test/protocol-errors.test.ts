@@ -1,6 +1,7 @@
 // Answers that are not HTTP responses with a status from 200 to 599 (status 999 or 600, a final 1xx, bytes that
 // are not HTTP, conflicting lengths, a huge header), from raw TCP servers on 127.0.0.1: each is one request and a
 // TogaiProtocolError, never retried, with the server's text cleaned.
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TogaiProtocolError } from '../src/index.js';
 import { clientFor, token } from './support/client.js';
@@ -52,5 +53,17 @@ describe('answers that are not HTTP responses with a status from 200 to 599', ()
     const error = await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }));
     expect(error).toBeInstanceOf(TogaiProtocolError);
     expect(error.message).toContain('status 999 "[redacted]"');
+  });
+
+  it.each([
+    ['a status line', (echo: string) => `HTTP/1.1 2x0 ${echo}\r\n\r\n`],
+    ['a Content-Length', (echo: string) => `HTTP/1.1 200 OK\r\ncontent-length: 1${echo}\r\n\r\n`],
+  ])('bytes that echo the request in %s: the printed error (util.inspect, with its cause) does not quote the credential', async (_, reply) => {
+    const server = await serveRaw(() => reply(`Authorization: Bearer ${token}`));
+    const error = await failure(clientFor(server.url).accounts.get({ accountId: 'ACC1' }));
+    expect(error).toBeInstanceOf(TogaiProtocolError);
+    // The parser's error carried the bytes it stopped at (`data`), where the server had put the token.
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(token);
+    expect(error.message).toMatch(/not a valid HTTP response \(HPE_/);
   });
 });

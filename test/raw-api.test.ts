@@ -44,6 +44,17 @@ describe("a raw-api call's own base URL", () => {
     },
   );
 
+  it("another origin gets neither the credential nor the client's own headers (\"never to another origin\"); the call's own headers it does", async () => {
+    const server = await answering();
+    const other = await answering();
+    const { api } = clientFor(server.url, { headers: { 'x-team-secret': 'team-secret-0123456789' } });
+    const params = { path: { account_id: 'ACC1' } };
+    await api.GET('/accounts/{account_id}', { params });
+    await api.GET('/accounts/{account_id}', { baseUrl: other.url.replace('127.0.0.1', 'localhost'), params, headers: { 'x-call': 'mine' } });
+    expect(server.requests.map((r) => r.headers['x-team-secret'])).toEqual(['team-secret-0123456789']);
+    expect(other.requests.map((r) => [r.headers['x-team-secret'], r.headers.authorization, r.headers['x-call']])).toEqual([[undefined, undefined, 'mine']]);
+  });
+
   it('the same origin however spelled gets the credential; another origin does not', async () => {
     const server = await answering();
     const other = await answering();
@@ -162,6 +173,20 @@ describe('a raw path starts with "/" and stays on the base URL’s origin', () =
     await api.GET('/accounts/{account_id}', { params: { path: { account_id: value(otherPort) } } });
     expect(home.requests.map((r) => r.url)).toEqual([`/accounts/${encodeURIComponent(value(otherPort))}`]);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe('a raw path holds no query or fragment', () => {
+  it.each([`/accounts/ACC1?token=${token}`, '/accounts/ACC1#x', '/accounts?'])('%j is a TogaiValidationError that does not quote it; nothing is sent or logged', async (path) => {
+    const server = await answering();
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    const togai = clientFor(server.url, { logLevel: 'debug', logger: { error: log, warn: log, info: log, debug: log } });
+    const error = await failure(togai.api.GET(path as never, {} as never));
+    expect(error).toBeInstanceOf(TogaiValidationError);
+    expect(error.message).toMatch(/query or fragment.*params\.query/);
+    expect(`${error.message} ${lines.join(' ')}`).not.toContain(token);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

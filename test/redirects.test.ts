@@ -2,6 +2,7 @@
 // that are refused), what crosses to another origin (never the credential nor the caller's headers), and that a
 // write answered by a redirect is never sent again from the start. Every test counts what the servers received.
 import type { ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   createTogaiClient,
@@ -126,6 +127,13 @@ describe('redirects that are not followed to the end', () => {
     expect(error).toBeInstanceOf(TogaiRedirectError);
     expect(error.message).toMatch(/More than 5 redirects/);
     expect(server.requests).toHaveLength(6);
+  });
+
+  it('a Location quoted in the message loses its query and fragment: a signed storage URL is a credential for the file', async () => {
+    const server = await serve((_, res, index) => redirect(res, 302, `/bucket/f${index}?X-Amz-Signature=signature${index}#part`));
+    const error = await failure(clientFor(server.url).files.download({ fileId: 'f' }));
+    expect(error).toBeInstanceOf(TogaiRedirectError);
+    expect(error.message).toBe('More than 5 redirects; last Location "/bucket/f5".');
   });
 
   it.each([
@@ -268,5 +276,37 @@ describe('redirects and credentials', () => {
     await expect(clientFor(origin.url).accounts.create({ body: newAccount })).resolves.toEqual(account);
     expect(JSON.parse(other.requests[0]!.body)).toEqual(newAccount);
     expect(other.requests[0]!.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('a redirect target that carries the credential in its path or host', () => {
+  // A hostile API (or a proxy before it) echoes the credential into the Location, then fails in one way or another:
+  // every message, path field and JSON that names the target shows [redacted] instead.
+  const fetchNoDns: typeof fetch = async (input, init) => {
+    const { hostname } = new URL(input instanceof Request ? input.url : String(input));
+    if (!hostname.startsWith(token)) return fetch(input, init);
+    // As undici says it: the host is in the cause's message and fields.
+    const cause = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
+    throw Object.assign(new TypeError('fetch failed'), { cause });
+  };
+  const cases: Array<[string, (api: string, raw: string) => string, (togai: ReturnType<typeof clientFor>) => Promise<unknown>, RegExp]> = [
+    ['a body over the cap', (api) => `${api}/echo/${token}/big`, (togai) => togai.accounts.get({ accountId: 'ACC1' }, { maxResponseBytes: 100 }), /GET \/echo\/\[redacted\]\/big is larger/],
+    ['a status of 999', (_, raw) => `${raw}/raw/${token}`, (togai) => togai.accounts.get({ accountId: 'ACC1' }), /GET \/raw\/\[redacted\] was answered with status 999/],
+    ['a malformed page', (api) => `${api}/echo/${token}/page`, (togai) => togai.accounts.list(), /A page of GET \/accounts is malformed/],
+    ['a host that does not resolve', () => `https://${token}.example/x`, (togai) => togai.accounts.get({ accountId: 'ACC1' }), /Could not reach \[redacted\]\.example/],
+    ['plain http to another machine', () => `http://${token}.example/x`, (togai) => togai.accounts.get({ accountId: 'ACC1' }), /redirect 302 to http:\/\/\[redacted\]\.example/],
+  ];
+
+  it.each(cases)('%s', async (_, target, call, message) => {
+    const raw = await serveRaw(() => 'HTTP/1.1 999 Weird\r\ncontent-length: 0\r\n\r\n');
+    const server = await serve((request, res) => {
+      if (request.url.endsWith('/big')) sendJson(res, 200, { pad: 'x'.repeat(1000) });
+      else if (request.url.endsWith('/page')) sendJson(res, 200, { data: 'not a list' });
+      else redirect(res, 302, target(server.url, raw.url));
+    });
+    const error = await failure(call(clientFor(server.url, { fetch: fetchNoDns, maxRetries: 0 })));
+    expect(error).toBeInstanceOf(TogaiError);
+    expect(error.message).toMatch(message);
+    expect(`${error.message} ${JSON.stringify(error)} ${inspect(error, { depth: 10, showHidden: true })}`).not.toContain(token);
   });
 });

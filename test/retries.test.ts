@@ -6,6 +6,7 @@
 // (redirects.test.ts), after timeouts and aborts (timeouts-and-aborts.test.ts), after a 401 with a short-lived
 // token (short-lived-tokens.test.ts), and the keys that make a write safe to resend (idempotency-keys.test.ts).
 import type { ServerResponse } from 'node:http';
+import vm from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
 import {
@@ -229,6 +230,28 @@ describe('connection resets', () => {
     const error = await failure(clientFor(server.url).accounts.create({ body: newAccount }));
     expect(error).toBeInstanceOf(TogaiConnectionError);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('a fetch whose errors come from another realm (a jsdom test environment, a vm context)', () => {
+  // Such errors are not `instanceof Error` here: they were taken for bad input ("cannot be sent") and never retried.
+  const foreignError = (code: string) =>
+    vm.runInNewContext(`Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('${code}'), { code: '${code}' }) })`) as unknown;
+
+  it.each([
+    ['GET, reset', 'ECONNRESET', (togai: ReturnType<typeof clientFor>) => togai.accounts.get({ accountId: 'ACC1' }), 3],
+    ['POST, refused before sending', 'ECONNREFUSED', (togai: ReturnType<typeof clientFor>) => togai.accounts.create({ body: newAccount }), 3],
+    ['POST, reset', 'ECONNRESET', (togai: ReturnType<typeof clientFor>) => togai.accounts.create({ body: newAccount }), 1],
+  ])('%s: a TogaiConnectionError with its code, resent as any connection error', async (_, code, call, attempts) => {
+    let calls = 0;
+    const fetch = async () => {
+      calls += 1;
+      throw foreignError(code);
+    };
+    const error = await failure(call(clientFor('http://127.0.0.1:9', { fetch })));
+    expect(error).toBeInstanceOf(TogaiConnectionError);
+    expect(error).toMatchObject({ code, message: 'Could not reach the Togai API: fetch failed' });
+    expect(calls).toBe(attempts);
   });
 });
 

@@ -3,7 +3,7 @@
 // expiry and once after a 401 (also when the 401 arrives during a renewal), a token service that hangs, refuses,
 // redirects to another origin or hands out unusable tokens.
 import { inspect } from 'node:util';
-import { describe, expect, it, test } from 'vitest';
+import { describe, expect, it, test, vi } from 'vitest';
 import {
   AuthenticationError,
   createTogaiClient,
@@ -368,6 +368,46 @@ describe('a hanging token exchange does not hold the caller', () => {
     if (!outcome.settled) throw new Error('the walk was still pending 1000 ms after its signal aborted');
     expect(outcome.error).toBeInstanceOf(TogaiAbortError);
     await expectStillWorking(service);
+  });
+});
+
+describe('a renewal after a 401 that hangs does not hold the caller either', () => {
+  /** The first exchange answers; every later one (the renewal) hangs until `answer()`. Every call is answered 401 until then. */
+  async function renewalHangs() {
+    const answered = deferred();
+    let renewed = false;
+    const server = await serve(async (request, res) => {
+      if (request.url !== '/authenticate') return renewed ? sendJson(res, 200, account) : sendJson(res, 401, { message: 'token revoked' });
+      if (exchangesIn(server.requests).length > 1) await answered.promise.then(() => (renewed = true));
+      sendJson(res, 200, { token: jwt(exchangesIn(server.requests).length) });
+    });
+    const togai = shortLived(server.url, { timeout: 30_000, maxRetries: 0 });
+    return { server, togai, answer: () => answered.resolve() };
+  }
+
+  it('a signal aborted while the renewal hangs rejects with TogaiAbortError at once (it waited for the exchange: up to 3 × its timeout)', async () => {
+    const service = await renewalHangs();
+    const controller = new AbortController();
+    const call = service.togai.accounts.get({ accountId: 'A' }, { signal: controller.signal });
+    await vi.waitFor(() => expect(exchangesIn(service.server.requests)).toHaveLength(2)); // answered 401, renewing
+    const abortedAt = performance.now();
+    controller.abort();
+    const outcome = await settleWithin(call, 1_000);
+    if (!outcome.settled) throw new Error('the call was still pending 1000 ms after its signal aborted');
+    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
+    expect(outcome.at - abortedAt).toBeLessThan(150);
+    service.answer();
+    await expect(service.togai.accounts.get({ accountId: 'LATER' })).resolves.toEqual(account);
+  });
+
+  it('a per-call timeout runs out while the renewal hangs: TogaiTimeoutError within it', async () => {
+    const service = await renewalHangs();
+    const start = performance.now();
+    const outcome = await settleWithin(service.togai.accounts.get({ accountId: 'A' }, { timeout: 300 }), 2_000);
+    if (!outcome.settled) throw new Error('the call was still pending 2000 ms after it started, with timeout: 300');
+    expect(outcome.error).toBeInstanceOf(TogaiTimeoutError);
+    expect(outcome.at - start).toBeLessThan(1_000);
+    service.answer();
   });
 });
 

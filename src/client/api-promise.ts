@@ -28,7 +28,7 @@ export class APIPromise<T> extends Promise<T> {
 
   #answer(): Promise<WithResponse<T>> {
     if (this.#sent) return this.#sent;
-    const sent = this.#load();
+    const sent = new Promise<WithResponse<T>>((resolve) => resolve(this.#load())); // a throw in load() rejects it
     // A caller who only uses withResponse() or asResponse() handles the rejection there; never report it twice.
     sent.catch(() => {
       if (this.#lazy && this.#sent === sent) this.#sent = undefined;

@@ -2,7 +2,7 @@
 // anything; the SDK's part done (deprecations, idempotency keys, secrets); the call's context handed to the transport
 // through openapi-fetch's per-request `fetch`; the body parsed one way. What openapi-fetch would throw itself (a
 // SyntaxError for a body that is not JSON, a TypeError for one JSON cannot carry) becomes a TogaiError.
-import type { Client } from 'openapi-fetch';
+import { mergeHeaders, type Client, type HeadersOptions } from 'openapi-fetch';
 import { apiErrorFor } from '../core/api-errors.js';
 import { assertSendableHeaders, parseBaseUrl } from '../core/checks.js';
 import { TogaiConnectionError, TogaiError, TogaiResponseParseError, TogaiValidationError, type ErrorDetails } from '../core/errors.js';
@@ -38,8 +38,9 @@ const parseModes = new Set(['json', 'text', 'blob', 'arrayBuffer', 'stream']);
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface CallerOptions {
-  /** openapi-fetch, with the client's base URL, headers and serializers. */
+  /** openapi-fetch, with the client's base URL and serializers; `headers`, the client's own, go to its origin only. */
   inner: Client<Record<string, never>>;
+  headers: HeadersOptions | undefined;
   send: Send;
   api: URL;
   deprecations: DeprecationReporter;
@@ -61,6 +62,7 @@ function assertSendable(method: string, template: unknown, init: CallInit, facad
   // openapi-fetch joins base URL and path as text: without the slash, `.evil.example/x` would change the host.
   // A second slash or a backslash after it reads as another host to many a URL parser: refused too.
   if (!/^\/(?![/\\])/.test(template)) throw new TogaiValidationError(`The path of an api call must start with one "/", got ${JSON.stringify(template.slice(0, 60))}.`);
+  if (/[?#]/.test(template)) throw new TogaiValidationError('The path of an api call holds no query or fragment ("?" or "#"): pass params.query.');
   if (typeof init !== 'object' || init === null) throw new TogaiValidationError('The options of an api call must be an object.');
   if (init.fetch !== undefined) throw new TogaiValidationError('A call cannot bring its own fetch: pass `fetch` to createTogaiClient.');
   if (init.parseAs !== undefined && !parseModes.has(init.parseAs as string)) {
@@ -73,7 +75,7 @@ function assertSendable(method: string, template: unknown, init: CallInit, facad
   assertPathParams(template, init.params?.path, facade);
 }
 
-export function createCaller({ inner, send, api, deprecations, secrets, log }: CallerOptions): Call {
+export function createCaller({ inner, headers, send, api, deprecations, secrets, log }: CallerOptions): Call {
   const request = inner.request as unknown as (method: string, template: string, init: object) => Promise<CallResult>;
   const apiBase = api.href.replace(/\/$/, '');
   const apiPrefix = `${api.origin}/`;
@@ -90,6 +92,9 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
     const context = { idempotent, tuning, signal: init.signal as AbortSignal | undefined };
     const pathOf = () => fillPath(template, init.params?.path);
     if (operation) deprecations.operationCalled(operation);
+    // The caller's parse mode, by default JSON (a Blob for a download). JSON is read from text below, so that a body that
+    // is not JSON is a TogaiResponseParseError, not a SyntaxError.
+    const parseAs = init.parseAs ?? (operation?.download ? 'blob' : 'json');
     const started = log.at('error') ? performance.now() : 0;
     const took = () => Math.round(performance.now() - started);
     let result: CallResult;
@@ -98,13 +103,18 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         ...init,
         ...(keyed && { body: keyed.body }),
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
-        // Our own parse below, so that a body that is not JSON is a TogaiResponseParseError, not a SyntaxError.
-        parseAs: operation?.download ? 'blob' : init.parseAs === undefined || init.parseAs === 'json' ? 'text' : init.parseAs,
-        fetch: (built: Request) => {
+        headers: origin === api && headers ? mergeHeaders(headers, init.headers as HeadersOptions) : init.headers,
+        parseAs: parseAs === 'json' ? 'text' : parseAs,
+        fetch: async (built: Request) => {
           // Whatever the path, the request stays on the origin (URLs are normalized: a prefix test; the slash stops
           // `host.evil.example`), where the credential may go.
           if (!built.url.startsWith(originPrefix)) throw new TogaiValidationError(`${method} ${pathOf()} would leave ${origin.origin}; nothing was sent.`);
-          return send(built, context);
+          const response = await send(built, context);
+          // A credential the API issues (a portal token) is blotted out of all this client shows from now on, however
+          // the caller reads the body (`parseAs`).
+          const issued = operation?.secretFields.length && response.ok && (await response.clone().json().catch(() => undefined));
+          for (const field of issued ? operation!.secretFields : []) if (typeof issued[field] === 'string') secrets.add(issued[field]);
+          return response;
         },
       });
     } catch (caught) {
@@ -127,7 +137,7 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
       throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path: pathOf() }, secrets.redact, { idempotencyKeys });
     }
     let data = result.data;
-    if (typeof data === 'string' && (init.parseAs === undefined || init.parseAs === 'json')) {
+    if (typeof data === 'string' && parseAs === 'json') {
       try {
         data = data === '' ? undefined : JSON.parse(data); // undefined for an empty body, as openapi-fetch does
       } catch {
@@ -136,15 +146,12 @@ export function createCaller({ inner, send, api, deprecations, secrets, log }: C
         throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
       }
     }
+    // openapi-fetch has no data for a body of Content-Length 0; an empty file is still a file.
+    if (parseAs === 'blob' && data === undefined) data = new Blob([], { type: response.headers.get('content-type') ?? '' });
     // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
     if (facade && data === undefined && status !== 204) {
       const path = pathOf();
-      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path });
-    }
-    // A credential the API just issued (a portal token) is blotted out of everything this client shows from now on.
-    for (const field of operation?.secretFields ?? []) {
-      const secret = (data as Record<string, unknown> | undefined)?.[field];
-      if (typeof secret === 'string') secrets.add(secret);
+      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path, idempotencyKeys });
     }
     return { data, response };
   };

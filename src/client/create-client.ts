@@ -6,6 +6,7 @@ import type { paths } from '../../generated/schema.js';
 import { assertSendableHeaders } from '../core/checks.js';
 import { TogaiConfigurationError } from '../core/errors.js';
 import { createLog, type Logger, type LogLevel } from '../core/logging.js';
+import { redactors } from '../core/redaction.js';
 import { createExchangingCredential, resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
 import { createTransport } from '../transport/transport.js';
 import { createCaller, type Call, type CallInit } from './call.js';
@@ -89,25 +90,28 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const configured = shared.credential ?? resolveCredential(options);
   const exchanging = () => createExchangingCredential(configured, createTransport({ ...transport, credential: configured }), baseUrl);
   const credential = (shared.credential ??= options.shortLivedToken ? exchanging() : configured);
-  const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, ''), headers: options.headers });
+  const inner = createClient<paths>({ baseUrl: baseUrl.href.replace(/\/$/, '') });
   const call = createCaller({
     inner: inner as unknown as Parameters<typeof createCaller>[0]['inner'],
+    headers: options.headers,
     send: createTransport({ ...transport, credential }),
     api: baseUrl,
-    deprecations: createDeprecationReporter(options, shared.seenDeprecations),
+    deprecations: createDeprecationReporter(options, shared.seenDeprecations, credential.secrets.redact),
     secrets: credential.secrets,
     log,
   });
 
   const auth = options.shortLivedToken ? 'shortLivedToken' : credential.kind;
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
+  const facade = createFacade(call, pathStyle);
+  for (const resource of Object.values(facade)) redactors.set(resource, credential.secrets.redact);
   return {
-    ...createFacade(call, pathStyle),
+    ...facade,
     api: rawApi(call, inner),
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
-    withOptions: (overrides) => buildClient({ ...options, ...safeOverrides(overrides) }, shared),
+    withOptions: (overrides) => buildClient({ ...options, baseUrl: baseUrl.href, ...safeOverrides(overrides) }, shared), // not TOGAI_BASE_URL anew
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,
     toString: () => `TogaiClient(${JSON.stringify(summary)})`,

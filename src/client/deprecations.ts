@@ -1,5 +1,7 @@
 // Deprecation warnings: once per client and operation, for operations the spec marks `deprecated`, and for
 // any response that announces its own retirement with `Deprecation` or `Sunset` headers.
+import { callQuietly } from '../core/logging.js';
+import { cleanServerText, type Redactor } from '../core/redaction.js';
 import type { OperationMetadata } from './operations.js';
 
 export interface DeprecationNotice {
@@ -29,13 +31,13 @@ const emitDefault = ({ message, code }: DeprecationNotice) =>
 
 export type DeprecationReporter = ReturnType<typeof createDeprecationReporter>;
 
-/** `seen` is shared by clients derived with `withOptions`, so each notice still appears once. */
-export function createDeprecationReporter(options: DeprecationOptions, seen = new Set<string>()) {
+/** `seen` is shared by clients derived with `withOptions`, so each notice still appears once; `redact` cleans server text. */
+export function createDeprecationReporter(options: DeprecationOptions, seen: Set<string>, redact: Redactor) {
   const deliver = options.silenceDeprecations ? undefined : (options.onDeprecation ?? emitDefault);
   function once(key: string, notice: () => DeprecationNotice): void {
     if (!deliver || seen.has(key)) return;
     seen.add(key);
-    deliver(notice());
+    callQuietly(() => deliver(notice())); // a handler that throws does not fail a call the server may have applied
   }
   return {
     /** Called before an operation is sent. */
@@ -54,9 +56,9 @@ export function createDeprecationReporter(options: DeprecationOptions, seen = ne
     },
     /** Called with every response; warns when it carries `Deprecation` or `Sunset`. */
     responseReceived(response: Response, method: string, path: string, operation: OperationMetadata | undefined): void {
-      const deprecation = response.headers.get('deprecation');
-      const sunset = response.headers.get('sunset') ?? undefined;
-      if (deprecation === null && sunset === undefined) return;
+      // The server's words, as any server text: one clean line without the client's secrets.
+      const [deprecation, sunset] = ['deprecation', 'sunset'].map((name) => response.headers.get(name) ?? undefined).map((v) => v && cleanServerText(v, redact, 100));
+      if (deprecation === undefined && sunset === undefined) return;
       const since = deprecation && deprecation !== 'true' ? ` (since ${deprecation})` : '';
       const until = sunset ? `; it will stop working after ${sunset}` : '';
       once(`header ${method} ${path}`, () => ({

@@ -25,9 +25,9 @@ export function createFacade<S extends Variant>(call: Call, variant: S): Facade<
   function facadeMethod(name: string, variants: Partial<Record<Variant, OperationMetadata>>): FacadeFunction {
     const operation = variants[variant];
     const other = variants[otherVariant(variant)];
-    const pagination = (operation ?? other)!.pagination;
+    const { pagination, path } = (operation ?? other)!;
     // Bad input never sends a request; the error surfaces where the caller awaits or iterates, like any API error.
-    const fail = (error: unknown) => (pagination ? new PagedList(pagination, () => Promise.reject(error)) : new APIPromise<unknown>(() => Promise.reject(error)));
+    const fail = (error: unknown) => (pagination ? new PagedList(pagination, () => Promise.reject(error), path) : new APIPromise<unknown>(() => Promise.reject(error)));
     if (!operation) return () => fail(unavailable(name, variant, other!));
     let params: (readonly [string, string])[] | undefined; // path parameter → argument, made on the first call
     /** One request of the call: the arguments as openapi-fetch options, the answer's body or its error. */
@@ -43,7 +43,7 @@ export function createFacade<S extends Variant>(call: Call, variant: S): Facade<
       if (typeof options !== 'object' || options === null) return fail(new TogaiValidationError(`${name}() takes an object of options.`));
       if (!pagination) return new APIPromise(() => send(args, options));
       const { tokenParam } = pagination;
-      return new PagedList(pagination, (token) => send(token === undefined ? args : { ...args, query: { ...args.query, [tokenParam]: token } }, options));
+      return new PagedList(pagination, (token) => send(token === undefined ? args : { ...args, query: { ...args.query, [tokenParam]: token } }, options), path);
     };
   }
 

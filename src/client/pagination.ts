@@ -27,11 +27,10 @@ type PageFetcher<Body> = (token: string | undefined) => Promise<WithResponse<Bod
 /** Bounds the loop against a server that hands out tokens forever; no real list is this long. */
 const maxPages = 1_000_000;
 
-function toPage<Item, Body>({ data: body, response }: WithResponse<Body>, meta: PaginationMetadata, fetchPage: PageFetcher<Body>): Page<Item, Body> {
-  const malformed = (problem: string) => {
-    const path = new URL(response.url || 'http://unknown/').pathname;
-    return new TogaiResponseParseError(`A page of ${path} is malformed: ${problem}; the list cannot be read further.`, { status: response.status, method: 'GET', path });
-  };
+// A page as the list's operation (`path`, its template: the final URL after a redirect is the server's text) answered it.
+function toPage<Item, Body>({ data: body, response }: WithResponse<Body>, meta: PaginationMetadata, fetchPage: PageFetcher<Body>, path: string): Page<Item, Body> {
+  const malformed = (problem: string) =>
+    new TogaiResponseParseError(`A page of GET ${path} is malformed: ${problem}; the list cannot be read further.`, { status: response.status, method: 'GET', path });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('it is not a JSON object');
   const record = body as Record<string, unknown>;
   const found = record[meta.itemsField];
@@ -48,15 +47,15 @@ function toPage<Item, Body>({ data: body, response }: WithResponse<Body>, meta: 
     hasNextPage: () => nextToken !== undefined,
     async getNextPage() {
       if (nextToken === undefined) throw new TogaiPaginationError('This is the last page; check hasNextPage() first.');
-      return toPage<Item, Body>(await fetchPage(nextToken), meta, fetchPage);
+      return toPage<Item, Body>(await fetchPage(nextToken), meta, fetchPage, path);
     },
   };
 }
 
 /** A list call: an APIPromise of its first page (requested once, on first use), iterable over every item. */
 export class PagedList<Item, Body> extends APIPromise<Page<Item, Body>> implements AsyncIterable<Item> {
-  constructor(meta: PaginationMetadata, fetchPage: PageFetcher<Body>) {
-    super(() => fetchPage(undefined).then((answer) => ({ data: toPage<Item, Body>(answer, meta, fetchPage), response: answer.response })), true);
+  constructor(meta: PaginationMetadata, fetchPage: PageFetcher<Body>, path: string) {
+    super(() => fetchPage(undefined).then((answer) => ({ data: toPage<Item, Body>(answer, meta, fetchPage, path), response: answer.response })), true);
   }
 
   /** Iterates page by page instead of item by item. */

@@ -2,6 +2,7 @@
 // cleaning and redaction, and the body and headers with every secret of the client blotted out (errors get logged).
 // Prism, the mock of `npm run mock`, answers a request that breaks the spec with a 4xx whose body is only an example;
 // the real reasons come in its `sl-violations` header, which the error carries.
+import { parsedOr } from './checks.js';
 import * as errors from './errors.js';
 import type { ErrorResponse } from '../../generated/models.js';
 import { cleanServerText, redactDeep, redactHeaders, type Redactor } from './redaction.js';
@@ -24,37 +25,21 @@ function parseErrorBody(body: unknown): ErrorResponse | string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
   if (typeof body === 'object' && !Array.isArray(body)) return body as ErrorResponse;
   if (typeof body !== 'string') return JSON.stringify(body);
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ErrorResponse) : body;
-  } catch {
-    return body;
-  }
+  const parsed = parsedOr(body, undefined);
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ErrorResponse) : body;
 }
 
-/** The parsed `sl-violations` header: undefined when there is none or it cannot be read. Never throws. */
-type Violation = errors.RequestViolation;
-
-function parseViolations(headers: Headers): Violation[] | undefined {
-  const raw = headers.get('sl-violations');
-  if (!raw) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    const violations = Array.isArray(parsed)
-      ? parsed.filter((v): v is Violation => typeof (v as Violation | null)?.message === 'string')
-      : [];
-    return violations.length > 0 ? violations : undefined;
-  } catch {
-    return undefined;
-  }
+/** The parsed `sl-violations` header, redacted: undefined when there is none or it cannot be read. Never throws. */
+function parseViolations(headers: Headers, redact: Redactor): errors.RequestViolation[] | undefined {
+  const parsed = parsedOr(headers.get('sl-violations') ?? '', undefined);
+  const violations = Array.isArray(parsed) ? parsed.filter((v) => typeof (v as errors.RequestViolation | null)?.message === 'string') : [];
+  return violations.length > 0 ? redactDeep(violations as errors.RequestViolation[], redact) : undefined;
 }
 
-/** A mention for an error message: the first violation (one line, at most 200 characters), how many more. */
-function describeViolations([first, ...others]: Violation[]): string {
-  const line = first!.message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  const brief = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+/** A mention for an error message: the first violation (one clean line, at most 200 characters), how many more. */
+function describeViolations([first, ...others]: errors.RequestViolation[], redact: Redactor): string {
   const more = others.length > 0 ? ` (+${others.length} more)` : '';
-  return `the mock rejected the request: ${brief}${more}; see error.violations`;
+  return `the mock rejected the request: ${cleanServerText(first!.message, redact, 200)}${more}; see error.violations`;
 }
 
 interface ApiAnswer {
@@ -74,10 +59,10 @@ export function apiErrorFor({ status, body: raw, headers, method, path }: ApiAns
       : typeof body === 'string'
         ? body.replace(/<[^>]*>/g, ' ') // an HTML error page reads as its text
         : '';
-  const violations = parseViolations(headers);
+  const violations = parseViolations(headers, redact);
   const message =
     `${method} ${path} failed with ${status}: ${cleanServerText(serverText, redact) || 'no error details in the response body'}` +
-    (violations ? ` (${describeViolations(violations)})` : '');
+    (violations ? ` (${describeViolations(violations, redact)})` : '');
   const safeHeaders = redactHeaders(headers, redact);
   const requestId = requestIdHeaders.map((name) => safeHeaders.get(name)).find((value) => value) ?? undefined;
   const ErrorClass = status >= 500 ? errors.InternalServerError : (classByStatus[status] ?? errors.TogaiApiError);

@@ -1,7 +1,7 @@
 // Checks of what callers pass, shared by the client, each call and the ingester, so that every bad value is refused
 // before anything is sent, in the same words, never quoted when it may be a secret. Base URLs among them: the
 // credential goes wherever one points, so the client's and a raw-api call's get the same checks (redirects too).
-import { TogaiConfigurationError, type TogaiError } from './errors.js';
+import { TogaiConfigurationError, TogaiValidationError, type TogaiError } from './errors.js';
 
 // A setting a deployment gives without code (TOGAI_API_TOKEN / TOGAI_API_KEY, TOGAI_BASE_URL, TOGAI_LOG), where there
 // is an environment (Node, Bun, Deno with env access); undefined when empty.
@@ -21,6 +21,28 @@ export function assertIntegerIn(value: unknown, [min, max]: readonly [number, nu
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const shown = typeof value === 'number' ? String(value) : typeof value;
     throw new ErrorClass(`${what} must be an integer from ${min} to ${max}, got ${shown}.`);
+  }
+}
+
+/** Objects that are a JSON form already (the ingester's batches of events it took the JSON form of): not copied again. */
+export const jsonForms = new WeakSet<object>();
+
+// `value` as JSON.stringify sends it (toJSON() called, undefined dropped), taken once as fresh data, so that what is
+// checked or keyed is what is sent; a value JSON cannot carry (a BigInt, a cycle, a getter that throws) is refused.
+export function jsonForm(value: unknown, what: string): unknown {
+  try {
+    return typeof value === 'object' && value !== null && jsonForms.has(value) ? value : JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    throw new TogaiValidationError(`${what} cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
+  }
+}
+
+/** `text` parsed as JSON, or `fallback` when it is not JSON (its SyntaxError, which quotes the text, is dropped). */
+export function parsedOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
   }
 }
 
@@ -75,7 +97,7 @@ export function parseBaseUrl(raw: unknown, ErrorClass: ErrorClass = TogaiConfigu
   try {
     url = new URL(raw);
   } catch {
-    throw new ErrorClass(`baseUrl "${raw}" is not an absolute URL.`);
+    throw new ErrorClass(`baseUrl "${raw.replace(/\/\/.*@/, '//…@')}" is not an absolute URL.`); // credentials in it not quoted
   }
   if (url.username || url.password) throw new ErrorClass('baseUrl must not contain credentials.');
   if (!isSafeTransport(url)) {

@@ -20,6 +20,15 @@ const logLevels: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug']
 export type Log = ReturnType<typeof createLog>;
 type Level = Exclude<LogLevel, 'off'>;
 
+/** Calls the caller's callback (a logger, a deprecation handler): neither its throw nor its rejection breaks the call. */
+export function callQuietly(callback: () => unknown): void {
+  try {
+    void Promise.resolve(callback()).catch(() => undefined);
+  } catch {
+    // A broken callback must not break the call it reports on.
+  }
+}
+
 /** The client's log: `logLevel` (default TOGAI_LOG, else off) into `logger` (default console), both checked. */
 export function createLog(options: { logLevel?: LogLevel | undefined; logger?: Logger | undefined }) {
   // A deployment's TOGAI_LOG=DEBUG means debug; an option is a typed value and is taken as given.
@@ -41,12 +50,7 @@ export function createLog(options: { logLevel?: LogLevel | undefined; logger?: L
   return {
     at,
     write(wanted: Level, message: string, details: Record<string, unknown>): void {
-      if (!at(wanted)) return;
-      try {
-        logger[wanted](`togai: ${message}`, details);
-      } catch {
-        // A broken logger must not break the call it reports on.
-      }
+      if (at(wanted)) callQuietly(() => logger[wanted](`togai: ${message}`, details));
     },
   };
 }

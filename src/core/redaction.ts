@@ -4,40 +4,52 @@
 /** Replaces every occurrence of the client's secrets in a text. */
 export type Redactor = (text: string) => string;
 
-/** A pattern for `form` that still matches when a server slips controls or invisible formats between its characters. */
-const splitTolerant = (form: string) =>
-  [...form].map((char) => char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]*');
+// What a server may slip between a secret's characters (controls, invisible formats, line separators).
+const filler = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu;
 
-/** A redactor for `secrets`, also in the forms a server may echo them in: URL-encoded, JSON-escaped, split up. */
-function createRedactor(secrets: Iterable<string>): Redactor {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) if (form) forms.add(form);
+// `text` with each form found in it (longest first) blotted out, also where fillers split it up. A plain search per
+// form, so the cost grows with the text and the number of forms, not their length (a pattern did: seconds per token).
+function redactForms(text: string, forms: readonly string[]): string {
+  let plain = ''; // the text without fillers, and where each of its characters stands in the text
+  const at: number[] = [];
+  for (const { 0: run, index } of text.matchAll(/[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu)) {
+    plain += run;
+    for (let i = 0; i < run.length; i += 1) at.push(index + i);
   }
-  if (forms.size === 0) return (text) => text;
-  // Longest first, so a form is not half-replaced by a shorter one; secrets under 8 characters only as whole words,
-  // so a short test token does not shred every message.
-  const alternatives = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map((form) => (form.length >= 8 ? splitTolerant(form) : `(?<![\\p{L}\\p{N}])${splitTolerant(form)}(?![\\p{L}\\p{N}])`));
-  const pattern = new RegExp(alternatives.join('|'), 'gu');
-  return (text) => text.replace(pattern, '[redacted]');
+  const hidden = new Int32Array(text.length); // the number of the match that hides each character
+  let matches = 0;
+  for (const form of forms) {
+    for (let i = plain.indexOf(form); i >= 0; i = plain.indexOf(form, i + 1)) {
+      const [start, end] = [at[i]!, at[i + form.length - 1]! + 1];
+      // A secret under 8 characters only as a whole word, so a short test token does not shred every message.
+      if (form.length < 8 && /[\p{L}\p{N}]/u.test(`${text[start - 1] ?? ''}${text[end] ?? ''}`)) continue;
+      if (!hidden.subarray(start, end).some(Boolean)) hidden.fill((matches += 1), start, end);
+    }
+  }
+  let redacted = matches === 0 ? text : '';
+  for (let i = 0; matches > 0 && i < text.length; i += 1) redacted += !hidden[i] ? text[i] : hidden[i] === hidden[i - 1] ? '' : '[redacted]';
+  return redacted;
 }
+
+/** Each client resource's redactor: the ingester, another entry, reads server text (a 207's reasons) through it. */
+export const redactors = new WeakMap<object, Redactor>();
 
 /** The secrets of a client: its credential, plus tokens it obtains later; one redactor for all of them. */
 export type Secrets = ReturnType<typeof createSecrets>;
 
 export function createSecrets(fixed: readonly string[]) {
   const issued: string[] = [];
-  let redact = createRedactor(fixed);
+  // Each secret also as a server may echo it, JSON-escaped or URL-encoded (when it is valid Unicode); without fillers.
+  const echoes = (s: string) => [s, JSON.stringify(s).slice(1, -1), /\p{Cs}/u.test(s) ? '' : encodeURIComponent(s)].map((form) => form.replace(filler, ''));
+  const formsOf = () => [...new Set([...fixed, ...issued].flatMap(echoes).filter(Boolean))].sort((a, b) => b.length - a.length);
+  let forms = formsOf();
   return {
-    redact: (text: string) => redact(text),
+    redact: (text: string) => redactForms(text, forms),
     /** Adds a secret (a token the API issued); the oldest added ones are forgotten past 64. */
     add(secret: string): void {
       if (!secret || fixed.includes(secret) || issued.includes(secret)) return;
-      issued.push(secret);
-      if (issued.length > 64) issued.shift();
-      redact = createRedactor([...fixed, ...issued]);
+      if (issued.push(secret) > 64) issued.shift();
+      forms = formsOf();
     },
   };
 }
@@ -66,14 +78,5 @@ export function redactDeep<T>(value: T, redact: Redactor, depth = 0): T {
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactDeep(item, redact, depth + 1)])) as T;
 }
 
-/** A copy of `headers` with every value redacted; the same object when none contained a secret. */
-export function redactHeaders(headers: Headers, redact: Redactor): Headers {
-  let copy: Headers | undefined;
-  headers.forEach((value, name) => {
-    const redacted = redact(value);
-    if (redacted === value) return;
-    copy ??= new Headers(headers);
-    copy.set(name, redacted);
-  });
-  return copy ?? headers;
-}
+/** A copy of `headers` with every value redacted (each `set-cookie` stays its own entry). */
+export const redactHeaders = (headers: Headers, redact: Redactor) => new Headers([...headers].map(([name, value]) => [name, redact(value)]));

@@ -1,8 +1,10 @@
 // Delivering one batch of the ingester: an `ingestBatch` call per attempt, resent while the failure may pass, split
 // when the server finds it too large, and read per event when Togai answers 207. Each event settles exactly once.
 import { operations } from '../../generated/operations.js';
+import { jsonForms } from '../core/checks.js';
 import type { Event } from '../../generated/models.js';
 import { TogaiAbortError, TogaiApiError, TogaiConnectionError, TogaiError, TogaiResponseParseError } from '../core/errors.js';
+import { cleanServerText, type Redactor } from '../core/redaction.js';
 import { backoffMs, retryAfterMs, sleep } from '../core/timing.js';
 import type { APIPromise } from '../client/api-promise.js';
 import type { RequestOptions } from '../client/options.js';
@@ -35,6 +37,8 @@ interface DeliveryOptions {
   maxRetryDelay: number;
   /** Aborted when close() runs out of time: stops calls in flight, waits and every further attempt. */
   stop: AbortSignal;
+  /** The client's redactor: Togai's reasons in a 207 are server text, and may echo the credential. */
+  redact: Redactor;
 }
 
 /** 408, 429, 5xx (but 501 and 505, which do not pass), timeouts and broken connections may pass when resent. */
@@ -46,7 +50,7 @@ function isTransient(error: unknown): boolean {
 }
 
 /** Counts a 207 answer: the events it lists (by id, within this batch only) failed; the others were accepted. */
-function countPartial(events: Event[], body: unknown, outcome: Outcome): void {
+function countPartial(events: Event[], body: unknown, outcome: Outcome, redact: Redactor): void {
   const errors = (body as { errors?: unknown } | null | undefined)?.errors;
   const { method, path } = batchOperation;
   if (!Array.isArray(errors)) {
@@ -62,8 +66,8 @@ function countPartial(events: Event[], body: unknown, outcome: Outcome): void {
     const event = typeof id === 'string' ? unsettled.get(id)?.shift() : undefined;
     if (!event) continue;
     const message = (entry as { message?: unknown }).message;
-    const apiMessage = typeof message === 'string' ? message : undefined;
-    const error = new EventRejectedError(`${method} ${path} rejected event ${event.id}: ${apiMessage ?? 'no reason given'}`, { eventId: event.id!, apiMessage });
+    const apiMessage = typeof message === 'string' ? redact(message) : undefined; // as sent, secrets blotted out
+    const error = new EventRejectedError(`${method} ${path} rejected event ${event.id}: ${cleanServerText(apiMessage ?? '', redact) || 'no reason given'}`, { eventId: event.id!, apiMessage });
     outcome.failed.push({ event, error });
     failed += 1;
   }
@@ -82,9 +86,10 @@ export async function deliver(ingestBatch: IngestBatch, events: Event[], options
     try {
       if (stop.aborted) throw stop.reason;
       if (attempt > 1) outcome.resent += 1;
-      const body = { [eventsField]: events };
+      const body = { [eventsField]: events }; // add() took each event's JSON form: the call need not copy them again
+      jsonForms.add(body);
       const { data, response } = await ingestBatch({ body }, { signal: stop }).withResponse();
-      if (response.status === 207) return countPartial(events, data, outcome);
+      if (response.status === 207) return countPartial(events, data, outcome, options.redact);
       outcome.accepted += events.length;
       return;
     } catch (caught) {

@@ -5,8 +5,9 @@
 import type { Operations } from '../../generated/operations.js';
 import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
-import { assertIntegerIn } from '../core/checks.js';
+import { assertIntegerIn, jsonForm } from '../core/checks.js';
 import { TogaiAbortError, TogaiConfigurationError, TogaiError, TogaiValidationError, TogaiVariantError } from '../core/errors.js';
+import { redactors } from '../core/redaction.js';
 import { maxTimerMs, unrefTimer } from '../core/timing.js';
 import { batchOperation, deliver, maxEventsPerBatch, type FailedEvent, type IngestBatch, type Outcome } from './delivery.js';
 
@@ -109,14 +110,8 @@ function prepare(event: unknown): Event {
   const notAnObject = (value: unknown) => typeof value !== 'object' || value === null || Array.isArray(value);
   const shown = (value: unknown) => (Array.isArray(value) ? 'an array' : String(value));
   if (notAnObject(event)) throw new TogaiValidationError(`ingester.add() takes an event object, got ${shown(event)}.`);
-  let sent: Event;
-  try {
-    // What JSON.stringify makes of it is what goes on the wire (toJSON(), dates, dropped undefined), so it is
-    // taken now, whole: a nested attribute changed after add() changes nothing.
-    sent = JSON.parse(JSON.stringify(event) ?? 'null');
-  } catch (error) {
-    throw new TogaiValidationError(`ingester.add(): the event cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
-  }
+  // Its JSON form is what goes on the wire, so it is taken now, whole: a nested attribute changed after add() changes nothing.
+  const sent = jsonForm(event, 'ingester.add(): the event') as Event;
   if (notAnObject(sent)) throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${shown(sent)}.`);
   if (sent.id === undefined) {
     sent.id = globalThis.crypto.randomUUID();
@@ -142,7 +137,8 @@ function prepare(event: unknown): Event {
  * ```
  */
 export function createIngester(client: IngestingClient, options?: IngesterOptions): Ingester {
-  const ingestBatch = (client as unknown as Record<string, Record<string, IngestBatch> | undefined>)[batchOperation.resource]?.[batchOperation.sdkMethod];
+  const resource = (client as unknown as Record<string, Record<string, IngestBatch> | undefined>)[batchOperation.resource];
+  const ingestBatch = resource?.[batchOperation.sdkMethod];
   if (typeof ingestBatch !== 'function' || (client as { pathStyle?: unknown }).pathStyle !== batchOperation.variant) {
     throw new TogaiVariantError(`createIngester() needs a client on flat paths, where ${batchOperation.method} ${batchOperation.path} is; create one with pathStyle: 'flat'.`);
   }
@@ -162,7 +158,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
   const stop = new AbortController();
-  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal };
+  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal, redact: redactors.get(resource!) ?? ((text: string) => text) };
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
   let waiting: { event: Event; resolve: (id: string) => void }[] = [];

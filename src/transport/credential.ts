@@ -3,7 +3,7 @@
 // only from the API's own origin. Secrets live only in these closures, never on an object that could be logged.
 import { operations } from '../../generated/operations.js';
 import { apiErrorFor } from '../core/api-errors.js';
-import { fromEnvironment, unsendableReason } from '../core/checks.js';
+import { fromEnvironment, parsedOr, unsendableReason } from '../core/checks.js';
 import { TogaiConfigurationError, TogaiRedirectError, TogaiResponseParseError } from '../core/errors.js';
 import { createSecrets, type Redactor, type Secrets } from '../core/redaction.js';
 
@@ -82,12 +82,7 @@ async function exchangeToken(send: Send, api: URL, redact: Redactor): Promise<st
   }
   const text = await response.text();
   if (!response.ok) throw apiErrorFor({ ...where, body: text, headers: response.headers }, redact);
-  let token: unknown;
-  try {
-    token = (JSON.parse(text) as { token?: unknown }).token;
-  } catch {
-    // not JSON, so no token
-  }
+  const token = (parsedOr(text, undefined) as { token?: unknown } | null | undefined)?.token; // no JSON, no token
   if (typeof token !== 'string' || token.trim() !== token || token === '' || unsendableReason(token) !== undefined) {
     // Never quote the body: it may hold a token, usable or not.
     throw new TogaiResponseParseError(`${method} ${path} answered ${response.status} without a usable token.`, where);

@@ -41,7 +41,7 @@ function headersForTarget(hop: Hop, keepBody: boolean, crossing: boolean): Heade
 // http to a host other than this machine, a URL already visited in this chain (a loop), or one hop too many.
 export function nextHop(hop: Hop, response: Response, visited: Set<string>, redact: Redactor): Hop {
   const location = response.headers.get('location') ?? '';
-  const shown = () => JSON.stringify(cleanServerText(location, redact, 200));
+  const shown = () => JSON.stringify(cleanServerText(location.replace(/[?#][^]*/, ''), redact, 200)); // a query may be a signature
   if (visited.size > maxRedirects) throw new TogaiRedirectError(`More than ${maxRedirects} redirects; last Location ${shown()}.`);
   let target: URL;
   try {
@@ -54,7 +54,7 @@ export function nextHop(hop: Hop, response: Response, visited: Set<string>, reda
   }
   if (!isSafeTransport(target)) {
     throw new TogaiRedirectError(
-      `Refusing to follow redirect ${response.status} to ${target.protocol}//${target.host}: only https:// (or http:// to this machine).`,
+      `Refusing to follow redirect ${response.status} to ${target.protocol}//${redact(target.host)}: only https:// (or http:// to this machine).`,
     );
   }
   const becomesGet = response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method === 'POST');

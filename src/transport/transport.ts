@@ -64,8 +64,7 @@ const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR
 // Node 22 and later report two different Content-Lengths as UND_ERR_RES_CONTENT_LENGTH_MISMATCH (20: HPE_*).
 const protocolViolationCodes = new Set(['ERR_ASSERTION', 'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
 
-const abortError = ({ reason }: AbortSignal) =>
-  new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
+const abortError = ({ reason }: AbortSignal) => new TogaiAbortError('The request was aborted by the caller.', { cause: reason });
 
 function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth += 1) {
@@ -76,27 +75,26 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function isProtocolViolation(error: Error, code = ''): boolean {
+function isProtocolViolation(error: unknown, code = ''): boolean {
   if (code.startsWith('HPE_') || protocolViolationCodes.has(code)) return true;
-  const cause = (error as { cause?: { message?: unknown; name?: unknown } }).cause;
+  const cause = (error as { cause?: { message?: unknown; name?: unknown } } | null)?.cause;
   // Node 24's undici throws its HTTPParserError without a code.
   if (cause?.name === 'HTTPParserError') return true;
   return code === 'UND_ERR_SOCKET' && (cause?.message === 'bad response' || cause?.message === 'bad upgrade');
 }
 
-/** Waits for `ready` (a token exchange), but no longer than the call's signal and timeout allow. */
-function untilReady(ready: Promise<void>, signal: AbortSignal | undefined, timeout: number): Promise<void> {
+/** Waits for `pending` (a token exchange, or a renewal), but no longer than the call's signal and timeout allow. */
+function within<T>(pending: Promise<T>, signal: AbortSignal | undefined, timeout: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const finish = (error?: unknown) => {
+    const finish = (settle: () => void) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve();
+      settle();
     };
-    const onAbort = () => finish(abortError(signal!));
-    const timer = setTimeout(() => finish(new TogaiTimeoutError(`No credential within ${timeout} ms: the token exchange is still running.`)), timeout);
+    const onAbort = () => finish(() => reject(abortError(signal!)));
+    const timer = setTimeout(() => finish(() => reject(new TogaiTimeoutError(`No credential within ${timeout} ms: the token exchange is still running.`))), timeout);
     signal?.addEventListener('abort', onAbort, { once: true });
-    ready.then(() => finish(), finish);
+    pending.then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(error)));
   });
 }
 
@@ -104,14 +102,14 @@ function untilReady(ready: Promise<void>, signal: AbortSignal | undefined, timeo
 // was a redirect that was followed.
 interface Progress { answered: boolean; redirected: boolean }
 
-const pathOf = (url: string) => new URL(url).pathname;
-
 export function createTransport(options: TransportOptions): Send {
   const { fetch, credential, credentialOrigin, log, ...defaults } = options;
   const redact = credential.secrets.redact;
   // Request URLs are normalized, so "same origin" is a prefix test (the trailing slash stops
   // https://api.togai.com.evil.example from matching). The scheme was checked once, at client creation.
   const credentialPrefix = `${credentialOrigin}/`;
+  // Where a hop went, for messages and log lines: a redirect's target is the server's text, so it is redacted.
+  const pathOf = (url: string) => redact(new URL(url).pathname);
 
   /** Reads the final response whole, within the size cap, and hands it back ready to read again. */
   async function buffered(response: Response, hop: Hop, limit: number, redirected: boolean): Promise<Response> {
@@ -175,18 +173,20 @@ export function createTransport(options: TransportOptions): Send {
     } catch (error) {
       if (callerSignal?.aborted) throw abortError(callerSignal);
       if (timedOut) throw new TogaiTimeoutError(`No complete response within ${tuning.timeout} ms.`);
-      if (error instanceof TogaiError || !(error instanceof Error)) throw error;
+      // What fetch threw is read by its shape: an Error of another realm (a jsdom environment) is not `instanceof Error`.
+      if (error instanceof TogaiError) throw error;
       const code = errorCode(error);
       const { method, url } = hop;
       if (isProtocolViolation(error, code)) {
         progress.answered = true;
         const path = pathOf(url);
-        const message = `${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`;
-        throw new TogaiProtocolError(message, { method, path, cause: error });
+        // No cause: the parser's error carries the bytes it stopped at (`data`), which may echo anything.
+        throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`, { method, path });
       }
-      // Name the host that failed when it is not the API's (a file download's storage host, a redirect's target).
-      const target = url.startsWith(credentialPrefix) ? 'the Togai API' : new URL(url).host;
-      throw new TogaiConnectionError(`Could not reach ${target}: ${cleanServerText(error.message, redact)}`, { cause: error, code });
+      // Name the host that failed when it is not the API's (a storage host, a redirect's target): the server chose it, so it
+      // is redacted, and the cause, which repeats it (getaddrinfo ENOTFOUND <host>), is not kept.
+      const [own, text] = [url.startsWith(credentialPrefix), cleanServerText(String((error as Error | null)?.message ?? error), redact)];
+      throw new TogaiConnectionError(`Could not reach ${own ? 'the Togai API' : redact(new URL(url).host)}: ${text}`, own ? { cause: error, code } : { code });
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
@@ -235,7 +235,7 @@ export function createTransport(options: TransportOptions): Send {
       if (signal?.aborted) throw abortError(signal);
       // A short-lived token is obtained (or renewed shortly before it expires) before the attempt leaves; the call's
       // own signal and timeout still apply while it waits.
-      if (credential.ready && url.startsWith(credentialPrefix)) await untilReady(credential.ready(), signal, tuning.timeout);
+      if (credential.ready && url.startsWith(credentialPrefix)) await within(credential.ready(), signal, tuning.timeout);
       if (log.at('debug')) started = performance.now();
       const progress: Progress = { answered: false, redirected: false };
       let response: Response;
@@ -251,12 +251,12 @@ export function createTransport(options: TransportOptions): Send {
         if (await again(attempt, outcome, retry, connection, connection ? backoffMs(attempt - 1, 500, 8_000) : 0)) continue;
         throw error;
       }
-      // A 401 to a short-lived token: renew it once and resend, outside the retry budget. The server refused
-      // the request before acting on it, unless the 401 came from a redirect's target.
+      // A 401 to a short-lived token: renew it once (within the call's signal and timeout) and resend, outside the
+      // retry budget. The server refused the request before acting on it, unless the 401 came from a redirect's target.
       const { status } = response;
       if (status === 401 && credential.renewAfterUnauthorized && !renewed && (context.idempotent || !progress.redirected)) {
         renewed = true;
-        if (await credential.renewAfterUnauthorized(first.headers)) {
+        if (await within(credential.renewAfterUnauthorized(first.headers), signal, tuning.timeout)) {
           log.write('debug', `${label()} attempt ${attempt} → 401; the short-lived token was renewed, resending once`, where(attempt));
           attempt -= 1;
           continue;

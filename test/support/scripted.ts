@@ -35,6 +35,20 @@ export async function failure(promise: Promise<unknown> | (() => unknown)): Prom
   throw new Error('expected the call to fail, but it succeeded');
 }
 
+/** The rejections nobody handled while `body` ran (and a few ticks after, for late ones). */
+export async function unhandledDuring(body: () => Promise<unknown>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const record = (reason: unknown) => void seen.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    await body();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+  return seen;
+}
+
 /** The error `create` throws synchronously; fails the test if it does not throw. */
 export function thrownBy(create: () => unknown, what = 'createTogaiClient'): Error {
   try {
