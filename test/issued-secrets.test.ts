@@ -47,6 +47,16 @@ describe('the customer portal token', () => {
     expect(error.message).toBe('GET /accounts/ACC1 failed with 400: bad session [redacted]');
   });
 
+  it("client.redact() blots out what the client's errors blot out: for a caller's own logs of server text", async () => {
+    const server = await serve((_, res) => sendJson(res, 200, { token: portalToken, expiresIn: 3600 }));
+    const togai = createTogaiClient({ baseUrl: server.url, token: 'client-token-0123456789', maxRetries: 0 });
+    expect(togai.redact(`a ${portalToken} b client-token-0123456789`)).toBe(`a ${portalToken} b [redacted]`);
+    await togai.customerPortal.createDelegateToken({ body: { customerId: 'CUS1' } } as never);
+    expect(togai.redact(`a ${portalToken} b`)).toBe('a [redacted] b');
+    expect(togai.withOptions({ timeout: 1_000 }).redact(portalToken)).toBe('[redacted]');
+    expect(Object.keys(JSON.parse(JSON.stringify(togai)))).not.toContain('redact');
+  });
+
   it('another client, which never saw the token, has nothing to blot out', async () => {
     const server = await serve((_, res) => sendJson(res, 400, { message: `bad session ${portalToken}` }));
     const stranger = createTogaiClient({ baseUrl: server.url, token: 'client-token-0123456789', maxRetries: 0 });

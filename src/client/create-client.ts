@@ -6,7 +6,6 @@ import type { paths } from '../../generated/schema.js';
 import { assertSendableHeaders } from '../core/checks.js';
 import { TogaiConfigurationError } from '../core/errors.js';
 import { createLog, type Logger, type LogLevel } from '../core/logging.js';
-import { redactors } from '../core/redaction.js';
 import { createExchangingCredential, resolveCredential, type Credential, type CredentialOptions } from '../transport/credential.js';
 import { createTransport } from '../transport/transport.js';
 import { createCaller, type Call, type CallInit } from './call.js';
@@ -47,6 +46,8 @@ export interface TogaiClientCore<S extends PathStyle = PathStyle> {
   readonly environment: Environment;
   readonly baseUrl: string;
   readonly pathStyle: S;
+  /** `text` with this client's secrets (its credential, tokens issued to it) blotted out, as in its errors and logs. */
+  redact(text: string): string;
   /** A client with some options changed (e.g. a shorter timeout), sharing this one's credential and warnings. */
   withOptions(overrides: TogaiClientOverrides): TogaiClient<S>;
 }
@@ -104,13 +105,13 @@ function buildClient(options: TogaiClientOptions, shared: Shared): TogaiClient {
   const auth = options.shortLivedToken ? 'shortLivedToken' : credential.kind;
   const summary = { environment, baseUrl: baseUrl.href, pathStyle, auth, maxRetries: tuning.maxRetries, timeout: tuning.timeout };
   const facade = createFacade(call, pathStyle);
-  for (const resource of Object.values(facade)) redactors.set(resource, credential.secrets.redact);
   return {
     ...facade,
     api: rawApi(call, inner),
     environment,
     baseUrl: baseUrl.href,
     pathStyle,
+    redact: credential.secrets.redact,
     withOptions: (overrides) => buildClient({ ...options, baseUrl: baseUrl.href, ...safeOverrides(overrides) }, shared), // not TOGAI_BASE_URL anew
     // Nothing here holds the credential; these only make logging the client pleasant.
     toJSON: () => summary,

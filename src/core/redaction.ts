@@ -31,9 +31,6 @@ function redactForms(text: string, forms: readonly string[]): string {
   return redacted;
 }
 
-/** Each client resource's redactor: the ingester, another entry, reads server text (a 207's reasons) through it. */
-export const redactors = new WeakMap<object, Redactor>();
-
 /** The secrets of a client: its credential, plus tokens it obtains later; one redactor for all of them. */
 export type Secrets = ReturnType<typeof createSecrets>;
 

@@ -7,7 +7,6 @@ import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
 import { assertIntegerIn, jsonForm } from '../core/checks.js';
 import { TogaiAbortError, TogaiConfigurationError, TogaiError, TogaiValidationError, TogaiVariantError } from '../core/errors.js';
-import { redactors } from '../core/redaction.js';
 import { maxTimerMs, unrefTimer } from '../core/timing.js';
 import { batchOperation, deliver, maxEventsPerBatch, type FailedEvent, type IngestBatch, type Outcome } from './delivery.js';
 
@@ -84,7 +83,7 @@ type BatchOperation = Operations['ingestBatch'];
 /** A client that has the batch operation: one on flat paths (`client.events.ingestBatch`). */
 export type IngestingClient = {
   readonly [R in BatchOperation['resource']]: Pick<FlatResources[R], BatchOperation['sdkMethod'] & keyof FlatResources[R]>;
-};
+} & { readonly redact?: (text: string) => string };
 
 function resolveOptions(options: IngesterOptions = {}): Required<IngesterOptions> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TogaiConfigurationError('createIngester() takes an options object.');
@@ -158,7 +157,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closing = false;
   const stop = new AbortController();
-  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal, redact: redactors.get(resource!) ?? ((text: string) => text) };
+  const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal, redact: client.redact ?? ((text: string) => text) };
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
   let waiting: { event: Event; resolve: (id: string) => void }[] = [];
