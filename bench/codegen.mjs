@@ -21,13 +21,12 @@ async function wallMs(command, args) {
   return performance.now() - started;
 }
 
-/** The contents of generated/, to tell whether `npm run generate` rewrote it identically. */
+/** The contents of generated/ (with its areas/ folder), to tell whether `npm run generate` rewrote it identically. */
 async function snapshot() {
   const dir = join(root, 'generated');
-  const files = (await readdir(dir)).sort();
-  return (await Promise.all(files.map(async (file) => `${file}\n${await readFile(join(dir, file), 'utf8')}`))).join(
-    '\n',
-  );
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+  return (await Promise.all(files.map(async (file) => `${file}\n${await readFile(file, 'utf8')}`))).join('\n');
 }
 
 /** The spec with every path repeated `factor` times under /v0, /v1, …; ids and facade names stay unique. */
@@ -56,7 +55,7 @@ async function timePipeline(file, dir) {
   steps.bundle = await wallMs(join(root, 'node_modules', '.bin', 'redocly'), ['bundle', file, '--output', out]);
   const bundle = JSON.parse(await readFile(out, 'utf8'));
   let started = performance.now();
-  const types = astToString(await openapiTS(bundle, { rootTypes: true, rootTypesNoSchemaPrefix: false }));
+  const types = astToString(await openapiTS(bundle));
   steps.types = performance.now() - started;
   started = performance.now();
   const metadata = renderOperationsModule(bundle);
