@@ -120,31 +120,43 @@ export function evaluateTargets(results) {
   return targets;
 }
 
+/** A line on each section's wall time and the load average it ran under (runs from before it was recorded: none). */
+function sectionLoads(runs) {
+  const loads = runs.flatMap((run) =>
+    run.sections
+      .filter((name) => run.sectionLoads?.[name])
+      .map((name) => {
+        const { seconds, loadStart, loadEnd } = run.sectionLoads[name];
+        return `${name} ${fixed(seconds, 0)} s (${fixed(loadStart, 1)} → ${fixed(loadEnd, 1)})`;
+      }),
+  );
+  return loads.length ? ['', `Each section's wall time and the load average at its start → end: ${loads.join(', ')}.`] : [];
+}
+
 export function renderMarkdown(results, targets, analysis = '') {
   const { machine, perCall, entitlements, loopback, bundle, typecheck, codegen, pagination } = results;
   const out = [];
   const section = (heading, ...lines) => out.push(heading, '', ...lines, '');
+  // One run, or a full run whose timing-sensitive sections were replaced by a rerun's (run.mjs --render=a,b).
+  const runs = results.runs ?? [{ ...machine, sections: Object.keys(machine.sectionLoads ?? { all: true }) }];
   section(
     '# Benchmarks',
-    `Written by \`npm run bench\` (bench/run.mjs) on ${machine.date}. Rerun it to refresh this file; numbers move by several percent between runs, so read ratios, not absolutes.`,
+    `Written by \`npm run bench\` (bench/run.mjs) from ${runs.length === 1 ? `a run on ${machine.date}` : `${runs.length} runs (see Machine)`}. Rerun it to refresh this file; numbers move by several percent between runs, so read ratios, not absolutes.`,
   );
   section(
     '## Machine',
     'The load average counts other jobs sharing the machine: above the number of cores, expect noisier numbers.',
     '',
     table(
-      ['CPU', 'cores', 'memory', 'Node', 'OS', 'load average (1 min) at start → end'],
-      [
-        [
-          machine.cpu,
-          machine.cores,
-          `${fixed(machine.memoryGiB, 1)} GiB`,
-          machine.node,
-          machine.os,
-          `${fixed(machine.loadStart)} → ${fixed(machine.loadEnd)}`,
-        ],
-      ],
+      ['CPU', 'cores', 'memory', 'Node', 'OS'],
+      [[machine.cpu, machine.cores, `${fixed(machine.memoryGiB, 1)} GiB`, machine.node, machine.os]],
     ),
+    '',
+    table(
+      ['run started', 'sections', 'load average (1 min) at start → end'],
+      runs.map((run) => [run.date, run.sections.join(', '), `${fixed(run.loadStart)} → ${fixed(run.loadEnd)}`]),
+    ),
+    ...sectionLoads(runs),
   );
   section(
     '## Targets',

@@ -3,8 +3,10 @@
 //   --json=FILE    also writes the raw results as JSON
 //   --only=a,b     runs only these sections (pagination, per-call, entitlements, loopback, bundle, typecheck,
 //                  codegen, ingester); BENCHMARKS.md is written only when every section ran
-//   --render=FILE  runs nothing: rewrites BENCHMARKS.md from a full run's --json results and the current
-//                  bench/analysis.md (for when the analysis is edited after the run)
+//   --render=FILE[,FILE…]  runs nothing: rewrites BENCHMARKS.md from a full run's --json results and the
+//                  current bench/analysis.md (for when the analysis is edited after the run); each further FILE,
+//                  from an --only run, replaces the sections it has (a rerun of the timing-sensitive sections on
+//                  a quieter machine), and the Machine table lists every run with its sections and load
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,11 +45,31 @@ async function report(results) {
   return renderMarkdown(results, results.targets, analysis);
 }
 
+/** Where each section keeps its results. */
+const resultKeys = {
+  pagination: 'pagination',
+  'per-call': 'perCall',
+  entitlements: 'entitlements',
+  loopback: 'loopback',
+  bundle: 'bundle',
+  typecheck: 'typecheck',
+  codegen: 'codegen',
+  ingester: 'ingester',
+};
+const runOf = (results, names) => ({ ...results.machine, sections: names });
+
 const render = option('render');
 if (render) {
-  const results = JSON.parse(await readFile(render, 'utf8'));
+  const [full, ...reruns] = await Promise.all(render.split(',').map(async (file) => JSON.parse(await readFile(file, 'utf8'))));
+  const results = { ...full, runs: [runOf(full, sections)] };
+  for (const rerun of reruns) {
+    const names = sections.filter((name) => rerun[resultKeys[name]] !== undefined);
+    for (const name of names) results[resultKeys[name]] = rerun[resultKeys[name]];
+    results.runs.push(runOf(rerun, names));
+    results.runs[0].sections = results.runs[0].sections.filter((name) => !names.includes(name));
+  }
   await writeFile(reportPath, await report(results));
-  log(`wrote ${reportPath} from ${render} (measured ${results.machine.date})`);
+  log(`wrote ${reportPath} from ${render} (measured ${results.runs.map((run) => run.date).join(', ')})`);
   process.exit(0);
 }
 
@@ -61,8 +83,10 @@ const createContenders = await loadContenders(dir);
 const sdk = await import(pathToFileURL(join(dir, 'sdk.mjs')).href);
 // The published package (tsup, as `npm run build`), for the bundle and type-check sections. A full run builds it
 // before any section, so no timed section shares the machine with it; the smoke run builds it beside them.
-log('building the package (tsup)');
-const packageBuilt = buildPackage(dir).then((built) => {
+const chosen = sections.filter((section) => only.includes(section));
+const needsPackage = chosen.includes('bundle') || chosen.includes('typecheck');
+if (needsPackage) log('building the package (tsup)');
+const packageBuilt = (needsPackage ? buildPackage(dir) : Promise.resolve({ ms: undefined })).then((built) => {
   results.build.packageMs = built.ms;
   return built.dir;
 });
@@ -82,13 +106,16 @@ const steps = {
   codegen: async () => (results.codegen = await codegen(dir, opts)),
   ingester: async () => (results.ingester = await ingestion(sdk, opts)),
 };
+results.machine.sectionLoads = {};
 const runSection = async (name) => {
   log(`${name}…`);
   const started = performance.now();
+  const loadStart = loadavg()[0];
   await steps[name]();
-  log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = (performance.now() - started) / 1000;
+  results.machine.sectionLoads[name] = { seconds, loadStart, loadEnd: loadavg()[0] };
+  log(`${name} done in ${seconds.toFixed(1)} s`);
 };
-const chosen = sections.filter((section) => only.includes(section));
 if (smoke) {
   // The smoke run checks that every section produces numbers, not the numbers themselves: the sections that
   // mostly wait on child processes (tsc, the codegen tools, tsup) run beside the in-process ones, so both cores work.
