@@ -50,7 +50,10 @@ export async function buildArtifacts(dir, { sourcemap = false } = {}) {
   };
   // One bundle of both entries, so that the ingester's errors are the client's classes.
   const sdkEntry = join(dir, 'sdk-entry.ts');
-  await writeFile(sdkEntry, `export * from ${JSON.stringify(join(root, 'src', 'index.ts'))};\nexport { createIngester } from ${JSON.stringify(join(root, 'src', 'ingester', 'index.ts'))};\n`);
+  await writeFile(
+    sdkEntry,
+    `export * from ${JSON.stringify(join(root, 'src', 'index.ts'))};\nexport { createIngester } from ${JSON.stringify(join(root, 'src', 'ingester', 'index.ts'))};\n`,
+  );
   await build({ ...common, entryPoints: [sdkEntry], outfile: join(dir, 'sdk.mjs') });
   await build({ ...common, entryPoints: [peerEntry], outfile: join(dir, 'peer.mjs') });
   return { peerGenerateMs: peer.ms, peerOperations: peer.operations };

@@ -46,7 +46,9 @@ const gzip = (text) => gzipSync(text, { level: 9 }).byteLength;
 const unitOf = (file) =>
   file
     .replace(/^(\.\.\/)+/, '')
-    .replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)(\/.*)$/, (_, name, rest) => (name === packageName ? name + rest : name))
+    .replace(/^.*node_modules\/((?:@[^/]+\/)?[^/]+)(\/.*)$/, (_, name, rest) =>
+      name === packageName ? name + rest : name,
+    )
     .replace(/^\.tmp\/[^/]+\//, '');
 
 /**

@@ -74,8 +74,18 @@ export function evaluateTargets(results) {
   for (const name of ['ours: api', 'ours: facade']) {
     const r = row(perCall.rows, name);
     const limit = limits.perCall[name];
-    add(18, `per call (getAccount), ${name}: ≤ ${limit}× bare openapi-fetch, CPU time`, ratio(r.cpuRatio), r.cpuRatio <= limit);
-    add(18, `per call (getAccount), ${name}: ≤ ${limit}× bare openapi-fetch, mean latency`, ratio(r.ratio), r.ratio <= limit);
+    add(
+      18,
+      `per call (getAccount), ${name}: ≤ ${limit}× bare openapi-fetch, CPU time`,
+      ratio(r.cpuRatio),
+      r.cpuRatio <= limit,
+    );
+    add(
+      18,
+      `per call (getAccount), ${name}: ≤ ${limit}× bare openapi-fetch, mean latency`,
+      ratio(r.ratio),
+      r.ratio <= limit,
+    );
   }
   for (const skip of [true, false]) {
     const peerCheck = typecheck.rows.find((r) => r.name === 'hey-api' && r.skipLibCheck === skip);
@@ -115,7 +125,12 @@ export function evaluateTargets(results) {
   }
   if (results.ingester) {
     const ours = row(results.ingester.rows, 'ingester');
-    add(13, 'ingestion: ingester ≥ 0.8× a hand-written 500-event batch loop (events/s)', ratio(ours.ratio), ours.ratio >= 0.8);
+    add(
+      13,
+      'ingestion: ingester ≥ 0.8× a hand-written 500-event batch loop (events/s)',
+      ratio(ours.ratio),
+      ours.ratio >= 0.8,
+    );
   }
   return targets;
 }
@@ -130,7 +145,9 @@ function sectionLoads(runs) {
         return `${name} ${fixed(seconds, 0)} s (${fixed(loadStart, 1)} → ${fixed(loadEnd, 1)})`;
       }),
   );
-  return loads.length ? ['', `Each section's wall time and the load average at its start → end: ${loads.join(', ')}.`] : [];
+  return loads.length
+    ? ['', `Each section's wall time and the load average at its start → end: ${loads.join(', ')}.`]
+    : [];
 }
 
 export function renderMarkdown(results, targets, analysis = '') {
@@ -247,7 +264,9 @@ export function renderMarkdown(results, targets, analysis = '') {
     '',
     table(
       ['app', 'gzip', ...partNames],
-      bundle.rows.filter((r) => r.parts).map((r) => [r.name, kb(r.gzip), ...partNames.map((name) => partCell(r, name))]),
+      bundle.rows
+        .filter((r) => r.parts)
+        .map((r) => [r.name, kb(r.gzip), ...partNames.map((name) => partCell(r, name))]),
     ),
     '',
     "Where the facade app's bytes come from, per source file (esbuild metafile: minified bytes in the output; gzip: what the app's gzip loses without that file's characters):",
@@ -271,7 +290,10 @@ export function renderMarkdown(results, targets, analysis = '') {
     '## 5. Type-check cost',
     `One consumer file calling ${typecheck.operations === typecheck.specOperations ? 'all' : `${typecheck.operations} of the`} ${typecheck.specOperations} operations with the spec's example arguments (each through its own resource in the facade consumers), checked by \`tsc --noEmit --extendedDiagnostics --listFiles\` (strict, NodeNext, with skipLibCheck on and off; off, tsc also checks every .d.ts it loads: the package's, openapi-fetch's, the DOM and Node libraries), median of ${typecheck.runs} runs taken in rounds with the order rotated. Ours is consumed as a user gets it: the package \`npm run build\` makes (tsup), installed by name in the scratch folder and resolved through its \`exports\`; for reference, straight from src/. hey-api as its generator leaves it (TypeScript sources in the app), generated at the start of this run from the same bundled spec (${results.build.peerOperations} operation functions). "SDK loaded": the bytes of the files tsc read from our package (its .d.ts), from src/ and generated/, or from hey-api's output.`,
     '',
-    table(['consumer', 'skipLibCheck', 'total (s)', 'check (s)', 'memory (MB)', 'instantiations', 'files', 'SDK loaded'], checkRows),
+    table(
+      ['consumer', 'skipLibCheck', 'total (s)', 'check (s)', 'memory (MB)', 'instantiations', 'files', 'SDK loaded'],
+      checkRows,
+    ),
     '',
     'The declarations the package ships for ESM (`dist/*.d.ts`; the `.d.cts` twins for require are the same size), and which of them a consumer of the main entry loads:',
     '',
@@ -279,18 +301,22 @@ export function renderMarkdown(results, targets, analysis = '') {
       ['file', 'size', 'loaded by a main-entry consumer'],
       [
         ...typecheck.declarations.map((d) => [d.file, kb(d.bytes), d.mainEntry ? 'yes' : 'no']),
-        ['main entry, total', kb(typecheck.declarations.filter((d) => d.mainEntry).reduce((sum, d) => sum + d.bytes, 0)), ''],
+        [
+          'main entry, total',
+          kb(typecheck.declarations.filter((d) => d.mainEntry).reduce((sum, d) => sum + d.bytes, 0)),
+          '',
+        ],
       ],
     ),
   );
   const steps = ['bundle', 'types', 'metadata', 'format', 'total'];
   section(
     '## 6. Codegen',
-    (codegen.generate
+    codegen.generate
       ? `\`${codegen.generate.command}\` on the ${codegen.base.operations}-operation spec (lint, bundle, openapi-typescript, metadata, models, the facade's declarations, prettier, writes), run ${codegen.generate.runs.length} times: minimum ${fixed(codegen.generate.minMs / 1000)} s, median ${fixed(codegen.generate.medianMs / 1000)} s wall` +
-        `; generated/ ${codegen.generate.generatedUnchanged ? 'came out byte-identical' : '**changed** (check git diff)'}.` +
-        ` Each run (s) with the 1-minute load average it started under: ${codegen.generate.runs.map((r) => `${fixed(r.ms / 1000)} (load ${fixed(r.load, 1)})`).join(', ')}.`
-      : '`npm run generate` is not timed in a smoke run.'),
+          `; generated/ ${codegen.generate.generatedUnchanged ? 'came out byte-identical' : '**changed** (check git diff)'}.` +
+          ` Each run (s) with the 1-minute load average it started under: ${codegen.generate.runs.map((r) => `${fixed(r.ms / 1000)} (load ${fixed(r.load, 1)})`).join(', ')}.`
+      : '`npm run generate` is not timed in a smoke run.',
     '',
     `Growth: the bundled spec with its paths replicated ${codegen.factor}× (under /v0 … /v${codegen.factor - 1}, ids suffixed), timed step by step as scripts/lib/pipeline.mjs runs them: \`redocly bundle\` (a child process), openapi-typescript (same options) + astToString, the operations metadata, prettier on both outputs. Lint, the models and the facade's declarations (which \`npm run generate\` also renders) are not included. The tools are warmed up by one untimed pass first.`,
     '',
@@ -326,7 +352,7 @@ export function renderMarkdown(results, targets, analysis = '') {
   if (results.ingester) out.push(renderIngestion(results.ingester), '');
   section(
     '## Reproduce',
-    '`npm run bench` rewrites this file (about five minutes on a quiet machine). `node bench/run.mjs --only=per-call` runs one section and writes nothing; `node bench/profile.mjs "ours: facade"` (add `--loopback` for real HTTP) prints where a contender spends its time, mapped to src/ lines.',
+    '`npm run bench` rewrites this file (about ten minutes on a quiet machine, longer under load: the type-check section alone runs tsc 35 times). `node bench/run.mjs --only=per-call --json=rerun.json` runs some sections and writes nothing but the JSON; `node bench/run.mjs --render=full.json,rerun.json` then rewrites this file from a full run\'s JSON with those sections replaced by the rerun\'s. `node bench/profile.mjs "ours: facade"` (add `--loopback` for real HTTP) prints where a contender spends its time, mapped to src/ lines.',
   );
   return out.join('\n');
 }
@@ -339,7 +365,14 @@ export function renderIngestion(ingestion) {
     `Usage events (about 200 bytes of JSON each) to a keep-alive node:http server on 127.0.0.1 in a child process, which counts the events it receives (a contender that loses or repeats one fails the bench) and answers 202. ${ingestion.concurrency} requests in flight for every contender (the ingester's default), ${ingestion.rounds} rounds with the order rotated, median round. The hand-written loops build batches of ${ingestion.batchSize} events with ids and post them: over \`fetch\` with \`JSON.stringify\`, or through \`togai.events.ingestBatch\`. Ratio: events/s over the \`fetch\` loop's (higher is better). Client CPU: this process's user + system time per event (the server runs apart), steadier than events/s when other work shares the machine (lower is better).`,
     '',
     table(
-      ['contender', 'events per round', 'events/s', 'vs hand-written fetch loop', 'client CPU µs/event', 'CPU vs fetch loop'],
+      [
+        'contender',
+        'events per round',
+        'events/s',
+        'vs hand-written fetch loop',
+        'client CPU µs/event',
+        'CPU vs fetch loop',
+      ],
       ingestion.rows.map((r) => [
         r.name,
         int(r.events),
@@ -353,7 +386,16 @@ export function renderIngestion(ingestion) {
     `Memory: one ingester with the default options (maxQueued ${int(ingestion.memory[0].maxQueued)}) and \`await add()\` for each event, to an in-memory fetch that answers at once or only after 50 ms (then add() waits and the queue stays full). Heap sampled every 5,000 events; "before" and "after" are taken after garbage collection${ingestion.gcExposed ? '' : ' (not exposed in this run: numbers include garbage)'}. The peak includes garbage not yet collected.`,
     '',
     table(
-      ['sink', 'events', 'time (s)', 'events/s', 'most queued', 'heap before (MB)', 'heap peak (MB)', 'heap after (MB)'],
+      [
+        'sink',
+        'events',
+        'time (s)',
+        'events/s',
+        'most queued',
+        'heap before (MB)',
+        'heap peak (MB)',
+        'heap after (MB)',
+      ],
       ingestion.memory.map((m) => [
         m.sink,
         int(m.events),

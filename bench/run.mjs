@@ -32,8 +32,6 @@ const sections = ['pagination', 'per-call', 'entitlements', 'loopback', 'bundle'
 const only = option('only')?.split(',') ?? sections;
 const unknown = only.filter((name) => !sections.includes(name));
 if (unknown.length) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${sections.join(', ')}.`);
-if (typeof globalThis.gc !== 'function')
-  console.warn('Run with node --expose-gc (npm run bench does) for steady numbers.');
 
 const log = (message) => console.error(`[bench] ${message}`);
 
@@ -60,7 +58,9 @@ const runOf = (results, names) => ({ ...results.machine, sections: names });
 
 const render = option('render');
 if (render) {
-  const [full, ...reruns] = await Promise.all(render.split(',').map(async (file) => JSON.parse(await readFile(file, 'utf8'))));
+  const [full, ...reruns] = await Promise.all(
+    render.split(',').map(async (file) => JSON.parse(await readFile(file, 'utf8'))),
+  );
   const results = { ...full, runs: [runOf(full, sections)] };
   for (const rerun of reruns) {
     const names = sections.filter((name) => rerun[resultKeys[name]] !== undefined);
@@ -72,6 +72,9 @@ if (render) {
   log(`wrote ${reportPath} from ${render} (measured ${results.runs.map((run) => run.date).join(', ')})`);
   process.exit(0);
 }
+
+if (typeof globalThis.gc !== 'function')
+  console.warn('Run with node --expose-gc (npm run bench does) for steady numbers.');
 
 const dir = scratchDir(smoke);
 const opts = { smoke };

@@ -110,14 +110,19 @@ async function prepareConsumer(dir, name, source, skipLibCheck) {
     const { stdout } = await run(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch((error) => {
       throw new Error(`tsc failed on ${relative(root, file)}:\n${error.stdout}${error.stderr}`);
     });
-    return { ...parseDiagnostics(stdout), wallSeconds: (performance.now() - started) / 1000, listed: listedFiles(stdout) };
+    return {
+      ...parseDiagnostics(stdout),
+      wallSeconds: (performance.now() - started) / 1000,
+      listed: listedFiles(stdout),
+    };
   };
 }
 
 const metrics = ['totalSeconds', 'checkSeconds', 'wallSeconds', 'memoryMB', 'instantiations', 'files'];
 
 /** Total bytes of `files`. */
-const bytesOf = async (files) => (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce((a, b) => a + b, 0);
+const bytesOf = async (files) =>
+  (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce((a, b) => a + b, 0);
 const under = (folder) => (file) => file.startsWith(folder + sep) || file.startsWith(`${folder}/`);
 
 /** Runs `tasks` (functions returning promises) with at most `limit` running at once, in order. */
@@ -153,18 +158,32 @@ export async function typecheck(scratch, pkg, { smoke }) {
   const consumers = [];
   for (const skipLibCheck of [true, false]) {
     const suffix = skipLibCheck ? '' : '-no-skiplibcheck';
-    consumers.push(
-      ['ours: facade (package)', `ours-facade${suffix}`, consumerSource('facade', packageName, operations), skipLibCheck, under(pkg)],
-    );
+    consumers.push([
+      'ours: facade (package)',
+      `ours-facade${suffix}`,
+      consumerSource('facade', packageName, operations),
+      skipLibCheck,
+      under(pkg),
+    ]);
     // With skipLibCheck off a check costs 8 s or so whatever it calls (the libraries' .d.ts), so the smoke run
     // does it once, on our package's declarations: what it is there to catch is an error in them.
     if (smoke && !skipLibCheck) continue;
-    consumers.push(
-      ['ours: api (package)', `ours-api${suffix}`, consumerSource('api', packageName, operations), skipLibCheck, under(pkg)],
-    );
+    consumers.push([
+      'ours: api (package)',
+      `ours-api${suffix}`,
+      consumerSource('api', packageName, operations),
+      skipLibCheck,
+      under(pkg),
+    ]);
     if (skipLibCheck) {
       const fromSource = (file) => under(join(root, 'src'))(file) || under(join(root, 'generated'))(file);
-      consumers.push(['ours: facade (from src/)', 'ours-facade-src', consumerSource('facade', rel(fromSrc), operations), true, fromSource]);
+      consumers.push([
+        'ours: facade (from src/)',
+        'ours-facade-src',
+        consumerSource('facade', rel(fromSrc), operations),
+        true,
+        fromSource,
+      ]);
     }
     const peerSource = consumerSource('peer', rel(join(peerDir, 'sdk.gen.js')), operations);
     consumers.push(['hey-api', `peer${suffix}`, peerSource, skipLibCheck, under(peerDir)]);
@@ -192,6 +211,7 @@ export async function typecheck(scratch, pkg, { smoke }) {
         name,
         skipLibCheck,
         ...Object.fromEntries(metrics.map((key) => [key, median(samples[i].map((sample) => sample[key]))])),
+        totalSecondsRuns: samples[i].map((sample) => sample.totalSeconds), // the spread under the machine's load
         // What the consumer loads of the SDK: our package's declarations (or src/ and generated/), the peer's sources.
         ownBytes: await bytesOf(listed.filter(own)),
         loadedBytes: await bytesOf(listed),
@@ -205,7 +225,11 @@ export async function typecheck(scratch, pkg, { smoke }) {
     (await readdir(dist))
       .filter((file) => file.endsWith('.d.ts'))
       .sort()
-      .map(async (file) => ({ file, bytes: (await stat(join(dist, file))).size, mainEntry: mainLoads.has(join(dist, file)) })),
+      .map(async (file) => ({
+        file,
+        bytes: (await stat(join(dist, file))).size,
+        mainEntry: mainLoads.has(join(dist, file)),
+      })),
   );
   return { operations: operations.length, specOperations: all.length, runs, rows, declarations };
 }

@@ -135,10 +135,20 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
       'hand-written loop: events.ingestBatch',
       'events.ingest per event',
     ]);
-    for (const row of ingestion.rows) expectPositive(row, 'events', 'eventsPerSec', 'ratio', 'cpuUsPerEvent', 'cpuRatio');
+    for (const row of ingestion.rows)
+      expectPositive(row, 'events', 'eventsPerSec', 'ratio', 'cpuUsPerEvent', 'cpuRatio');
     expect(ingestion.memory).toHaveLength(2);
     for (const run of ingestion.memory) {
-      expectPositive({ name: run.sink, ...run }, 'events', 'seconds', 'eventsPerSec', 'mostQueued', 'heapBeforeMB', 'heapPeakMB', 'heapAfterMB');
+      expectPositive(
+        { name: run.sink, ...run },
+        'events',
+        'seconds',
+        'eventsPerSec',
+        'mostQueued',
+        'heapBeforeMB',
+        'heapPeakMB',
+        'heapAfterMB',
+      );
       expect(run.mostQueued).toBeLessThanOrEqual(run.maxQueued);
     }
 
