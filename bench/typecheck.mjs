@@ -1,12 +1,16 @@
-// 4. Type-check cost: one consumer file calling every operation of the spec, checked by `tsc --noEmit --extendedDiagnostics`.
-// Ours is consumed as a package would be (declarations emitted from src/), and, for reference, from src/ itself;
-// the peer as its generator leaves it (TypeScript sources in the app). Arguments are the spec's own examples.
+// 5. Type-check cost: one consumer file calling every operation of the spec, checked by `tsc --noEmit --extendedDiagnostics`,
+// strict, with skipLibCheck on (what most apps set) and off (tsc then also checks every .d.ts it loads). Ours is
+// consumed as a user gets it: the package `npm run build` makes (dist/, installed by name in the scratch folder)
+// and, for reference, from src/ itself; the peer as its generator leaves it (TypeScript sources in the app).
+// Arguments are the spec's own examples. Also what each consumer loads: the bytes of the package's declarations
+// (or the peer's sources), from tsc's own list of the files it read.
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { camelCase } from '../scripts/lib/docs-samples.mjs';
 import { collectOperations, deref } from '../scripts/lib/operations-metadata.mjs';
+import { packageName } from './build.mjs';
 import { spec } from './fixtures.mjs';
 import { root } from './paths.mjs';
 import { median } from './stats.mjs';
@@ -77,27 +81,6 @@ const togai = createTogaiClient({ token: 't' });`,
   return `${header}\n\nexport async function main() {\n${calls.join('\n')}\n${results}\n}\n`;
 }
 
-/** Emits our declarations into `<dir>/dts/` the way a package build would. */
-async function emitDeclarations(dir) {
-  const config = join(dir, 'tsconfig.emit.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        ...compilerOptions,
-        noEmit: false,
-        declaration: true,
-        emitDeclarationOnly: true,
-        rootDir: root,
-        outDir: join(dir, 'dts'),
-      },
-      files: [join(root, 'src', 'index.ts')],
-    }),
-  );
-  await run(process.execPath, [tsc, '-p', config], { cwd: root });
-  return join(dir, 'dts', 'src', 'index.js');
-}
-
 function parseDiagnostics(output) {
   const value = (label) => output.match(new RegExp(`^${label}:\\s+([\\d.]+)`, 'm'))?.[1];
   return {
@@ -109,44 +92,108 @@ function parseDiagnostics(output) {
   };
 }
 
-/** Writes the consumer and its tsconfig; returns a function that type-checks it once and returns the diagnostics. */
-async function prepareConsumer(dir, name, source) {
+/** The files tsc read (--listFiles prints one absolute path a line before the diagnostics). */
+const listedFiles = (output) => output.split('\n').filter((line) => line.startsWith('/') || /^[A-Z]:[\\/]/.test(line));
+
+/**
+ * Writes the consumer and its tsconfig; returns a function that type-checks it once and returns the diagnostics and
+ * the files tsc read.
+ */
+async function prepareConsumer(dir, name, source, skipLibCheck) {
   const file = join(dir, `${name}.ts`);
   const config = join(dir, `tsconfig.${name}.json`);
   await writeFile(file, source);
-  await writeFile(config, JSON.stringify({ compilerOptions, files: [file] }));
+  await writeFile(config, JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck }, files: [file] }));
   return async () => {
     const started = performance.now();
-    const { stdout } = await run(process.execPath, [tsc, '-p', config, '--extendedDiagnostics'], { cwd: root }).catch(
-      (error) => {
-        throw new Error(`tsc failed on ${relative(root, file)}:\n${error.stdout}${error.stderr}`);
-      },
-    );
-    return { ...parseDiagnostics(stdout), wallSeconds: (performance.now() - started) / 1000 };
+    const args = [tsc, '-p', config, '--extendedDiagnostics', '--listFiles'];
+    const { stdout } = await run(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch((error) => {
+      throw new Error(`tsc failed on ${relative(root, file)}:\n${error.stdout}${error.stderr}`);
+    });
+    return {
+      ...parseDiagnostics(stdout),
+      wallSeconds: (performance.now() - started) / 1000,
+      listed: listedFiles(stdout),
+    };
   };
 }
 
 const metrics = ['totalSeconds', 'checkSeconds', 'wallSeconds', 'memoryMB', 'instantiations', 'files'];
 
-export async function typecheck(scratch, { smoke }) {
+/** Total bytes of `files`. */
+const bytesOf = async (files) =>
+  (await Promise.all(files.map(async (file) => (await stat(file)).size))).reduce((a, b) => a + b, 0);
+const under = (folder) => (file) => file.startsWith(folder + sep) || file.startsWith(`${folder}/`);
+
+/** Runs `tasks` (functions returning promises) with at most `limit` running at once, in order. */
+async function limited(tasks, limit) {
+  const results = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next;
+      next += 1;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+/**
+ * `pkg` is the package built by buildPackage (bench/build.mjs), installed in `<scratch>/node_modules/`, so the
+ * consumers import it by name through its `exports` (NodeNext), as an app of a user's would.
+ */
+export async function typecheck(scratch, pkg, { smoke }) {
   const dir = join(scratch, 'typecheck');
   await mkdir(dir, { recursive: true });
-  const operations = operationsWithExamples();
-  const dts = await emitDeclarations(dir);
+  const all = operationsWithExamples();
+  // Tiny counts for the smoke run: every 40th operation (one per few areas). Loading the declarations, and with
+  // skipLibCheck off checking them, costs the same whatever the consumer calls, so this only trims the calls' part.
+  const operations = smoke ? all.filter((_, i) => i % 40 === 0) : all;
   const fromSrc = join(root, 'src', 'index.js');
+  const peerDir = join(scratch, 'hey-api');
   const rel = (target) => `./${relative(dir, target)}`;
-  const consumers = [
-    ['ours: facade (package .d.ts)', 'ours-facade-dts', consumerSource('facade', rel(dts), operations)],
-    ['ours: api (package .d.ts)', 'ours-api-dts', consumerSource('api', rel(dts), operations)],
-    ['ours: facade (from src/)', 'ours-facade-src', consumerSource('facade', rel(fromSrc), operations)],
-    ['hey-api', 'peer', consumerSource('peer', rel(join(scratch, 'hey-api', 'sdk.gen.js')), operations)],
-  ];
-  const checks = await Promise.all(consumers.map(([, file, source]) => prepareConsumer(dir, file, source)));
+  /** [name, file, source, skipLibCheck, the consumer's own files: the package's, or the peer's generated ones] */
+  const consumers = [];
+  for (const skipLibCheck of [true, false]) {
+    const suffix = skipLibCheck ? '' : '-no-skiplibcheck';
+    consumers.push([
+      'ours: facade (package)',
+      `ours-facade${suffix}`,
+      consumerSource('facade', packageName, operations),
+      skipLibCheck,
+      under(pkg),
+    ]);
+    // With skipLibCheck off a check costs 8 s or so whatever it calls (the libraries' .d.ts), so the smoke run
+    // does it once, on our package's declarations: what it is there to catch is an error in them.
+    if (smoke && !skipLibCheck) continue;
+    consumers.push([
+      'ours: api (package)',
+      `ours-api${suffix}`,
+      consumerSource('api', packageName, operations),
+      skipLibCheck,
+      under(pkg),
+    ]);
+    if (skipLibCheck) {
+      const fromSource = (file) => under(join(root, 'src'))(file) || under(join(root, 'generated'))(file);
+      consumers.push([
+        'ours: facade (from src/)',
+        'ours-facade-src',
+        consumerSource('facade', rel(fromSrc), operations),
+        true,
+        fromSource,
+      ]);
+    }
+    const peerSource = consumerSource('peer', rel(join(peerDir, 'sdk.gen.js')), operations);
+    consumers.push(['hey-api', `peer${suffix}`, peerSource, skipLibCheck, under(peerDir)]);
+  }
+  const checks = await Promise.all(consumers.map(([, file, source, skip]) => prepareConsumer(dir, file, source, skip)));
   const runs = smoke ? 1 : 5;
   const samples = consumers.map(() => []);
   if (smoke) {
-    // The smoke run only needs numbers, so it checks all consumers at once.
-    (await Promise.all(checks.map((check) => check()))).forEach((sample, i) => samples[i].push(sample));
+    // The smoke run only needs numbers, so it checks the consumers a few at a time.
+    (await limited(checks, 3)).forEach((sample, i) => samples[i].push(sample));
   } else {
     // Timed runs go one at a time, in rounds with the order rotated, so load from other jobs on the machine
     // falls on every consumer alike; each metric is the median of its runs.
@@ -157,9 +204,32 @@ export async function typecheck(scratch, { smoke }) {
       }
     }
   }
-  const rows = consumers.map(([name], i) => ({
-    name,
-    ...Object.fromEntries(metrics.map((key) => [key, median(samples[i].map((sample) => sample[key]))])),
-  }));
-  return { operations: operations.length, runs, rows };
+  const rows = await Promise.all(
+    consumers.map(async ([name, , , skipLibCheck, own], i) => {
+      const listed = samples[i][0].listed;
+      return {
+        name,
+        skipLibCheck,
+        ...Object.fromEntries(metrics.map((key) => [key, median(samples[i].map((sample) => sample[key]))])),
+        totalSecondsRuns: samples[i].map((sample) => sample.totalSeconds), // the spread under the machine's load
+        // What the consumer loads of the SDK: our package's declarations (or src/ and generated/), the peer's sources.
+        ownBytes: await bytesOf(listed.filter(own)),
+        loadedBytes: await bytesOf(listed),
+      };
+    }),
+  );
+  // Each declaration file of the package, and whether a consumer of the main entry loads it.
+  const mainLoads = new Set(samples[0][0].listed);
+  const dist = join(pkg, 'dist');
+  const declarations = await Promise.all(
+    (await readdir(dist))
+      .filter((file) => file.endsWith('.d.ts'))
+      .sort()
+      .map(async (file) => ({
+        file,
+        bytes: (await stat(join(dist, file))).size,
+        mainEntry: mainLoads.has(join(dist, file)),
+      })),
+  );
+  return { operations: operations.length, specOperations: all.length, runs, rows, declarations };
 }

@@ -73,21 +73,43 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
       'openapi-fetch',
       'ours: facade',
       'ours: api',
+      'ours: facade + ingester',
+      'ours: facade, built package',
+      'ours: facade + ingester, built package',
       'hey-api',
     ]);
     for (const row of results.bundle.rows) {
       expectPositive(row, 'raw', 'gzip', 'ratio');
       expect(row.gzip).toBeLessThan(row.raw);
+      // The attribution finds the ingester's modules where an app imports them (whether it should is a target).
+      expect(row.ingesterBytes > 0, row.name).toBe(row.name.includes('ingester'));
+    }
+    for (const row of results.bundle.rows.filter((r: Row) => r.name.startsWith('ours') && !r.name.includes('built'))) {
+      const parts = row.parts.map((part: { name: string }) => part.name);
+      expect(parts).toEqual(expect.arrayContaining(['openapi-fetch', 'operation table (generated/)']));
+      for (const part of row.parts) expectPositive(part, 'gzipAlone', 'gzipSaved');
     }
 
     // The peer is generated from the current spec on every run, so it has every operation ours has.
     expect(results.build.peerOperations).toBe(operationCount);
-    expect(results.typecheck.operations).toBe(operationCount);
-    expect(results.typecheck.rows).toHaveLength(4);
+    expectPositive({ name: 'package build', ...results.build }, 'packageMs');
+    expect(results.typecheck.specOperations).toBe(operationCount);
+    expect(results.typecheck.operations).toBeGreaterThan(0); // a few of them, in a smoke run
+    expect(results.typecheck.rows.map((row: Row) => `${row.name}, ${row.skipLibCheck}`)).toEqual([
+      'ours: facade (package), true',
+      'ours: api (package), true',
+      'ours: facade (from src/), true',
+      'hey-api, true',
+      'ours: facade (package), false', // the smoke run's only consumer with skipLibCheck off
+    ]);
     for (const row of results.typecheck.rows)
-      expectPositive(row, 'totalSeconds', 'memoryMB', 'instantiations', 'files');
+      expectPositive(row, 'totalSeconds', 'memoryMB', 'instantiations', 'files', 'ownBytes', 'loadedBytes');
+    // The package's declarations: the main entry's, its shared chunk and paths.d.ts are loaded, the ingester's not.
+    const declarations = results.typecheck.declarations;
+    expect(declarations.find((d: { file: string }) => d.file === 'index.d.ts').mainEntry).toBe(true);
+    expect(declarations.find((d: { file: string }) => d.file === 'ingester.d.ts').mainEntry).toBe(false);
 
-    expectPositive({ name: 'generate', ...results.codegen.generate }, 'minMs', 'medianMs');
+    expect(results.codegen.generate).toBeUndefined(); // `npm run generate` is timed by full runs only
     expect(results.codegen.base.operations).toBe(operationCount);
     expect(results.codegen.big.operations).toBe(operationCount * results.codegen.factor);
     for (const size of [results.codegen.base, results.codegen.big]) {
@@ -113,10 +135,20 @@ it('runs every bench section with tiny counts and leaves BENCHMARKS.md alone', a
       'hand-written loop: events.ingestBatch',
       'events.ingest per event',
     ]);
-    for (const row of ingestion.rows) expectPositive(row, 'events', 'eventsPerSec', 'ratio', 'cpuUsPerEvent', 'cpuRatio');
+    for (const row of ingestion.rows)
+      expectPositive(row, 'events', 'eventsPerSec', 'ratio', 'cpuUsPerEvent', 'cpuRatio');
     expect(ingestion.memory).toHaveLength(2);
     for (const run of ingestion.memory) {
-      expectPositive({ name: run.sink, ...run }, 'events', 'seconds', 'eventsPerSec', 'mostQueued', 'heapBeforeMB', 'heapPeakMB', 'heapAfterMB');
+      expectPositive(
+        { name: run.sink, ...run },
+        'events',
+        'seconds',
+        'eventsPerSec',
+        'mostQueued',
+        'heapBeforeMB',
+        'heapPeakMB',
+        'heapAfterMB',
+      );
       expect(run.mostQueued).toBeLessThanOrEqual(run.maxQueued);
     }
 
