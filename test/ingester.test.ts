@@ -322,6 +322,29 @@ describe('hostile servers and careless callers', () => {
     expect(JSON.stringify(server.received[0]!.events)).not.toContain('not for the wire');
   });
 
+  it.each([
+    ['an id that is not the first property', () => ({ schemaName: 'api_calls', ...usage(), id: 'late-id' })],
+    ['no id, but a dimension named id', () => usage({ dimensions: { id: 'not-the-event-id' } })],
+    ['a hidden (non-enumerable) id', () => Object.defineProperty(usage(), 'id', { value: 'hidden', enumerable: false, writable: true })],
+    ['an id getter that answers anew on each read', () => {
+      let reads = 0;
+      return Object.defineProperty(usage(), 'id', { get: () => `read-${(reads += 1)}`, enumerable: true });
+    }],
+    ['an id that is a String object', () => usage({ id: new String('boxed-id') as unknown as string })],
+    ['a Proxy that shows one id to JSON and another to a plain read', () => {
+      let reads = 0;
+      return new Proxy({ id: 'first', ...usage() }, { get: (target, key) => (key === 'id' ? `proxy-${(reads += 1)}` : Reflect.get(target, key)) });
+    }],
+  ])('resolves add() to the id the server receives, for %s', async (_, make) => {
+    const server = await togai();
+    const ingester = createIngester(clientFor(server.url));
+    const id = await ingester.add(make() as Event);
+    expect(await ingester.close()).toMatchObject({ accepted: 1, failed: [] });
+    const [sent] = server.received[0]!.events;
+    expect(sent!.id).toBe(id);
+    expect([...server.stored.keys()]).toEqual([id]);
+  });
+
   it('keeps the id it gave an event when the caller changes or froze the object', async () => {
     const server = await togai();
     const ingester = createIngester(clientFor(server.url));

@@ -10,7 +10,7 @@ import type { Log } from '../core/logging.js';
 import type { Secrets } from '../core/redaction.js';
 import type { Send } from '../transport/transport.js';
 import type { DeprecationReporter } from './deprecations.js';
-import { withGeneratedKeys } from './generated-keys.js';
+import { SerializedBody, withGeneratedKeys } from './generated-keys.js';
 import { byRoute, type OperationMetadata } from './operations.js';
 import { pickTuning, type RequestOptions } from './options.js';
 import { assertPathParams, fillPath } from './path-params.js';
@@ -102,6 +102,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
       result = await request(method, template, {
         ...init,
         ...(keyed && { body: keyed.body }),
+        ...(keyed?.body instanceof SerializedBody && { bodySerializer: () => (keyed.body as SerializedBody).text }),
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
         headers: origin === api && headers ? mergeHeaders(headers, init.headers as HeadersOptions) : init.headers,
         parseAs: parseAs === 'json' ? 'text' : parseAs,

@@ -27,6 +27,11 @@ function fillKeys(node: unknown, [segment, ...rest]: string[], where: string, ke
   return true;
 }
 
+/** A body serialized already (the ingester's batches: each event's JSON taken at add()), with the keys it carries. */
+export class SerializedBody {
+  constructor(readonly text: string, readonly keys: Readonly<Record<string, string>>) {}
+}
+
 /** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
 interface KeyedBody { body: unknown; keys: Readonly<Record<string, string>> | undefined }
 
@@ -34,6 +39,7 @@ interface KeyedBody { body: unknown; keys: Readonly<Record<string, string>> | un
 // recorded are those sent, whatever getters, toJSON() or classes the caller's objects have. `optionKey`, the per-call
 // `idempotencyKey` option, must match a key the body already has; with no body it becomes the body.
 export function withGeneratedKeys(body: unknown, operation: OperationMetadata, optionKey: unknown, name: string): KeyedBody {
+  if (body instanceof SerializedBody) return { body, keys: body.keys };
   if (operation.generatedKeys.length === 0 && optionKey === undefined) return { body, keys: undefined };
   if (body !== undefined) body = jsonForm(body, `${name}(): the body`);
   if (optionKey !== undefined) {

@@ -24,18 +24,18 @@ export function assertIntegerIn(value: unknown, [min, max]: readonly [number, nu
   }
 }
 
-/** Objects that are a JSON form already (the ingester's batches of events it took the JSON form of): not copied again. */
-export const jsonForms = new WeakSet<object>();
-
-// `value` as JSON.stringify sends it (toJSON() called, undefined dropped), taken once as fresh data, so that what is
-// checked or keyed is what is sent; a value JSON cannot carry (a BigInt, a cycle, a getter that throws) is refused.
-export function jsonForm(value: unknown, what: string): unknown {
+/** `value` as JSON text; a value JSON cannot carry (a BigInt, a cycle, a getter that throws) is refused. */
+export function jsonText(value: unknown, what: string): string {
   try {
-    return typeof value === 'object' && value !== null && jsonForms.has(value) ? value : JSON.parse(JSON.stringify(value) ?? 'null');
+    return JSON.stringify(value) ?? 'null';
   } catch (error) {
     throw new TogaiValidationError(`${what} cannot be sent as JSON: ${error instanceof Error ? error.message.split('\n')[0] : 'it could not be read'}.`, { cause: error });
   }
 }
+
+// `value` as JSON.stringify sends it (toJSON() called, undefined dropped), taken once as fresh data, so that what is
+// checked or keyed is what is sent.
+export const jsonForm = (value: unknown, what: string): unknown => JSON.parse(jsonText(value, what));
 
 /** `text` parsed as JSON, or `fallback` when it is not JSON (its SyntaxError, which quotes the text, is dropped). */
 export function parsedOr(text: string, fallback: unknown): unknown {

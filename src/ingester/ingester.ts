@@ -5,10 +5,10 @@
 import type { Operations } from '../../generated/operations.js';
 import type { FlatResources } from '../../generated/facade.js';
 import type { Event } from '../../generated/models.js';
-import { assertIntegerIn, jsonForm } from '../core/checks.js';
+import { assertIntegerIn, jsonText } from '../core/checks.js';
 import { TogaiAbortError, TogaiConfigurationError, TogaiError, TogaiValidationError, TogaiVariantError } from '../core/errors.js';
 import { maxTimerMs, unrefTimer } from '../core/timing.js';
-import { batchOperation, deliver, maxEventsPerBatch, type FailedEvent, type IngestBatch, type Outcome } from './delivery.js';
+import { batchOperation, deliver, failure, maxEventsPerBatch, type FailedEvent, type IngestBatch, type Outcome, type Taken } from './delivery.js';
 
 export interface IngesterOptions {
   /** Events per batch call, 1 to Togai's limit (500). Default 500. */
@@ -104,25 +104,27 @@ function resolveOptions(options: IngesterOptions = {}): Required<IngesterOptions
   return resolved as Required<IngesterOptions>;
 }
 
-/** The event as it will be sent: its JSON form now, with its id. The caller's object gets the id too, when it can. */
-function prepare(event: unknown): Event {
-  const notAnObject = (value: unknown) => typeof value !== 'object' || value === null || Array.isArray(value);
-  const shown = (value: unknown) => (Array.isArray(value) ? 'an array' : String(value));
-  if (notAnObject(event)) throw new TogaiValidationError(`ingester.add() takes an event object, got ${shown(event)}.`);
-  // Its JSON form is what goes on the wire, so it is taken now, whole: a nested attribute changed after add() changes nothing.
-  const sent = jsonForm(event, 'ingester.add(): the event') as Event;
-  if (notAnObject(sent)) throw new TogaiValidationError(`ingester.add() takes an event object, got one whose JSON form is ${shown(sent)}.`);
-  if (sent.id === undefined) {
-    sent.id = globalThis.crypto.randomUUID();
-    try {
-      (event as { id?: string }).id = sent.id; // so the caller sees it
-    } catch {
-      // frozen, sealed or a Proxy that refuses: the id is still returned by add()
-    }
-  } else if (typeof sent.id !== 'string' || sent.id === '') {
-    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(sent.id)}.`);
+/** The event as it will be sent: its JSON text, taken now and whole (one JSON.stringify), with its id. */
+function prepare(event: unknown): Taken {
+  let json = typeof event === 'object' && event !== null ? jsonText(event, 'ingester.add(): the event') : '';
+  if (json[0] !== '{') {
+    const got = typeof event !== 'object' || event === null ? String(event) : Array.isArray(event) ? 'an array' : `one whose JSON form is ${json}`;
+    throw new TogaiValidationError(`ingester.add() takes an event object, got ${got.slice(0, 60)}.`);
   }
-  return sent;
+  // The id as sent: read directly when the text shows it first (or shows no id), else parsed back (getters, toJSON).
+  const direct = (event as Event).id as unknown;
+  const shownFirst = typeof direct === 'string' && json.startsWith(`{"id":${JSON.stringify(direct)}`);
+  const given = shownFirst ? direct : json.includes('"id":') ? ((JSON.parse(json) as Event).id as unknown) : undefined;
+  if (given !== undefined && (typeof given !== 'string' || given === '')) {
+    throw new TogaiValidationError(`ingester.add(): an event id must be a non-empty string, got ${JSON.stringify(given)}.`);
+  }
+  if (given !== undefined) return { id: given, json };
+  const id = globalThis.crypto.randomUUID();
+  json = `{"id":${JSON.stringify(id)}${json === '{}' ? '' : ','}${json.slice(1)}`;
+  try {
+    (event as { id?: string }).id = id; // so the caller sees it; frozen or refusing objects still get it from add()
+  } catch {}
+  return { id, json };
 }
 
 /**
@@ -145,7 +147,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   const { maxBatchSize, flushInterval, maxQueued, concurrency, maxAttempts, maxRetryDelay } = settings;
 
   // Queued events, in chunks of up to maxBatchSize: a batch is the first chunk, taken whole.
-  const chunks: Event[][] = [];
+  const chunks: Taken[][] = [];
   // Every event gets a sequence number as it is queued. Events before `sentSeq` are in batches; events before
   // `urgentUpTo` (marked by flush(), close() or the flush timer) are sent without waiting for a full batch.
   let nextSeq = 0;
@@ -160,22 +162,18 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   const delivery = { maxAttempts, maxRetryDelay, stop: stop.signal, redact: client.redact ?? ((text: string) => text) };
 
   // add() calls waiting for room, oldest first (an array with a moving head: shift() would be quadratic).
-  let waiting: { event: Event; resolve: (id: string) => void }[] = [];
+  let waiting: { event: Taken; resolve: (id: string) => void }[] = [];
   let waitingHead = 0;
   // flush() calls waiting for every event before `mark` to settle; marks only grow, so oldest first.
   const flushes: { mark: number; resolve: () => void }[] = [];
 
   const emptyReport = (): IngestReport => ({ accepted: 0, failed: [], batches: 0, resent: 0 });
   let report = emptyReport();
-  const takeReport = () => {
-    const taken = report;
-    report = emptyReport();
-    return taken;
-  };
+  const takeReport = (taken = report) => ((report = emptyReport()), taken);
   /** Every event before this sequence number has settled. */
   const settledUpTo = () => Math.min(sentSeq, ...inFlight);
 
-  function enqueue(event: Event): void {
+  function enqueue(event: Taken): void {
     held += 1;
     const last = chunks[chunks.length - 1];
     if (last && last.length < maxBatchSize) last.push(event);
@@ -198,7 +196,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
           // Only a bug of ours gets here. Drop what was counted so far and fail the whole batch: each event still
           // settles once (as failed, which is safe to resend), never twice.
           const reason = error instanceof TogaiError ? error : new TogaiError('The ingester failed to deliver the batch.', { cause: error });
-          settle(start, batch, { accepted: 0, failed: batch.map((event) => ({ event, error: reason })), resent: outcome.resent });
+          settle(start, batch, { accepted: 0, failed: batch.map((event) => failure(event, reason)), resent: outcome.resent });
         },
       );
     }
@@ -217,7 +215,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
     }
   }
 
-  function settle(start: number, batch: Event[], outcome: Outcome): void {
+  function settle(start: number, batch: Taken[], outcome: Outcome): void {
     inFlight.delete(start);
     held -= batch.length;
     report.accepted += outcome.accepted;
@@ -228,7 +226,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       const next = waiting[waitingHead]!;
       waiting[waitingHead++] = undefined as never;
       enqueue(next.event);
-      next.resolve(next.event.id!);
+      next.resolve(next.event.id);
     }
     if (waitingHead === waiting.length) {
       waiting = [];
@@ -255,7 +253,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       if (held < maxQueued && waitingHead === waiting.length) {
         enqueue(prepared);
         pump(); // sends a full batch, or starts the flush timer
-        return prepared.id!;
+        return prepared.id;
       }
       return new Promise((resolve) => waiting.push({ event: prepared, resolve }));
     },
@@ -267,10 +265,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
       const timeout = closeOptions?.timeout;
       if (timeout !== undefined) assertIntegerIn(timeout, [0, maxTimerMs], 'ingester.close(): timeout (milliseconds)', TogaiValidationError);
       closing = true;
-      const giveUp = () =>
-        stop.abort(
-          new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`),
-        );
+      const giveUp = () => stop.abort(new TogaiAbortError(`ingester.close() gave up after ${timeout} ms: this event was not confirmed (it may have been accepted; resending it with the same id is safe).`));
       const deadline = timeout === undefined ? undefined : setTimeout(giveUp, timeout);
       if (deadline !== undefined) unrefTimer(deadline);
       try {

@@ -41,6 +41,8 @@ export function useBundledSdk(prefix: string) {
       packages: 'external',
       outdir: dir,
       outExtension: { '.js': '.mjs' },
+      // Like the package: both entries share one copy of what they have in common (classes the call path recognizes).
+      splitting: true,
       logLevel: 'error',
     });
   });
