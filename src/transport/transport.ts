@@ -181,7 +181,7 @@ export function createTransport(options: TransportOptions): Send {
         progress.answered = true;
         const path = pathOf(url);
         // No cause: the parser's error carries the bytes it stopped at (`data`), which may echo anything.
-        throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code}).`, { method, path });
+        throw new TogaiProtocolError(`${method} ${path} was answered with bytes that are not a valid HTTP response (${code ?? 'HTTPParserError'}).`, { method, path });
       }
       // Name the host that failed when it is not the API's (a storage host, a redirect's target): the server chose it, so it
       // is redacted, and the cause, which repeats it (getaddrinfo ENOTFOUND <host>), is not kept.
