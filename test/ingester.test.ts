@@ -323,7 +323,7 @@ describe('hostile servers and careless callers', () => {
   });
 
   it.each([
-    ['an id that is not the first property', () => ({ schemaName: 'api_calls', ...usage(), id: 'late-id' })],
+    ['an id that is not the first property', () => ({ ...usage(), id: 'late-id' })],
     ['no id, but a dimension named id', () => usage({ dimensions: { id: 'not-the-event-id' } })],
     ['a hidden (non-enumerable) id', () => Object.defineProperty(usage(), 'id', { value: 'hidden', enumerable: false, writable: true })],
     ['an id getter that answers anew on each read', () => {
