@@ -73,11 +73,13 @@ describe('a raw path starts with "/" and stays on the base URL’s origin', () =
    * `http://localhost:P`, the raw path "d/steal" is joined into `http://localhost:Pd/steal`: the other server,
    * so a path that changes the origin is seen reaching it (today it does, with the body and custom headers).
    */
+  // Ports fetch refuses to connect to ("bad port", the Fetch standard's list, those above 1023): never drawn.
+  const fetchBlockedPorts = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
   async function prefixedPair() {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const port = 1024 + Math.floor(Math.random() * (6553 - 1024));
       const digit = Math.floor(Math.random() * 10);
-      if (port * 10 + digit > 65535) continue;
+      if (port * 10 + digit > 65535 || fetchBlockedPorts.has(port) || fetchBlockedPorts.has(port * 10 + digit)) continue;
       try {
         const home = await serve((_, res) => sendJson(res, 200, account), port);
         try {
