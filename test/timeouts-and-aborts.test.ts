@@ -1,6 +1,7 @@
 // How long a call may take and how a caller stops it, against scripted servers on 127.0.0.1 that never answer
 // or stall: the per-attempt timeout, and an AbortSignal before, during or between attempts. Every test counts
 // the requests a server received. (A hanging token exchange: short-lived-tokens.test.ts.)
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { TogaiAbortError, TogaiTimeoutError } from '../src/index.js';
 import { clientFor, sdkRetryDelay } from './support/client.js';
@@ -91,5 +92,26 @@ describe('caller abort', () => {
     );
     expect(error).toBeInstanceOf(TogaiAbortError);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('leaves no listener on a long-lived signal after its calls settle (a shutdown signal passed to every call)', async () => {
+    const server = await serve((_, res) => sendJson(res, 200, account));
+    const togai = clientFor(server.url);
+    const shutdown = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        await togai.accounts.get({ accountId: 'ACC1' }, { signal: shutdown.signal });
+        await togai.api.GET('/accounts/{account_id}', { params: { path: { account_id: 'ACC1' } }, signal: shutdown.signal });
+      }
+      // Before any garbage collection: a listener a call left behind would still be here.
+      expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+      await pause(10);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

@@ -102,6 +102,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
       result = await request(method, template, {
         ...init,
         ...(keyed && { body: keyed.body }),
+        signal: undefined, // the transport follows the caller's signal; a Request would hold a listener on it until GC
         ...(keyed?.body instanceof SerializedBody && { bodySerializer: () => (keyed.body as SerializedBody).text }),
         baseUrl: origin === api ? apiBase : origin.href.replace(/\/$/, ''),
         headers: origin === api && headers ? mergeHeaders(headers, init.headers as HeadersOptions) : init.headers,

@@ -170,8 +170,7 @@ export function createIngester(client: IngestingClient, options?: IngesterOption
   const emptyReport = (): IngestReport => ({ accepted: 0, failed: [], batches: 0, resent: 0 });
   let report = emptyReport();
   const takeReport = (taken = report) => ((report = emptyReport()), taken);
-  /** Every event before this sequence number has settled. */
-  const settledUpTo = () => Math.min(sentSeq, ...inFlight);
+  const settledUpTo = () => Math.min(sentSeq, ...inFlight); // every event before it has settled
 
   function enqueue(event: Taken): void {
     held += 1;
