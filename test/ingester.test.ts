@@ -163,6 +163,8 @@ describe('answers that must not loop', () => {
     for (const { error } of report.failed) {
       expect(error).toBeInstanceOf(ErrorClass);
       expect(error).toMatchObject({ status, apiMessage: message });
+      // The ids the batch was sent with, by place, as for any keyed write that failed.
+      expect(error.idempotencyKeys).toEqual({ 'events[0].id': events[0]!.id, 'events[1].id': events[1]!.id });
     }
   });
 });

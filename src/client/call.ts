@@ -87,8 +87,8 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
     const originPrefix = origin === api ? apiPrefix : `${origin.origin}/`;
     const tuning = facade && pickTuning(facade.options, TogaiValidationError);
     const keyed = operation && withGeneratedKeys(init.body, operation, facade?.options.idempotencyKey, facade?.name ?? operation.operationId);
-    const idempotencyKeys = keyed?.keys;
-    const idempotent = operation ? operation.idempotent || idempotencyKeys !== undefined : safeMethods.has(method);
+    const keysOf = keyed?.keys;
+    const idempotent = operation ? operation.idempotent || keysOf !== undefined : safeMethods.has(method);
     const context = { idempotent, tuning, signal: init.signal as AbortSignal | undefined };
     const pathOf = () => fillPath(template, init.params?.path);
     if (operation) deprecations.operationCalled(operation);
@@ -127,7 +127,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
           ? caught
           : new TogaiValidationError(`${method} ${path} cannot be sent: ${caught instanceof Error ? caught.message.split('\n')[0] : String(caught)}`, { cause: caught });
       log.write(error instanceof TogaiConnectionError ? 'error' : 'info', `${method} ${path} → ${error.name} after ${took()} ms`, { method, path });
-      throw idempotencyKeys ? withDetails(error, { idempotencyKeys }) : error;
+      throw keysOf ? withDetails(error, { idempotencyKeys: keysOf() }) : error;
     }
     const { response } = result;
     const { status } = response;
@@ -136,7 +136,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
     if (log.at(level)) log.write(level, `${method} ${pathOf()} → ${status} in ${took()} ms`, { method, path: pathOf(), status });
     if (!response.ok) {
       if (!facade) return result;
-      throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path: pathOf() }, secrets.redact, { idempotencyKeys });
+      throw apiErrorFor({ status, body: result.error, headers: response.headers, method, path: pathOf() }, secrets.redact, { idempotencyKeys: keysOf?.() });
     }
     let data = result.data;
     if (typeof data === 'string' && parseAs === 'json') {
@@ -145,7 +145,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
       } catch {
         // The SyntaxError is not kept as the cause: its message quotes the body, which may echo anything.
         const path = pathOf();
-        throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys });
+        throw new TogaiResponseParseError(`${method} ${path} answered ${status} with a body that is not valid JSON.`, { status, method, path, idempotencyKeys: keysOf?.() });
       }
     }
     // openapi-fetch has no data for a body of Content-Length 0; an empty file is still a file.
@@ -153,7 +153,7 @@ export function createCaller({ inner, headers, send, api, deprecations, secrets,
     // A facade call promises JSON, but for a 204 (no body by definition) and a download (its data is a Blob).
     if (facade && data === undefined && status !== 204) {
       const path = pathOf();
-      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path, idempotencyKeys });
+      throw new TogaiResponseParseError(`${method} ${path} answered ${status} with an empty body; expected JSON.`, { status, method, path, idempotencyKeys: keysOf?.() });
     }
     return { data, response };
   };

@@ -29,11 +29,11 @@ function fillKeys(node: unknown, [segment, ...rest]: string[], where: string, ke
 
 /** A body serialized already (the ingester's batches: each event's JSON taken at add()), with the keys it carries. */
 export class SerializedBody {
-  constructor(readonly text: string, readonly keys: Readonly<Record<string, string>>) {}
+  constructor(readonly text: string, readonly keys: () => Readonly<Record<string, string>>) {}
 }
 
-/** The body to send and, when every key is set, the keys it carries (the request may then be resent). */
-interface KeyedBody { body: unknown; keys: Readonly<Record<string, string>> | undefined }
+/** The body to send and, when every key is set, the keys it carries, listed when an error needs them (it may be resent). */
+interface KeyedBody { body: unknown; keys: (() => Readonly<Record<string, string>>) | undefined }
 
 // The body to send, every generated key set (the caller's, or a new one), in the body's JSON form taken once: the keys
 // recorded are those sent, whatever getters, toJSON() or classes the caller's objects have. `optionKey`, the per-call
@@ -62,5 +62,5 @@ export function withGeneratedKeys(body: unknown, operation: OperationMetadata, o
   const keys: Record<string, string> = {};
   // Every path is filled (no short cut), so that each key is set whether or not another path fits.
   const complete = operation.generatedKeys.map((path) => fillKeys(body, path.split('.'), `${operation.operationId}: ${path}`, keys, '')).every(Boolean);
-  return { body, keys: complete ? keys : undefined };
+  return { body, keys: complete ? () => keys : undefined };
 }

@@ -87,7 +87,7 @@ function retryDelay(error: unknown, attempt: number, maxRetryDelay: number): num
 export async function deliver(ingestBatch: IngestBatch, events: Taken[], options: DeliveryOptions, outcome: Outcome): Promise<void> {
   const { maxAttempts, maxRetryDelay, stop } = options;
   // The batch as sent: the events' JSON as add() took it, joined (nothing serialized twice), and the ids it carries.
-  const keys = Object.fromEntries(events.map((event, i) => [`${eventsField}[${i}].${idField}`, event.id]));
+  const keys = () => Object.fromEntries(events.map((event, i) => [`${eventsField}[${i}].${idField}`, event.id]));
   const body = new SerializedBody(`{${JSON.stringify(eventsField)}:[${events.map((event) => event.json).join(',')}]}`, keys);
   for (let attempt = 1; ; attempt += 1) {
     try {
