@@ -268,6 +268,16 @@ describe('a 401 that arrives while the short-lived token is being renewed', () =
   });
 });
 
+/** Aborts `controller` and expects `pending` to reject with TogaiAbortError within 1 s; returns how long it took. */
+async function abortAndSettle(controller: AbortController, pending: Promise<unknown>, what: string): Promise<number> {
+  const abortedAt = performance.now();
+  controller.abort();
+  const outcome = await settleWithin(pending, 1_000);
+  if (!outcome.settled) throw new Error(`${what} was still pending 1000 ms after its signal aborted`);
+  expect(outcome.error).toBeInstanceOf(TogaiAbortError);
+  return outcome.at - abortedAt;
+}
+
 describe('a hanging token exchange does not hold the caller', () => {
   /** A token service whose `POST /authenticate` hangs until `answer()`; afterwards exchanges answer at once. */
   async function hangingService() {
@@ -300,12 +310,7 @@ describe('a hanging token exchange does not hold the caller', () => {
     const call = service.togai.accounts.get({ accountId: 'A' }, { signal: controller.signal });
     await pause(50);
     expect(exchangesIn(service.server.requests)).toHaveLength(1); // the exchange is hanging now
-    const abortedAt = performance.now();
-    controller.abort();
-    const outcome = await settleWithin(call, 1_000);
-    if (!outcome.settled) throw new Error('the call was still pending 1000 ms after its signal aborted');
-    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
-    expect(outcome.at - abortedAt).toBeLessThan(150);
+    expect(await abortAndSettle(controller, call, 'the call')).toBeLessThan(150);
     expect(callsIn(service.server.requests)).toHaveLength(0);
     await expectStillWorking(service);
   });
@@ -330,10 +335,7 @@ describe('a hanging token exchange does not hold the caller', () => {
     const patient = service.togai.accounts.get({ accountId: 'B' });
     patient.catch(() => undefined);
     await pause(50);
-    controller.abort();
-    const outcome = await settleWithin(aborted, 1_000);
-    if (!outcome.settled) throw new Error('the aborted call was still pending 1000 ms after its signal aborted');
-    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
+    await abortAndSettle(controller, aborted, 'the aborted call');
     service.answer();
     await expect(patient).resolves.toEqual(account);
     expect(callsIn(service.server.requests).map((r) => r.url)).toEqual(['/accounts/B']);
@@ -347,12 +349,7 @@ describe('a hanging token exchange does not hold the caller', () => {
       signal: controller.signal,
     });
     await pause(50);
-    const abortedAt = performance.now();
-    controller.abort();
-    const outcome = await settleWithin(call, 1_000);
-    if (!outcome.settled) throw new Error('the raw call was still pending 1000 ms after its signal aborted');
-    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
-    expect(outcome.at - abortedAt).toBeLessThan(150);
+    expect(await abortAndSettle(controller, call, 'the raw call')).toBeLessThan(150);
     await expectStillWorking(service);
   });
 
@@ -363,10 +360,7 @@ describe('a hanging token exchange does not hold the caller', () => {
       for await (const item of service.togai.accounts.list({}, { signal: controller.signal })) void item;
     })();
     await pause(50);
-    controller.abort();
-    const outcome = await settleWithin(walk, 1_000);
-    if (!outcome.settled) throw new Error('the walk was still pending 1000 ms after its signal aborted');
-    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
+    await abortAndSettle(controller, walk, 'the walk');
     await expectStillWorking(service);
   });
 });
@@ -390,12 +384,7 @@ describe('a renewal after a 401 that hangs does not hold the caller either', () 
     const controller = new AbortController();
     const call = service.togai.accounts.get({ accountId: 'A' }, { signal: controller.signal });
     await vi.waitFor(() => expect(exchangesIn(service.server.requests)).toHaveLength(2)); // answered 401, renewing
-    const abortedAt = performance.now();
-    controller.abort();
-    const outcome = await settleWithin(call, 1_000);
-    if (!outcome.settled) throw new Error('the call was still pending 1000 ms after its signal aborted');
-    expect(outcome.error).toBeInstanceOf(TogaiAbortError);
-    expect(outcome.at - abortedAt).toBeLessThan(150);
+    expect(await abortAndSettle(controller, call, 'the call')).toBeLessThan(150);
     service.answer();
     await expect(service.togai.accounts.get({ accountId: 'LATER' })).resolves.toEqual(account);
   });

@@ -196,7 +196,7 @@ export function createTransport(options: TransportOptions): Send {
   return async function send(request, context) {
     const tuning: Tuning = { ...defaults, ...context.tuning };
     const { method, url } = request;
-    // The caller's own signal: the Request's is openapi-fetch's, which nobody aborts when the caller gave none.
+    // The caller's signal comes in the context: the Request carries none (call.ts keeps it off the Request).
     const { signal } = context;
     // For log lines only (parsing the URL is not free).
     const where = (attempt: number) => ({ method, path: pathOf(url), attempt });
